@@ -1,0 +1,266 @@
+package dev.xueqing.common.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException.BadValue;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
+
+import java.io.File;
+import java.time.DateTimeException;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Loads the layered HOCON configuration once and validates it into a {@link XueqingConfig}.
+ *
+ * <p>Precedence, lowest first: {@code reference.conf} (the documented defaults), {@code conf/application.conf}
+ * when present in the working directory, the file given with {@code --conf}, {@code XUEQING_*} environment
+ * variables ({@code XUEQING_WAREHOUSE}, {@code XUEQING_TIMEZONE}, {@code XUEQING_MODE}, {@code XUEQING_TENANT}),
+ * then {@code --set key=value} overrides. Unknown keys and out-of-range values fail with a {@link ConfigException}
+ * that names the key.
+ */
+public final class ConfigLoader {
+
+    /** Maps whose keys are free-form (IRIs, Spark settings); their entries are not checked against the reference. */
+    private static final Set<String> FREE_FORM = Set.of(
+            "xueqing.xapi.verbs", "xueqing.xapi.activity-types", "xueqing.spark.conf");
+
+    private static final Set<String> ACTIONS = Set.of(dev.xueqing.common.model.Actions.ALL.toArray(String[]::new));
+
+    private ConfigLoader() {}
+
+    /**
+     * @param confFile optional extra HOCON file (--conf), may be null
+     * @param overrides key=value pairs (--set), applied last
+     * @param env the environment (System.getenv() in production, a map in tests)
+     */
+    public static XueqingConfig load(File confFile, List<String> overrides, Map<String, String> env) {
+        Config reference = ConfigFactory.defaultReference();
+        Config merged = reference;
+        File appConf = new File("conf/application.conf");
+        if (appConf.isFile()) {
+            merged = parseFile(appConf).withFallback(merged);
+        }
+        if (confFile != null) {
+            if (!confFile.isFile()) {
+                throw new ConfigException("Config file not found: " + confFile
+                        + ". Pass an existing HOCON file with --conf, or leave the option out.");
+            }
+            merged = parseFile(confFile).withFallback(merged);
+        }
+        Map<String, Object> envValues = new LinkedHashMap<>();
+        putEnv(env, "XUEQING_WAREHOUSE", "xueqing.warehouse", envValues);
+        putEnv(env, "XUEQING_TIMEZONE", "xueqing.timezone", envValues);
+        putEnv(env, "XUEQING_MODE", "xueqing.mode", envValues);
+        putEnv(env, "XUEQING_TENANT", "xueqing.tenant", envValues);
+        putEnv(env, "XUEQING_SPARK_MASTER", "xueqing.spark.master", envValues);
+        merged = ConfigFactory.parseMap(envValues, "environment").withFallback(merged);
+        for (String override : overrides == null ? List.<String>of() : overrides) {
+            int eq = override.indexOf('=');
+            if (eq <= 0) {
+                throw new ConfigException("Bad --set '" + override + "': expected key=value, for example "
+                        + "--set xueqing.timezone=UTC");
+            }
+            String key = override.substring(0, eq).trim();
+            if (!key.startsWith("xueqing.")) {
+                key = "xueqing." + key;
+            }
+            String value = override.substring(eq + 1).trim();
+            try {
+                merged = ConfigFactory.parseString(key + " = " + hoconValue(value), 
+                        ConfigParseOptions.defaults().setOriginDescription("--set " + override))
+                        .withFallback(merged);
+            } catch (com.typesafe.config.ConfigException e) {
+                throw new ConfigException("Bad --set '" + override + "': " + e.getMessage(), e);
+            }
+        }
+        merged = merged.resolve();
+        checkUnknownKeys(merged, reference);
+        return toRecord(merged, env);
+    }
+
+    /** Loads the defaults only (tests, docs). */
+    public static XueqingConfig defaults() {
+        return load(null, List.of(), Map.of());
+    }
+
+    private static Config parseFile(File f) {
+        try {
+            return ConfigFactory.parseFile(f, ConfigParseOptions.defaults().setAllowMissing(false));
+        } catch (com.typesafe.config.ConfigException e) {
+            throw new ConfigException("Cannot read config file " + f + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void putEnv(Map<String, String> env, String var, String key, Map<String, Object> out) {
+        String v = env.get(var);
+        if (v != null && !v.isBlank()) {
+            out.put(key, v);
+        }
+    }
+
+    private static String hoconValue(String v) {
+        if (v.startsWith("[") || v.startsWith("{") || v.startsWith("\"")) {
+            return v;
+        }
+        return "\"" + v.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
+    private static void checkUnknownKeys(Config merged, Config reference) {
+        Set<String> unknown = new TreeSet<>();
+        for (Map.Entry<String, ConfigValue> e : merged.getConfig("xueqing").entrySet()) {
+            String path = "xueqing." + e.getKey();
+            if (FREE_FORM.stream().anyMatch(p -> path.startsWith(p + "."))) {
+                continue;
+            }
+            if (!reference.hasPathOrNull(path)) {
+                unknown.add(path);
+            }
+        }
+        if (!unknown.isEmpty()) {
+            throw new ConfigException("Unknown configuration key(s): " + String.join(", ", unknown)
+                    + ". See docs/configuration.md (or reference.conf) for the keys Xueqing reads.");
+        }
+    }
+
+    private static XueqingConfig toRecord(Config c, Map<String, String> env) {
+        try {
+            Config x = c.getConfig("xueqing");
+            XueqingConfig.Mode mode = switch (x.getString("mode").toLowerCase()) {
+                case "development" -> XueqingConfig.Mode.DEVELOPMENT;
+                case "production" -> XueqingConfig.Mode.PRODUCTION;
+                default -> throw new ConfigException("xueqing.mode = '" + x.getString("mode")
+                        + "' is not allowed: use development or production.");
+            };
+            ZoneId zone;
+            try {
+                zone = ZoneId.of(x.getString("timezone"));
+            } catch (DateTimeException e) {
+                throw new ConfigException("xueqing.timezone = '" + x.getString("timezone")
+                        + "' is not a time zone: use a region id such as Asia/Shanghai or UTC.");
+            }
+            String warehouse = nonBlank(x, "warehouse");
+            String tenant = nonBlank(x, "tenant");
+
+            List<XueqingConfig.InputSpec> inputs = new ArrayList<>();
+            int i = 0;
+            for (Config in : x.getConfigList("inputs")) {
+                String where = "xueqing.inputs[" + i++ + "]";
+                if (!in.hasPath("format")) {
+                    throw new ConfigException(where + ".format is missing: set it to one of " + Formats.KNOWN);
+                }
+                String format = in.getString("format");
+                if (!Formats.KNOWN.contains(format)) {
+                    throw new ConfigException(where + ".format = '" + format + "' is not supported: use one of "
+                            + Formats.KNOWN);
+                }
+                if (!in.hasPath("paths") || in.getStringList("paths").isEmpty()) {
+                    throw new ConfigException(where + ".paths is missing or empty: list files, folders or globs.");
+                }
+                for (String k : in.root().keySet()) {
+                    if (!Set.of("format", "paths", "tenant").contains(k)) {
+                        throw new ConfigException(where + "." + k + " is not a known input setting: use format, "
+                                + "paths and tenant.");
+                    }
+                }
+                inputs.add(new XueqingConfig.InputSpec(format, List.copyOf(in.getStringList("paths")),
+                        in.hasPath("tenant") ? in.getString("tenant") : tenant));
+            }
+
+            XueqingConfig.Pseudonym pseudonym = new XueqingConfig.Pseudonym(
+                    x.getString("pseudonym.key-env"), x.getString("pseudonym.key-file"));
+
+            Map<String, String> sparkConf = new LinkedHashMap<>();
+            for (Map.Entry<String, ConfigValue> e : x.getConfig("spark.conf").entrySet()) {
+                sparkConf.put(e.getKey().replace("\"", ""), String.valueOf(e.getValue().unwrapped()));
+            }
+            XueqingConfig.SparkSettings spark = new XueqingConfig.SparkSettings(
+                    nonBlank(x, "spark.master"), nonBlank(x, "spark.app-name"),
+                    intIn(x, "spark.shuffle-partitions", 1, 100_000), Map.copyOf(sparkConf));
+
+            XueqingConfig.Activity activity = new XueqingConfig.Activity(
+                    intIn(x, "activity.idle-cutoff-minutes", 1, 24 * 60), intIn(x, "activity.inactive-days", 1, 365));
+            XueqingConfig.Progress progress = new XueqingConfig.Progress(share(x, "progress.behind-missed-share"));
+            XueqingConfig.Quality quality = new XueqingConfig.Quality(
+                    share(x, "quality.thresholds.active-rate-min"),
+                    share(x, "quality.thresholds.submission-rate-min"),
+                    share(x, "quality.thresholds.on-time-rate-min"),
+                    share(x, "quality.thresholds.mean-score-min"),
+                    share(x, "quality.thresholds.pass-rate-min"),
+                    share(x, "quality.thresholds.inactive-share-max"),
+                    share(x, "quality.thresholds.dropout-rate-max"));
+
+            Map<String, String> verbs = stringMap(x, "xapi.verbs");
+            for (Map.Entry<String, String> e : verbs.entrySet()) {
+                if (!ACTIONS.contains(e.getValue())) {
+                    throw new ConfigException("xueqing.xapi.verbs.\"" + e.getKey() + "\" = '" + e.getValue()
+                            + "' is not a canonical action: use one of " + dev.xueqing.common.model.Actions.ALL);
+                }
+            }
+            XueqingConfig.Xapi xapi = new XueqingConfig.Xapi(
+                    verbs, stringMap(x, "xapi.activity-types"),
+                    x.getBoolean("xapi.course-fallback-to-grouping"),
+                    List.copyOf(x.getStringList("xapi.extensions.role")),
+                    List.copyOf(x.getStringList("xapi.extensions.due-time")),
+                    List.copyOf(x.getStringList("xapi.extensions.weight")),
+                    List.copyOf(x.getStringList("xapi.extensions.video-length")));
+
+            return new XueqingConfig(mode, zone, warehouse, tenant, List.copyOf(inputs), pseudonym, spark, activity,
+                    progress, quality, intIn(x, "retention.max-weeks", 1, 520), xapi);
+        } catch (com.typesafe.config.ConfigException e) {
+            throw new ConfigException("Invalid configuration: " + e.getMessage(), e);
+        }
+    }
+
+    private static Map<String, String> stringMap(Config x, String path) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Map.Entry<String, ConfigValue> e : x.getObject(path).entrySet()) {
+            if (e.getValue().valueType() != ConfigValueType.STRING) {
+                throw new ConfigException("xueqing." + path + ".\"" + e.getKey() + "\" must be a string.");
+            }
+            out.put(e.getKey(), (String) e.getValue().unwrapped());
+        }
+        return Map.copyOf(out);
+    }
+
+    private static String nonBlank(Config x, String key) {
+        String v = x.getString(key);
+        if (v.isBlank()) {
+            throw new ConfigException("xueqing." + key + " must not be empty.");
+        }
+        return v;
+    }
+
+    private static int intIn(Config x, String key, int min, int max) {
+        int v;
+        try {
+            v = x.getInt(key);
+        } catch (com.typesafe.config.ConfigException.WrongType | BadValue e) {
+            throw new ConfigException("xueqing." + key + " must be a whole number between " + min + " and " + max + ".");
+        }
+        if (v < min || v > max) {
+            throw new ConfigException("xueqing." + key + " = " + v + " is out of range: allowed " + min + ".." + max + ".");
+        }
+        return v;
+    }
+
+    private static double share(Config x, String key) {
+        double v;
+        try {
+            v = x.getDouble(key);
+        } catch (com.typesafe.config.ConfigException.WrongType | BadValue e) {
+            throw new ConfigException("xueqing." + key + " must be a number between 0 and 1.");
+        }
+        if (v < 0 || v > 1 || Double.isNaN(v)) {
+            throw new ConfigException("xueqing." + key + " = " + v + " is out of range: allowed 0..1.");
+        }
+        return v;
+    }
+}

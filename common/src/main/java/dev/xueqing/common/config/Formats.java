@@ -1,0 +1,12 @@
+package dev.xueqing.common.config;
+
+import java.util.List;
+
+/** Input formats Xueqing knows. Only the ones with an adapter in this build are accepted by ingest. */
+public final class Formats {
+    public static final String XAPI = "xapi";
+    /** Formats accepted in configuration and on the command line. */
+    public static final List<String> KNOWN = List.of(XAPI);
+
+    private Formats() {}
+}

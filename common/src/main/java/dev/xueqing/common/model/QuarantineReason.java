@@ -1,0 +1,47 @@
+package dev.xueqing.common.model;
+
+/**
+ * Why a record was rejected. The code is what the {@code quarantine} dataset and the {@code data_quality} mart
+ * hold; the description is what docs and {@code validate} print.
+ */
+public enum QuarantineReason {
+    MALFORMED_JSON("malformed_json", "the record is not valid JSON"),
+    NOT_A_STATEMENT("not_a_statement", "the JSON value is not a statement object"),
+    UNKNOWN_PROPERTY("unknown_property", "a property the xAPI specification does not define"),
+    INVALID_ID("invalid_id", "the statement id is not a UUID"),
+    MISSING_ACTOR("missing_actor", "no actor"),
+    INVALID_ACTOR("invalid_actor", "the actor (or another agent/group) has no valid identifier, or several"),
+    MISSING_VERB("missing_verb", "no verb"),
+    INVALID_VERB("invalid_verb", "the verb has no IRI id or an invalid display"),
+    MISSING_OBJECT("missing_object", "no object"),
+    INVALID_OBJECT("invalid_object", "the object is not a valid activity, agent, group, statement reference or sub-statement"),
+    INVALID_RESULT("invalid_result", "the result is malformed"),
+    SCORE_OUT_OF_RANGE("score_out_of_range", "scaled outside [-1,1], raw outside [min,max], or min > max"),
+    BAD_DURATION("bad_duration", "the duration is not an ISO 8601 duration"),
+    INVALID_CONTEXT("invalid_context", "the context is malformed"),
+    MISSING_TIMESTAMP("missing_timestamp", "neither timestamp nor stored is present"),
+    INVALID_TIMESTAMP("invalid_timestamp", "the timestamp is not an ISO 8601 date-time"),
+    INVALID_VERSION("invalid_version", "the version is not a supported 1.0.x or 2.0.x version"),
+    INVALID_LANGUAGE_MAP("invalid_language_map", "a language map has a key that is not an RFC 5646 tag, or a non-string value"),
+    INVALID_EXTENSION("invalid_extension", "an extension key is not an absolute IRI"),
+    INVALID_ATTACHMENT("invalid_attachment", "an attachment is malformed"),
+    INVALID_VOIDING("invalid_voiding", "a voiding statement whose object is not a statement reference"),
+    MISSING_COURSE("missing_course", "no course can be found in the context activities or the object"),
+    ID_CONFLICT("id_conflict", "the same statement id arrived with different content");
+
+    private final String code;
+    private final String description;
+
+    QuarantineReason(String code, String description) {
+        this.code = code;
+        this.description = description;
+    }
+
+    public String code() {
+        return code;
+    }
+
+    public String description() {
+        return description;
+    }
+}

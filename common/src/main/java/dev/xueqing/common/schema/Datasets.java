@@ -1,0 +1,52 @@
+package dev.xueqing.common.schema;
+
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+import static dev.xueqing.common.schema.EventSchema.field;
+
+/** Schemas of the warehouse datasets other than events and marts: quarantine, voided ids, observations, runs. */
+public final class Datasets {
+
+    /** Every rejected record. Partitioned by run_id. */
+    public static final StructType QUARANTINE = new StructType(new org.apache.spark.sql.types.StructField[] {
+            field("source", DataTypes.StringType, false),
+            field("tenant", DataTypes.StringType, false),
+            field("raw_ref", DataTypes.StringType, false),
+            field("reason", DataTypes.StringType, false),
+            field("detail", DataTypes.StringType, true),
+            field("raw", DataTypes.StringType, true),
+            field("quarantined_at", DataTypes.TimestampType, false),
+            field("run_id", DataTypes.StringType, false),
+    });
+
+    /** Ids voided by xAPI voiding statements, kept so that a voided statement stays voided when re-delivered. */
+    public static final StructType VOIDED = new StructType(new org.apache.spark.sql.types.StructField[] {
+            field("voided_event_id", DataTypes.StringType, false),
+            field("voiding_event_id", DataTypes.StringType, false),
+            field("tenant", DataTypes.StringType, false),
+            field("voided_at", DataTypes.TimestampType, true),
+            field("raw_ref", DataTypes.StringType, false),
+            field("run_id", DataTypes.StringType, false),
+    });
+
+    /**
+     * What ingest saw of each learning object besides its events: names, due times, weights, maximum scores.
+     * One row per course × object, merged on every ingest; the dims job turns it into {@code course_items}.
+     * A row with object_type {@code course} carries the course title.
+     */
+    public static final StructType OBJECT_OBSERVATIONS = new StructType(new org.apache.spark.sql.types.StructField[] {
+            field("course_id", DataTypes.StringType, false),
+            field("object_id", DataTypes.StringType, false),
+            field("object_type", DataTypes.StringType, false),
+            field("parent_id", DataTypes.StringType, true),
+            field("title", DataTypes.StringType, true),
+            field("max_score", DataTypes.DoubleType, true),
+            field("due_time", DataTypes.TimestampType, true),
+            field("weight", DataTypes.DoubleType, true),
+            field("tenant", DataTypes.StringType, false),
+            field("last_seen", DataTypes.TimestampType, false),
+    });
+
+    private Datasets() {}
+}

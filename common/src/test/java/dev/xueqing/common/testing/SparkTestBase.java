@@ -1,0 +1,56 @@
+package dev.xueqing.common.testing;
+
+import org.apache.spark.sql.SparkSession;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The one SparkSession of a test JVM: local[2], 2 shuffle partitions, UI off, UTC, bound to 127.0.0.1. Test classes
+ * extend this (or call {@link #spark()}); the session is stopped by a JVM shutdown hook, never by a test.
+ */
+public abstract class SparkTestBase {
+    private static SparkSession session;
+
+    public static synchronized SparkSession spark() {
+        if (session == null) {
+            session = SparkSession.builder()
+                    .master("local[2]")
+                    .appName("xueqing-tests")
+                    .config("spark.sql.shuffle.partitions", "2")
+                    .config("spark.default.parallelism", "2")
+                    .config("spark.ui.enabled", "false")
+                    .config("spark.ui.showConsoleProgress", "false")
+                    .config("spark.sql.session.timeZone", "UTC")
+                    .config("spark.sql.adaptive.enabled", "true")
+                    .config("spark.sql.sources.partitionOverwriteMode", "dynamic")
+                    .config("spark.driver.host", "127.0.0.1")
+                    .config("spark.driver.bindAddress", "127.0.0.1")
+                    .config("spark.sql.legacy.timeParserPolicy", "CORRECTED")
+                    .getOrCreate();
+            session.sparkContext().setLogLevel("WARN");
+        }
+        return session;
+    }
+
+    /** The shared reference data (../shared/data), or null when this checkout has none. */
+    public static Path sharedData() {
+        String prop = System.getProperty("xueqing.shared.data");
+        Path p = prop != null ? Path.of(prop) : Path.of("../shared/data");
+        if (Files.isDirectory(p)) {
+            return p.toAbsolutePath().normalize();
+        }
+        Path up = Path.of("../../shared/data");
+        return Files.isDirectory(up) ? up.toAbsolutePath().normalize() : null;
+    }
+
+    /** The project root (where pom.xml with the modules lives). */
+    public static Path projectRoot() {
+        String prop = System.getProperty("xueqing.project.root");
+        if (prop != null) {
+            return Path.of(prop).toAbsolutePath().normalize();
+        }
+        Path p = Path.of("").toAbsolutePath();
+        return Files.exists(p.resolve("common")) ? p : p.getParent();
+    }
+}

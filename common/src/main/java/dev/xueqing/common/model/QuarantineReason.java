@@ -27,7 +27,8 @@ public enum QuarantineReason {
     INVALID_ATTACHMENT("invalid_attachment", "an attachment is malformed"),
     INVALID_VOIDING("invalid_voiding", "a voiding statement whose object is not a statement reference"),
     MISSING_COURSE("missing_course", "no course can be found in the context activities or the object"),
-    ID_CONFLICT("id_conflict", "the same statement id arrived with different content");
+    ID_CONFLICT("id_conflict", "the same statement id arrived with different content"),
+    UNREADABLE_INPUT("unreadable_input", "the rest of a file could not be read (corrupt gzip, truncated file, I/O error)");
 
     private final String code;
     private final String description;

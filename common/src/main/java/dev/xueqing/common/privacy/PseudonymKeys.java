@@ -52,6 +52,11 @@ public final class PseudonymKeys {
         return key;
     }
 
+    /** The demo key, for work that writes nothing (validate). */
+    public static Key demo() {
+        return new Key(DEMO_KEY.getBytes(StandardCharsets.UTF_8), "built-in demo key", true);
+    }
+
     private static Key checked(String secret, String origin) {
         byte[] bytes = secret.getBytes(StandardCharsets.UTF_8);
         if (bytes.length < 16) {

@@ -1,0 +1,88 @@
+package dev.xueqing.common.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ConfigLoaderTest {
+
+    @Test
+    void defaultsAreTheDocumentedOnes() {
+        XueqingConfig c = ConfigLoader.defaults();
+        assertThat(c.timezone()).isEqualTo(ZoneId.of("Asia/Shanghai"));
+        assertThat(c.mode()).isEqualTo(XueqingConfig.Mode.DEVELOPMENT);
+        assertThat(c.warehouse()).isEqualTo("./warehouse");
+        assertThat(c.activity().idleCutoffMinutes()).isEqualTo(30);
+        assertThat(c.activity().inactiveDays()).isEqualTo(14);
+        assertThat(c.inputs()).hasSize(1);
+        assertThat(c.inputs().get(0).format()).isEqualTo("xapi");
+        assertThat(c.inputs().get(0).paths().get(0)).endsWith("data-samples/xapi");
+        assertThat(c.xapi().verbs()).containsEntry("http://adlnet.gov/expapi/verbs/registered", "enrolled");
+        assertThat(c.quality().activeRateMin()).isEqualTo(0.5);
+    }
+
+    @Test
+    void layersApplyInOrderFileThenEnvironmentThenSet(@TempDir Path dir) throws Exception {
+        File conf = dir.resolve("site.conf").toFile();
+        Files.writeString(conf.toPath(), "xueqing { timezone = \"Europe/London\", tenant = site, activity.inactive-days = 7 }");
+        XueqingConfig c = ConfigLoader.load(conf, List.of("xueqing.tenant=cli", "activity.idle-cutoff-minutes=20"),
+                Map.of("XUEQING_TIMEZONE", "UTC", "XUEQING_TENANT", "env"));
+        assertThat(c.timezone()).isEqualTo(ZoneId.of("UTC"));
+        assertThat(c.tenant()).isEqualTo("cli");
+        assertThat(c.activity().inactiveDays()).isEqualTo(7);
+        assertThat(c.activity().idleCutoffMinutes()).isEqualTo(20);
+    }
+
+    @Test
+    void unknownKeyIsNamed() {
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of("xueqing.timezon=UTC"), Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("xueqing.timezon");
+    }
+
+    @Test
+    void badValuesNameTheKeyAndTheAllowedValues() {
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of("timezone=Mars/Olympus"), Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("xueqing.timezone");
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of("mode=staging"), Map.of()))
+                .hasMessageContaining("development or production");
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of("activity.idle-cutoff-minutes=0"), Map.of()))
+                .hasMessageContaining("xueqing.activity.idle-cutoff-minutes").hasMessageContaining("1..1440");
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of("quality.thresholds.active-rate-min=1.5"), Map.of()))
+                .hasMessageContaining("active-rate-min").hasMessageContaining("0..1");
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of("oops"), Map.of()))
+                .hasMessageContaining("key=value");
+    }
+
+    @Test
+    void inputsAreChecked(@TempDir Path dir) throws Exception {
+        File conf = dir.resolve("in.conf").toFile();
+        Files.writeString(conf.toPath(), "xueqing.inputs = [ { format = scorm, paths = [x] } ]");
+        assertThatThrownBy(() -> ConfigLoader.load(conf, List.of(), Map.of()))
+                .hasMessageContaining("xueqing.inputs[0].format").hasMessageContaining("scorm");
+        Files.writeString(conf.toPath(), "xueqing.inputs = [ { format = xapi, paths = [] } ]");
+        assertThatThrownBy(() -> ConfigLoader.load(conf, List.of(), Map.of()))
+                .hasMessageContaining("xueqing.inputs[0].paths");
+    }
+
+    @Test
+    void verbMappingMustUseCanonicalActions() {
+        assertThatThrownBy(() -> ConfigLoader.load(null,
+                List.of("xueqing.xapi.verbs.\"http://example.com/verbs/x\"=watched"), Map.of()))
+                .hasMessageContaining("not a canonical action");
+    }
+
+    @Test
+    void missingConfFileIsAClearError() {
+        assertThatThrownBy(() -> ConfigLoader.load(new File("/nonexistent/x.conf"), List.of(), Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("/nonexistent/x.conf");
+    }
+}

@@ -1,0 +1,45 @@
+package dev.xueqing.jobs.cli;
+
+import dev.xueqing.common.config.ConfigException;
+import dev.xueqing.common.config.Formats;
+import dev.xueqing.jobs.pipeline.Pipeline;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.List;
+
+/** {@code xueqing ingest}: read input files of one format into events and quarantine, then rebuild the dims. */
+@Command(name = "ingest", mixinStandardHelpOptions = true,
+        description = "Ingest input files (file, folder, glob; gzipped or not) into the warehouse, then rebuild the dims.")
+final class IngestCommand extends BaseCommand {
+    @Option(names = "--format", required = true, description = "Input format: ${COMPLETION-CANDIDATES}.",
+            completionCandidates = KnownFormats.class)
+    String format;
+
+    @Option(names = "--input", required = true, arity = "1..*", paramLabel = "PATH",
+            description = "Files, folders or globs to read.")
+    List<String> inputs;
+
+    @Option(names = "--tenant", description = "Tenant of these inputs (default: xueqing.tenant).")
+    String tenant;
+
+    @Override
+    public Integer call() {
+        if (!Formats.KNOWN.contains(format)) {
+            throw new ConfigException("Unknown --format '" + format + "': use one of " + Formats.KNOWN + ".");
+        }
+        try (Pipeline p = new Pipeline(config(), env)) {
+            Pipeline.Summary s = p.ingest(format, inputs, tenant);
+            SummaryPrinter.print(out(), "Xueqing ingest", s);
+            return XueqingCli.OK;
+        }
+    }
+
+    /** Completion candidates and help text for --format. */
+    static final class KnownFormats implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return Formats.KNOWN.iterator();
+        }
+    }
+}

@@ -1,0 +1,28 @@
+package dev.xueqing.jobs.cli;
+
+import dev.xueqing.common.config.XueqingConfig;
+import dev.xueqing.jobs.pipeline.Pipeline;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.time.LocalDate;
+
+/** {@code xueqing nightly}: ingest every configured input, rebuild dims, build every mart. */
+@Command(name = "nightly", mixinStandardHelpOptions = true,
+        description = "Ingest every configured input (xueqing.inputs), rebuild the dims and build every mart as of a date.")
+final class NightlyCommand extends BaseCommand {
+    @Option(names = "--date", paramLabel = "YYYY-MM-DD",
+            description = "As-of date of the marts (default: today in xueqing.timezone).")
+    LocalDate date;
+
+    @Override
+    public Integer call() {
+        XueqingConfig config = config();
+        LocalDate asOf = date != null ? date : LocalDate.now(config.timezone());
+        try (Pipeline p = new Pipeline(config, env)) {
+            Pipeline.Summary s = p.nightly(asOf);
+            SummaryPrinter.print(out(), "Xueqing nightly", s);
+            return s.failed() ? XueqingCli.FAILED : XueqingCli.OK;
+        }
+    }
+}

@@ -1,0 +1,167 @@
+package dev.xueqing.jobs.cli;
+
+import com.univocity.parsers.csv.CsvWriter;
+import com.univocity.parsers.csv.CsvWriterSettings;
+import dev.xueqing.common.config.XueqingConfig;
+import dev.xueqing.common.io.DatasetRef;
+import dev.xueqing.common.io.Warehouse;
+import dev.xueqing.common.spark.SparkSessions;
+import dev.xueqing.jobs.marts.Mart;
+import dev.xueqing.jobs.marts.MartCatalog;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.plans.logical.Command;
+import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+
+/** {@code xueqing sql}: read-only Spark SQL over events, quarantine, dims, marts and _runs. */
+@CommandLine.Command(name = "sql", mixinStandardHelpOptions = true,
+        description = "Run a read-only Spark SQL query. Views: events, quarantine, _runs, every dim and every mart.")
+final class SqlCommand extends BaseCommand {
+    enum Format { table, csv, json }
+
+    @Parameters(index = "0", paramLabel = "QUERY", description = "A SELECT (or WITH, SHOW, DESCRIBE, EXPLAIN) query.")
+    String query;
+
+    @Option(names = "--format", description = "Output: ${COMPLETION-CANDIDATES} (default: table).")
+    Format format = Format.table;
+
+    @Option(names = "--limit", description = "At most this many rows (default: 100 for table, all for csv/json).")
+    Integer limit;
+
+    @Override
+    public Integer call() {
+        XueqingConfig config = config();
+        SparkSession spark = SparkSessions.create(config);
+        try {
+            Warehouse wh = new Warehouse(spark, config.warehouse());
+            List<String> views = registerViews(wh);
+            if (views.isEmpty()) {
+                err().println("error: the warehouse " + wh.root() + " has no datasets yet. Run `xueqing nightly` "
+                        + "(or `xueqing ingest`) first, or point --warehouse at an existing warehouse.");
+                return XueqingCli.FAILED;
+            }
+            LogicalPlan plan = spark.sessionState().sqlParser().parsePlan(query);
+            if (!readOnly(plan)) {
+                err().println("error: `xueqing sql` is read-only: only SELECT, WITH, VALUES, SHOW, DESCRIBE and "
+                        + "EXPLAIN are allowed (got " + plan.nodeName() + ").");
+                return XueqingCli.USAGE;
+            }
+            Dataset<Row> result = spark.sql(query);
+            int max = limit != null ? limit : (format == Format.table ? 100 : Integer.MAX_VALUE);
+            List<Row> rows = result.limit(max == Integer.MAX_VALUE ? Integer.MAX_VALUE : max + 1).collectAsList();
+            boolean truncated = rows.size() > max;
+            if (truncated) {
+                rows = rows.subList(0, max);
+            }
+            switch (format) {
+                case csv -> printCsv(out(), result.columns(), rows);
+                case json -> rows.forEach(r -> out().println(r.json()));
+                default -> printTable(out(), result.columns(), rows, truncated);
+            }
+            return XueqingCli.OK;
+        } finally {
+            spark.stop();
+        }
+    }
+
+    /** Registers every published dataset as a view; returns the names. */
+    static List<String> registerViews(Warehouse wh) {
+        List<DatasetRef> refs = new ArrayList<>();
+        refs.add(DatasetRef.EVENTS);
+        refs.add(DatasetRef.QUARANTINE);
+        refs.add(DatasetRef.RUNS);
+        refs.addAll(DatasetRef.DIMS);
+        for (Mart m : MartCatalog.all()) {
+            refs.add(m.ref());
+        }
+        List<String> names = new ArrayList<>();
+        for (DatasetRef ref : refs) {
+            if (wh.exists(ref)) {
+                wh.read(ref).createOrReplaceTempView(ref.name());
+                names.add(ref.name());
+            }
+        }
+        return names;
+    }
+
+    static boolean readOnly(LogicalPlan plan) {
+        String name = plan.getClass().getSimpleName();
+        if (plan instanceof Command) {
+            return name.startsWith("Show") || name.startsWith("Describe") || name.startsWith("Explain");
+        }
+        return !(name.contains("Insert") || name.contains("Create") || name.contains("Drop")
+                || name.contains("Alter") || name.contains("Delete") || name.contains("Update")
+                || name.contains("Merge") || name.contains("Replace") || name.contains("Cache")
+                || name.contains("Refresh") || name.contains("Truncate") || name.contains("Load"));
+    }
+
+    static void printCsv(PrintWriter out, String[] columns, List<Row> rows) {
+        CsvWriter w = new CsvWriter(out, new CsvWriterSettings());
+        w.writeHeaders(columns);
+        for (Row r : rows) {
+            Object[] vals = new Object[r.length()];
+            for (int i = 0; i < vals.length; i++) {
+                vals[i] = r.isNullAt(i) ? null : cell(r.get(i));
+            }
+            w.writeRow(vals);
+        }
+        w.flush();
+    }
+
+    static void printTable(PrintWriter out, String[] columns, List<Row> rows, boolean truncated) {
+        int[] width = new int[columns.length];
+        List<String[]> cells = new ArrayList<>();
+        for (int i = 0; i < columns.length; i++) {
+            width[i] = columns[i].length();
+        }
+        for (Row r : rows) {
+            String[] c = new String[columns.length];
+            for (int i = 0; i < columns.length; i++) {
+                c[i] = r.isNullAt(i) ? "NULL" : cell(r.get(i));
+                if (c[i].length() > 60) {
+                    c[i] = c[i].substring(0, 57) + "...";
+                }
+                width[i] = Math.max(width[i], c[i].length());
+            }
+            cells.add(c);
+        }
+        StringBuilder sep = new StringBuilder("+");
+        for (int w : width) {
+            sep.append("-".repeat(w + 2)).append('+');
+        }
+        out.println(sep);
+        out.println(line(columns, width));
+        out.println(sep);
+        for (String[] c : cells) {
+            out.println(line(c, width));
+        }
+        out.println(sep);
+        out.println(rows.size() + " row(s)" + (truncated ? " (more rows exist; raise --limit)" : ""));
+    }
+
+    private static String line(String[] c, int[] width) {
+        StringBuilder sb = new StringBuilder("|");
+        for (int i = 0; i < c.length; i++) {
+            sb.append(' ').append(c[i]).append(" ".repeat(width[i] - c[i].length())).append(" |");
+        }
+        return sb.toString();
+    }
+
+    private static String cell(Object v) {
+        if (v instanceof scala.collection.Iterable<?> it) {
+            return scala.jdk.javaapi.CollectionConverters.asJava(it.toList()).toString();
+        }
+        if (v instanceof Double d) {
+            return d == Math.rint(d) && Math.abs(d) < 1e15 ? String.valueOf(d) : String.format("%.4f", d);
+        }
+        return String.valueOf(v);
+    }
+}

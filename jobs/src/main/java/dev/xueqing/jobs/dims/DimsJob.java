@@ -1,0 +1,154 @@
+package dev.xueqing.jobs.dims;
+
+import dev.xueqing.common.io.DatasetRef;
+import dev.xueqing.common.io.Warehouse;
+import dev.xueqing.common.model.Actions;
+import dev.xueqing.common.model.ActorRoles;
+import dev.xueqing.common.model.ObjectTypes;
+import dev.xueqing.common.schema.Datasets;
+import dev.xueqing.common.schema.DimSpecs;
+import dev.xueqing.common.schema.ExpectationChecker;
+import dev.xueqing.common.schema.MartSpec;
+import dev.xueqing.common.spark.SparkSessions;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.countDistinct;
+import static org.apache.spark.sql.functions.first;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.max_by;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.when;
+
+/**
+ * events + object observations → the four dims (learners, courses, enrollments, course_items), rebuilt whole on
+ * every run so that they always agree with the published events.
+ */
+public final class DimsJob {
+    private final Warehouse warehouse;
+
+    public DimsJob(Warehouse warehouse) {
+        this.warehouse = warehouse;
+    }
+
+    /** The four dims, in publishing order (courses and learners before the dims that reference them). */
+    public record Dims(Dataset<Row> learners, Dataset<Row> courses, Dataset<Row> enrollments, Dataset<Row> items) {}
+
+    /** Builds, checks and publishes the dims; returns row counts by dim name. */
+    public Map<String, Long> run(String runId) {
+        SparkSessions.label(warehouse.spark(), "DIMS", "all", null);
+        Dataset<Row> events = warehouse.read(DatasetRef.EVENTS).persist(StorageLevel.MEMORY_AND_DISK());
+        try {
+            Dataset<Row> observations = warehouse.read(DatasetRef.OBJECT_OBSERVATIONS, Datasets.OBJECT_OBSERVATIONS);
+            Dims dims = transform(events, observations);
+            Map<String, Long> counts = new LinkedHashMap<>();
+            Map<DatasetRef, Dataset<Row>> built = Map.of(DatasetRef.LEARNERS, dims.learners(),
+                    DatasetRef.COURSES, dims.courses(), DatasetRef.ENROLLMENTS, dims.enrollments(),
+                    DatasetRef.COURSE_ITEMS, dims.items());
+            for (MartSpec spec : DimSpecs.ALL) {
+                DatasetRef ref = DatasetRef.dim(spec.name());
+                Dataset<Row> data = built.get(ref).persist(StorageLevel.MEMORY_AND_DISK());
+                ExpectationChecker.require(spec, data, r -> built.containsKey(r) ? built.get(r) : warehouse.read(r));
+                counts.put(spec.name(), warehouse.publish(ref, data.coalesce(1), runId));
+            }
+            return counts;
+        } finally {
+            events.unpersist();
+        }
+    }
+
+    /** Pure transform: events and observations to the dims. */
+    public static Dims transform(Dataset<Row> events, Dataset<Row> observations) {
+        Dataset<Row> learnerEvents = events.filter(col("actor_role").equalTo(ActorRoles.LEARNER));
+
+        Dataset<Row> learners = learnerEvents.groupBy("learner_key").agg(
+                        first("tenant").as("tenant"), min("event_time").as("first_seen"))
+                .select(col("learner_key"), col("tenant"),
+                        lit(null).cast("string").as("region"), lit(null).cast("string").as("gender"),
+                        lit(null).cast("string").as("age_band"), lit(null).cast("string").as("education"),
+                        lit(null).cast("string").as("imd_band"), lit(null).cast("string").as("disability"),
+                        col("first_seen"));
+
+        Dataset<Row> enrollments = enrollments(learnerEvents);
+
+        Dataset<Row> titles = observations.filter(col("object_type").equalTo(ObjectTypes.COURSE)
+                        .and(col("object_id").equalTo(col("course_id"))))
+                .select(col("course_id").as("_cid"), col("title"));
+        Dataset<Row> learnersPerCourse = enrollments.groupBy(col("course_id").as("_lcid"))
+                .agg(countDistinct("learner_key").as("learners"));
+        Dataset<Row> courses = events.groupBy("course_id").agg(
+                        max_by(col("tenant"), col("event_time")).as("tenant"),
+                        min("event_date").as("start_date"), max("event_date").as("end_date"))
+                .join(titles, col("course_id").equalTo(col("_cid")), "left")
+                .join(learnersPerCourse, col("course_id").equalTo(col("_lcid")), "left")
+                .select(col("course_id"), col("tenant"), col("title"), col("start_date"), col("end_date"),
+                        coalesce(col("learners"), lit(0L)).as("learners"));
+
+        Dataset<Row> seen = events.filter(col("object_type").isin(ObjectTypes.COURSE, ObjectTypes.CLASS,
+                        ObjectTypes.AGENT, ObjectTypes.STATEMENT).unary_$bang())
+                .groupBy("course_id", "object_id").agg(
+                        max_by(col("object_type"), col("event_time")).as("seen_type"),
+                        max_by(col("parent_id"), when(col("parent_id").isNotNull(), col("event_time")))
+                                .as("seen_parent"),
+                        max("score_max").as("seen_max"));
+        Dataset<Row> obs = observations.filter(col("object_type").isin(ObjectTypes.COURSE, ObjectTypes.CLASS)
+                        .unary_$bang())
+                .select(col("course_id").as("o_course"), col("object_id").as("o_object"),
+                        col("object_type").as("o_type"), col("parent_id").as("o_parent"), col("title"),
+                        col("max_score").as("o_max"), col("due_time"), col("weight"));
+        Column sameKey = col("course_id").equalTo(col("o_course")).and(col("object_id").equalTo(col("o_object")));
+        Dataset<Row> items = seen.join(obs, sameKey, "full_outer")
+                .select(coalesce(col("course_id"), col("o_course")).as("course_id"),
+                        coalesce(col("object_id"), col("o_object")).as("object_id"),
+                        coalesce(col("o_type"), col("seen_type")).as("object_type"),
+                        coalesce(col("o_parent"), col("seen_parent")).as("parent_id"),
+                        col("title"),
+                        greatestNonNull(col("o_max"), col("seen_max")).as("max_score"),
+                        col("due_time"), col("weight"))
+                .join(courses.select(col("course_id").as("_c")), col("course_id").equalTo(col("_c")), "left_semi");
+        return new Dims(learners, courses, enrollments, items);
+    }
+
+    /**
+     * Learner × course enrolments: enrolled_at from the first enrolment event, else the first activity;
+     * unenrolled_at when the last unenrolment is after the last enrolment; outcome from the latest course-level
+     * passed/failed event, else withdrawn when unenrolled.
+     */
+    static Dataset<Row> enrollments(Dataset<Row> learnerEvents) {
+        Column t = col("event_time");
+        Column isEnrol = col("action").equalTo(Actions.ENROLLED);
+        Column isUnenrol = col("action").equalTo(Actions.UNENROLLED);
+        Column courseOutcome = col("object_id").equalTo(col("course_id"))
+                .and(col("action").isin(Actions.PASSED, Actions.FAILED));
+        Dataset<Row> agg = learnerEvents.groupBy("learner_key", "course_id").agg(
+                max_by(col("class_id"), when(col("class_id").isNotNull(), t)).as("class_id"),
+                min(when(isEnrol, t)).as("first_enrol"),
+                max(when(isEnrol, t)).as("last_enrol"),
+                max(when(isUnenrol, t)).as("last_unenrol"),
+                min(t).as("first_event"),
+                max_by(col("action"), when(courseOutcome, t)).as("outcome_action"));
+        Column unenrolledAt = when(col("last_unenrol").isNotNull()
+                .and(col("last_enrol").isNull().or(col("last_unenrol").gt(col("last_enrol")))), col("last_unenrol"));
+        return agg.select(col("learner_key"), col("course_id"), col("class_id"),
+                coalesce(col("first_enrol"), col("first_event")).as("enrolled_at"),
+                unenrolledAt.as("unenrolled_at"),
+                when(col("first_enrol").isNotNull(), lit("event")).otherwise(lit("first_activity"))
+                        .as("enrolment_source"),
+                when(col("outcome_action").equalTo(Actions.PASSED), lit("pass"))
+                        .when(col("outcome_action").equalTo(Actions.FAILED), lit("fail"))
+                        .when(unenrolledAt.isNotNull(), lit("withdrawn"))
+                        .as("outcome"));
+    }
+
+    private static Column greatestNonNull(Column a, Column b) {
+        return when(a.isNull(), b).when(b.isNull(), a).otherwise(org.apache.spark.sql.functions.greatest(a, b));
+    }
+}

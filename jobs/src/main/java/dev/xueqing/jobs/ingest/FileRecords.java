@@ -1,0 +1,139 @@
+package dev.xueqing.jobs.ingest;
+
+import dev.xueqing.common.model.QuarantineReason;
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Row;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Serializable;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Runs an adapter over one file inside a Spark task and hands its rows out as an Iterator, in constant memory:
+ * the adapter pushes rows from a reader thread into a bounded queue. Gzip is detected from the magic bytes, not
+ * the name. A read error part-way (corrupt gzip, truncated file) ends the file with one {@code unreadable_input}
+ * quarantine row; the rows read before it are kept.
+ */
+final class FileRecords implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private static final Object END = new Object();
+
+    private final SourceAdapter adapter;
+    private final SerializableHadoopConf hadoop;
+    private final String tenant;
+    private final String runId;
+    private final Instant runStart;
+
+    FileRecords(SourceAdapter adapter, SerializableHadoopConf hadoop, String tenant, String runId, Instant runStart) {
+        this.adapter = adapter;
+        this.hadoop = hadoop;
+        this.tenant = tenant;
+        this.runId = runId;
+        this.runStart = runStart;
+    }
+
+    Iterator<Row> rows(int ordinal, String uri) {
+        BlockingQueue<Object> queue = new ArrayBlockingQueue<>(4096);
+        Thread producer = new Thread(() -> {
+            try {
+                produce(ordinal, uri, queue);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Throwable t) {
+                try {
+                    queue.put(t);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                }
+                return;
+            }
+            try {
+                queue.put(END);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "xueqing-read-" + ordinal);
+        producer.setDaemon(true);
+        producer.start();
+        return new Iterator<>() {
+            private Object next;
+
+            @Override
+            public boolean hasNext() {
+                if (next == null) {
+                    try {
+                        next = queue.take();
+                    } catch (InterruptedException e) {
+                        producer.interrupt();
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException("interrupted while reading " + uri, e);
+                    }
+                }
+                if (next instanceof Throwable t) {
+                    throw new IllegalStateException("Reading " + uri + " failed: " + t, t);
+                }
+                return next != END;
+            }
+
+            @Override
+            public Row next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                Row r = (Row) next;
+                next = null;
+                return r;
+            }
+        };
+    }
+
+    private void produce(int ordinal, String uri, BlockingQueue<Object> queue) throws InterruptedException {
+        long[] emitted = {0};
+        Path path = new Path(uri);
+        try {
+            FileSystem fs = path.getFileSystem(hadoop.get());
+            try (FSDataInputStream raw = fs.open(path); InputStream in = decompress(raw)) {
+                adapter.read(uri, ordinal, in, row -> {
+                    try {
+                        queue.put(row);
+                        emitted[0]++;
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException(e);
+                    }
+                });
+            }
+        } catch (IOException | RuntimeException e) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new InterruptedException();
+            }
+            String what = e instanceof java.util.zip.ZipException || e.getCause() instanceof java.util.zip.ZipException
+                    ? "corrupt gzip data" : e instanceof java.io.EOFException ? "unexpected end of file (truncated?)"
+                    : e.getClass().getSimpleName();
+            queue.put(ParsedRecords.quarantine(ParsedRecords.seq(ordinal, (1L << 40) - 1), adapter.format(), tenant,
+                    uri + ":after-record-" + emitted[0], QuarantineReason.UNREADABLE_INPUT,
+                    what + ": " + e.getMessage() + "; records before this point were read", null, runStart, runId));
+        }
+    }
+
+    static InputStream decompress(InputStream raw) throws IOException {
+        BufferedInputStream in = new BufferedInputStream(raw, 1 << 16);
+        in.mark(2);
+        int b1 = in.read();
+        int b2 = in.read();
+        in.reset();
+        if (b1 == 0x1f && b2 == 0x8b) {
+            return new GZIPInputStream(in, 1 << 16);
+        }
+        return in;
+    }
+}

@@ -1,0 +1,267 @@
+package dev.xueqing.jobs.ingest;
+
+import dev.xueqing.common.io.DatasetRef;
+import dev.xueqing.common.io.Warehouse;
+import dev.xueqing.common.schema.Datasets;
+import dev.xueqing.common.schema.EventSchema;
+import dev.xueqing.common.spark.SparkSessions;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import scala.Tuple2;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.current_timestamp;
+import static org.apache.spark.sql.functions.first;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.max_by;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+/**
+ * Input files of one format → {@code events} (partitions it touches replaced), {@code quarantine} (appended),
+ * voided ids and object observations (merged). Shared by every adapter: the adapter only parses and maps.
+ *
+ * <p>De-duplication: within the batch, records with the same event_id are ordered by their position (file, then
+ * record); the first is kept, later ones with the same content hash are duplicates, with another hash conflicts
+ * ({@code id_conflict}). Against the warehouse, an id already published with the same hash is a duplicate and with
+ * another hash a conflict (the published event stays). Voiding removes the target from the batch and from
+ * published partitions, and is remembered, so that a re-delivered voided statement stays out.
+ */
+public final class IngestJob {
+    private static final Logger LOG = LoggerFactory.getLogger(IngestJob.class);
+
+    /** What one ingest did; the counts go to {@code _runs} and the console summary. */
+    public record Result(String runId, String source, String tenant, int files, long read, long accepted,
+                         long duplicates, long late, long voidingStatements, long voidedRemoved,
+                         Map<String, Long> quarantinedByReason, List<String> touchedDates, Duration took) {
+        public long quarantined() {
+            return quarantinedByReason.values().stream().mapToLong(Long::longValue).sum();
+        }
+
+        /** Counts as stored in {@code _runs.counts}. */
+        public Map<String, Long> counts() {
+            Map<String, Long> m = new LinkedHashMap<>();
+            m.put("files", (long) files);
+            m.put("read", read);
+            m.put("accepted", accepted);
+            m.put("duplicates", duplicates);
+            m.put("late", late);
+            m.put("voiding_statements", voidingStatements);
+            m.put("voided_removed", voidedRemoved);
+            m.put("quarantined", quarantined());
+            quarantinedByReason.forEach((k, v) -> m.put("quarantined." + k, v));
+            return m;
+        }
+    }
+
+    private final Warehouse warehouse;
+
+    public IngestJob(Warehouse warehouse) {
+        this.warehouse = warehouse;
+    }
+
+    /**
+     * @param lateOnOrBefore events dated on or before this day count as late arrivals (the last processed day), or
+     *                       null on a first run
+     */
+    public Result run(SourceAdapter adapter, List<String> files, String tenant, String runId, Instant start,
+                      LocalDate lateOnOrBefore) {
+        SparkSession spark = warehouse.spark();
+        SparkSessions.label(spark, "INGEST", adapter.format(), files.size() + " file(s)");
+        Dataset<Row> parsed = parse(spark, adapter, files, tenant, runId, start)
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        try {
+            return ingest(parsed, adapter.format(), tenant, files.size(), runId, start, lateOnOrBefore);
+        } finally {
+            parsed.unpersist();
+        }
+    }
+
+    /** Reads the files in parallel (one task per file) into {@link ParsedRecords} rows. */
+    public static Dataset<Row> parse(SparkSession spark, SourceAdapter adapter, List<String> files, String tenant,
+                              String runId, Instant start) {
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        List<Tuple2<Integer, String>> numbered = new ArrayList<>();
+        for (int i = 0; i < files.size(); i++) {
+            numbered.add(new Tuple2<>(i, files.get(i)));
+        }
+        FileRecords reader = new FileRecords(adapter,
+                new SerializableHadoopConf(spark.sparkContext().hadoopConfiguration()), tenant, runId, start);
+        JavaRDD<Row> rows = jsc.parallelize(numbered, Math.max(1, files.size()))
+                .flatMap(f -> reader.rows(f._1(), f._2()));
+        return spark.createDataFrame(rows, ParsedRecords.SCHEMA);
+    }
+
+    private Result ingest(Dataset<Row> parsed, String source, String tenant, int files, String runId, Instant start,
+                          LocalDate lateOnOrBefore) {
+        // 1. One pass for the record counts by kind and quarantine reason.
+        Map<String, Long> quarantined = new TreeMap<>();
+        long records = 0;
+        long voiding = 0;
+        for (Row r : parsed.groupBy(col("kind"), col("quarantine.reason").as("reason")).count().collectAsList()) {
+            String kind = r.getString(0);
+            long n = r.getLong(2);
+            if (!ParsedRecords.OBSERVATION.equals(kind)) {
+                records += n;
+            }
+            if (ParsedRecords.QUARANTINE.equals(kind)) {
+                quarantined.merge(r.getString(1), n, Long::sum);
+            } else if (ParsedRecords.VOIDED.equals(kind)) {
+                voiding += n;
+            }
+        }
+
+        // 2. De-duplicate within the batch.
+        Dataset<Row> batch = parsed.filter(col("kind").equalTo(ParsedRecords.EVENT)).select(col("seq"), col("event.*"));
+        WindowSpec byId = Window.partitionBy(EventSchema.EVENT_ID).orderBy(col("seq"));
+        Dataset<Row> ranked = batch
+                .withColumn("_rank", row_number().over(byId))
+                .withColumn("_first_hash", first(EventSchema.CONTENT_HASH).over(byId))
+                .withColumn("_first_ref", first(EventSchema.RAW_REF).over(byId));
+        Dataset<Row> firsts = ranked.filter(col("_rank").equalTo(1));
+        Dataset<Row> laterSame = ranked.filter(col("_rank").gt(1).and(col(EventSchema.CONTENT_HASH).equalTo(col("_first_hash"))));
+        Dataset<Row> laterConflict = ranked.filter(col("_rank").gt(1)
+                .and(col(EventSchema.CONTENT_HASH).notEqual(col("_first_hash"))));
+
+        // 3. Compare with what is published.
+        Dataset<Row> published = warehouse.read(DatasetRef.EVENTS, EventSchema.SCHEMA);
+        Dataset<Row> publishedKeys = published.select(col(EventSchema.EVENT_ID).as("_pid"),
+                col(EventSchema.CONTENT_HASH).as("_phash"), col(EventSchema.RAW_REF).as("_pref"));
+        Dataset<Row> matched = firsts.join(publishedKeys, col(EventSchema.EVENT_ID).equalTo(col("_pid")), "left");
+        Dataset<Row> alreadyPublished = matched.filter(col("_pid").isNotNull()
+                .and(col("_phash").equalTo(col(EventSchema.CONTENT_HASH))));
+        Dataset<Row> conflictPublished = matched.filter(col("_pid").isNotNull()
+                .and(col("_phash").notEqual(col(EventSchema.CONTENT_HASH))));
+
+        // 4. Voiding: everything voided so far, this batch included.
+        Dataset<Row> batchVoided = parsed.filter(col("kind").equalTo(ParsedRecords.VOIDED)).select(col("voided.*"));
+        Dataset<Row> voidedIds = warehouse.read(DatasetRef.VOIDED, Datasets.VOIDED).select("voided_event_id")
+                .union(batchVoided.select("voided_event_id")).distinct();
+        Dataset<Row> fresh = matched.filter(col("_pid").isNull())
+                .join(voidedIds, col(EventSchema.EVENT_ID).equalTo(col("voided_event_id")), "left_anti")
+                .select(EventSchema.COLUMNS.stream().map(Column::new).toArray(Column[]::new))
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> voidedPublished = published.select(EventSchema.EVENT_ID, EventSchema.EVENT_DATE)
+                .join(batchVoided, col(EventSchema.EVENT_ID).equalTo(col("voided_event_id")), "left_semi");
+
+        try {
+            // 5. Counts, touched partitions.
+            Row c = fresh.agg(count(lit(1)),
+                    sum(when(lit(lateOnOrBefore != null).and(col(EventSchema.EVENT_DATE)
+                            .leq(lit(lateOnOrBefore == null ? LocalDate.of(1970, 1, 1) : lateOnOrBefore))), 1)
+                            .otherwise(0))).first();
+            long accepted = c.getLong(0);
+            long late = c.isNullAt(1) ? 0 : c.getLong(1);
+            long duplicates = laterSame.count() + alreadyPublished.count();
+            List<String> touched = new ArrayList<>();
+            for (Row r : fresh.select(EventSchema.EVENT_DATE).union(voidedPublished.select(EventSchema.EVENT_DATE))
+                    .distinct().collectAsList()) {
+                touched.add(r.getDate(0).toLocalDate().toString());
+            }
+            touched.sort(null);
+            long voidedRemoved = voidedPublished.count();
+
+            // 6. Conflicts become quarantine rows (the raw text stays in the first record's file).
+            Dataset<Row> conflicts = laterConflict.select(lit(source).as("source"), lit(tenant).as("tenant"),
+                            col(EventSchema.RAW_REF).as("raw_ref"), lit("id_conflict").as("reason"),
+                            concat(lit("statement id "), col(EventSchema.EVENT_ID),
+                                    lit(" was first seen with other content at "), col("_first_ref")).as("detail"),
+                            lit(null).cast("string").as("raw"), current_timestamp().as("quarantined_at"),
+                            lit(runId).as("run_id"))
+                    .union(conflictPublished.select(lit(source).as("source"), lit(tenant).as("tenant"),
+                            col(EventSchema.RAW_REF).as("raw_ref"), lit("id_conflict").as("reason"),
+                            concat(lit("statement id "), col(EventSchema.EVENT_ID),
+                                    lit(" is already published with other content (from "), col("_pref"), lit(")"))
+                                    .as("detail"),
+                            lit(null).cast("string").as("raw"), current_timestamp().as("quarantined_at"),
+                            lit(runId).as("run_id")))
+                    .persist(StorageLevel.MEMORY_AND_DISK());
+            long conflictCount = conflicts.count();
+            if (conflictCount > 0) {
+                quarantined.merge("id_conflict", conflictCount, Long::sum);
+            }
+
+            // 7. Publish: events partitions first, then the side datasets.
+            if (!touched.isEmpty()) {
+                Dataset<Row> keep = published.filter(col(EventSchema.EVENT_DATE).cast("string")
+                                .isin(touched.toArray()))
+                        .join(voidedIds, col(EventSchema.EVENT_ID).equalTo(col("voided_event_id")), "left_anti")
+                        .select(EventSchema.COLUMNS.stream().map(Column::new).toArray(Column[]::new));
+                warehouse.publishPartitions(DatasetRef.EVENTS, keep.unionByName(fresh), touched, runId);
+            }
+            Dataset<Row> quarantineRows = parsed.filter(col("kind").equalTo(ParsedRecords.QUARANTINE))
+                    .select(col("quarantine.*")).unionByName(conflicts);
+            if (!quarantined.isEmpty()) {
+                warehouse.append(DatasetRef.QUARANTINE, quarantineRows.coalesce(1));
+            }
+            if (voiding > 0) {
+                warehouse.append(DatasetRef.VOIDED, batchVoided.coalesce(1));
+            }
+            mergeObservations(parsed.filter(col("kind").equalTo(ParsedRecords.OBSERVATION))
+                    .select(col("observation.*")), runId);
+            conflicts.unpersist();
+
+            Duration took = Duration.between(start, Instant.now());
+            LOG.info("INGEST {}: {} file(s), {} record(s), {} accepted, {} duplicate(s), {} quarantined, {} late, "
+                            + "{} voiding, {} partition(s) touched in {} s", source, files, records, accepted,
+                    duplicates, quarantined.values().stream().mapToLong(Long::longValue).sum(), late, voiding,
+                    touched.size(), took.toSeconds());
+            return new Result(runId, source, tenant, files, records, accepted, duplicates, late, voiding,
+                    voidedRemoved, quarantined, touched, took);
+        } finally {
+            fresh.unpersist();
+        }
+    }
+
+    /** Merges this batch's object observations into the published ones: latest non-null value wins per column. */
+    private void mergeObservations(Dataset<Row> batch, String runId) {
+        Dataset<Row> all = warehouse.read(DatasetRef.OBJECT_OBSERVATIONS, Datasets.OBJECT_OBSERVATIONS)
+                .unionByName(batch);
+        Column ts = col("last_seen");
+        Dataset<Row> merged = all.groupBy("course_id", "object_id").agg(
+                max_by(col("object_type"), ts).as("object_type"),
+                latestNonNull("parent_id"),
+                latestNonNull("title"),
+                max("max_score").as("max_score"),
+                latestNonNull("due_time"),
+                latestNonNull("weight"),
+                max_by(col("tenant"), ts).as("tenant"),
+                max(ts).as("last_seen"))
+                .select(Datasets.OBJECT_OBSERVATIONS.fieldNames()[0],
+                        java.util.Arrays.copyOfRange(Datasets.OBJECT_OBSERVATIONS.fieldNames(), 1,
+                                Datasets.OBJECT_OBSERVATIONS.fieldNames().length))
+                .coalesce(1);
+        warehouse.publish(DatasetRef.OBJECT_OBSERVATIONS, merged, runId);
+    }
+
+    private static Column latestNonNull(String name) {
+        return max_by(col(name), when(col(name).isNotNull(), col("last_seen"))).as(name);
+    }
+
+    static Column nvl(Column c, Object v) {
+        return coalesce(c, lit(v));
+    }
+}

@@ -1,0 +1,69 @@
+package dev.xueqing.jobs.ingest;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RemoteIterator;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * Expands input paths (files, folders searched recursively, globs; local or any Hadoop file system) into a sorted
+ * list of files. Hidden files (starting with '.' or '_') and README/Markdown files in folders are skipped.
+ */
+public final class InputFiles {
+    private InputFiles() {}
+
+    /** Thrown when an input path matches nothing; the message names the path. */
+    public static final class NoInputException extends RuntimeException {
+        public NoInputException(String message) {
+            super(message);
+        }
+    }
+
+    public static List<String> expand(List<String> paths, Configuration hadoop) {
+        TreeSet<String> files = new TreeSet<>();
+        for (String p : paths) {
+            try {
+                Path path = new Path(p);
+                FileSystem fs = path.getFileSystem(hadoop);
+                FileStatus[] matches = fs.globStatus(path);
+                if (matches == null || matches.length == 0) {
+                    throw new NoInputException("Input path not found: " + p
+                            + ". Give an existing file, folder or glob (for example data/*.jsonl.gz).");
+                }
+                int before = files.size();
+                for (FileStatus st : matches) {
+                    if (st.isFile()) {
+                        files.add(fs.makeQualified(st.getPath()).toString());
+                    } else {
+                        RemoteIterator<LocatedFileStatus> it = fs.listFiles(st.getPath(), true);
+                        while (it.hasNext()) {
+                            LocatedFileStatus f = it.next();
+                            if (f.isFile() && wanted(f.getPath())) {
+                                files.add(fs.makeQualified(f.getPath()).toString());
+                            }
+                        }
+                    }
+                }
+                if (files.size() == before) {
+                    throw new NoInputException("Input path " + p + " contains no data files.");
+                }
+            } catch (IOException e) {
+                throw new NoInputException("Cannot list input path " + p + ": " + e.getMessage());
+            }
+        }
+        return new ArrayList<>(files);
+    }
+
+    private static boolean wanted(Path p) {
+        String n = p.getName();
+        String lower = n.toLowerCase();
+        return !n.startsWith(".") && !n.startsWith("_") && !lower.endsWith(".md") && !lower.startsWith("readme");
+    }
+}

@@ -1,0 +1,98 @@
+package dev.xueqing.jobs.marts;
+
+import dev.xueqing.common.io.DatasetRef;
+import dev.xueqing.common.io.Warehouse;
+import dev.xueqing.common.schema.ExpectationChecker;
+import dev.xueqing.common.spark.SparkSessions;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * events + dims → every mart (or the ones asked for), as of a date: read → transform → check the spec's
+ * expectations → publish. A mart that breaks an expectation is not published and the job fails after trying the
+ * others, so one broken mart does not hold the rest back.
+ */
+public final class MartsJob {
+    private static final Logger LOG = LoggerFactory.getLogger(MartsJob.class);
+
+    /** One mart's outcome. */
+    public record MartResult(String name, long rows, Duration took, String error) {
+        public boolean ok() {
+            return error == null;
+        }
+    }
+
+    private final Warehouse warehouse;
+
+    public MartsJob(Warehouse warehouse) {
+        this.warehouse = warehouse;
+    }
+
+    /** Picks marts by name; unknown names fail with the list of known ones. */
+    public static List<Mart> select(List<Mart> all, List<String> only) {
+        if (only == null || only.isEmpty()) {
+            return all;
+        }
+        List<Mart> out = new ArrayList<>();
+        for (String name : only) {
+            Mart m = all.stream().filter(x -> x.spec().name().equals(name.trim())).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("Unknown mart '" + name + "'. Known marts: "
+                            + all.stream().map(x -> x.spec().name()).toList()));
+            out.add(m);
+        }
+        return out;
+    }
+
+    public List<MartResult> run(List<Mart> marts, MartContext context, String runId) {
+        Set<DatasetRef> needed = new LinkedHashSet<>();
+        marts.forEach(m -> needed.addAll(m.inputs()));
+        Map<DatasetRef, Dataset<Row>> inputs = new HashMap<>();
+        for (DatasetRef ref : needed) {
+            Dataset<Row> d = ref.equals(DatasetRef.RUNS) ? warehouse.read(ref, dev.xueqing.jobs.runs.RunLog.SCHEMA)
+                    : warehouse.read(ref);
+            inputs.put(ref, ref.equals(DatasetRef.EVENTS) ? d.persist(StorageLevel.MEMORY_AND_DISK()) : d);
+        }
+        MartInputs martInputs = new MartInputs(inputs);
+        List<MartResult> results = new ArrayList<>();
+        try {
+            for (Mart m : marts) {
+                Instant start = Instant.now();
+                String name = m.spec().name();
+                SparkSessions.label(warehouse.spark(), "MART", name, context.asOf().toString());
+                Dataset<Row> out = null;
+                try {
+                    out = m.transform(martInputs, context).persist(StorageLevel.MEMORY_AND_DISK());
+                    ExpectationChecker.require(m.spec(), out,
+                            r -> inputs.containsKey(r) ? inputs.get(r) : warehouse.read(r));
+                    long rows = warehouse.publish(m.ref(), out, runId);
+                    Duration took = Duration.between(start, Instant.now());
+                    LOG.info("MART {} as of {}: {} row(s) in {} ms", name, context.asOf(), rows, took.toMillis());
+                    results.add(new MartResult(name, rows, took, null));
+                } catch (RuntimeException e) {
+                    LOG.error("MART {} failed: {}", name, e.getMessage());
+                    warehouse.cleanStaging(runId);
+                    results.add(new MartResult(name, 0, Duration.between(start, Instant.now()), e.getMessage()));
+                } finally {
+                    if (out != null) {
+                        out.unpersist();
+                    }
+                }
+            }
+        } finally {
+            inputs.values().forEach(Dataset::unpersist);
+        }
+        return results;
+    }
+}

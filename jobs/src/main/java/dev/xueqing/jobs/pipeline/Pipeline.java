@@ -1,0 +1,171 @@
+package dev.xueqing.jobs.pipeline;
+
+import dev.xueqing.common.config.XueqingConfig;
+import dev.xueqing.common.io.Warehouse;
+import dev.xueqing.common.privacy.PseudonymKeys;
+import dev.xueqing.common.spark.SparkSessions;
+import dev.xueqing.jobs.dims.DimsJob;
+import dev.xueqing.jobs.ingest.IngestJob;
+import dev.xueqing.jobs.ingest.InputFiles;
+import dev.xueqing.jobs.ingest.SourceAdapter;
+import dev.xueqing.jobs.marts.Mart;
+import dev.xueqing.jobs.marts.MartCatalog;
+import dev.xueqing.jobs.marts.MartContext;
+import dev.xueqing.jobs.marts.MartsJob;
+import dev.xueqing.jobs.runs.RunLog;
+import org.apache.spark.sql.SparkSession;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs the jobs in order for the CLI: ingest (per input) → dims → marts, recording every run in {@code _runs}.
+ * Holds the run's SparkSession, warehouse and pseudonym key; close it to stop Spark.
+ */
+public final class Pipeline implements AutoCloseable {
+    private final XueqingConfig config;
+    private final PseudonymKeys.Key key;
+    private final SparkSession spark;
+    private final Warehouse warehouse;
+    private final RunLog runLog;
+
+    /** The outcome of ingesting one input. */
+    public record IngestOutcome(List<String> files, IngestJob.Result result) {}
+
+    /** The outcome of a nightly, ingest or marts command. */
+    public record Summary(String runId, LocalDate asOf, List<IngestOutcome> ingests, Map<String, Long> dims,
+                          List<MartsJob.MartResult> marts, Duration took, boolean demoKey, String keyOrigin,
+                          String warehouse) {
+        public boolean failed() {
+            return marts.stream().anyMatch(m -> !m.ok());
+        }
+    }
+
+    public Pipeline(XueqingConfig config, Map<String, String> env) {
+        this.config = config;
+        this.key = PseudonymKeys.resolve(config, env);
+        this.spark = SparkSessions.create(config);
+        this.warehouse = new Warehouse(spark, config.warehouse());
+        this.runLog = new RunLog(warehouse);
+    }
+
+    public Warehouse warehouse() {
+        return warehouse;
+    }
+
+    public XueqingConfig config() {
+        return config;
+    }
+
+    public PseudonymKeys.Key key() {
+        return key;
+    }
+
+    /** Ingests the given paths of one format, then rebuilds the dims. */
+    public Summary ingest(String format, List<String> paths, String tenant) {
+        Instant start = Instant.now();
+        String runId = RunLog.newRunId(start);
+        List<IngestOutcome> outcomes = List.of(ingestOne(format, paths, tenant, runId));
+        Map<String, Long> dims = rebuildDims(runId);
+        return new Summary(runId, null, outcomes, dims, List.of(), Duration.between(start, Instant.now()),
+                key.demo(), key.origin(), warehouse.root().toString());
+    }
+
+    /** Builds the marts (all, or the named ones) as of a date. */
+    public Summary marts(LocalDate asOf, List<String> only) {
+        Instant start = Instant.now();
+        String runId = RunLog.newRunId(start);
+        List<MartsJob.MartResult> results = runMarts(asOf, only, runId, start, "marts");
+        return new Summary(runId, asOf, List.of(), Map.of(), results, Duration.between(start, Instant.now()),
+                key.demo(), key.origin(), warehouse.root().toString());
+    }
+
+    /** Ingests every configured input, rebuilds the dims, builds every mart as of the date. */
+    public Summary nightly(LocalDate asOf) {
+        Instant start = Instant.now();
+        String runId = RunLog.newRunId(start);
+        Map<String, Object> params = Map.of("date", asOf.toString(), "inputs", config.inputs().size());
+        try {
+            List<IngestOutcome> outcomes = new ArrayList<>();
+            for (XueqingConfig.InputSpec input : config.inputs()) {
+                outcomes.add(ingestOne(input.format(), input.paths(), input.tenant(), runId + "-" + input.format()
+                        + "-" + outcomes.size()));
+            }
+            Map<String, Long> dims = rebuildDims(runId);
+            List<MartsJob.MartResult> marts = runMartsInner(asOf, List.of(), runId);
+            Summary s = new Summary(runId, asOf, outcomes, dims, marts, Duration.between(start, Instant.now()),
+                    key.demo(), key.origin(), warehouse.root().toString());
+            Map<String, Long> counts = new LinkedHashMap<>();
+            outcomes.forEach(o -> o.result().counts().forEach((k, v) -> counts.merge(k, v, Long::sum)));
+            marts.forEach(m -> counts.put("mart." + m.name(), m.rows()));
+            dims.forEach((k, v) -> counts.put("dim." + k, v));
+            runLog.record(runId, "nightly", params, asOf, start, Instant.now(), s.failed() ? "failed" : "succeeded",
+                    counts, s.failed() ? failures(marts) : null);
+            return s;
+        } catch (RuntimeException e) {
+            runLog.record(runId, "nightly", params, asOf, start, Instant.now(), "failed", Map.of(), e.getMessage());
+            throw e;
+        }
+    }
+
+    private IngestOutcome ingestOne(String format, List<String> paths, String tenant, String runId) {
+        Instant start = Instant.now();
+        String t = tenant == null ? config.tenant() : tenant;
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("source", format);
+        params.put("tenant", t);
+        params.put("paths", String.join(",", paths));
+        try {
+            List<String> files = InputFiles.expand(paths, spark.sparkContext().hadoopConfiguration());
+            SourceAdapter adapter = Adapters.create(format, config, key.pseudonymizer(), t, runId, start);
+            IngestJob.Result r = new IngestJob(warehouse).run(adapter, files, t, runId, start,
+                    runLog.lastProcessedDate());
+            runLog.record(runId, "ingest", params, null, start, Instant.now(), "succeeded", r.counts(), null);
+            return new IngestOutcome(files, r);
+        } catch (RuntimeException e) {
+            warehouse.cleanStaging(runId);
+            runLog.record(runId, "ingest", params, null, start, Instant.now(), "failed", Map.of(), e.getMessage());
+            throw e;
+        }
+    }
+
+    private Map<String, Long> rebuildDims(String runId) {
+        return new DimsJob(warehouse).run(runId + "-dims");
+    }
+
+    private List<MartsJob.MartResult> runMarts(LocalDate asOf, List<String> only, String runId, Instant start,
+                                               String job) {
+        Map<String, Object> params = Map.of("date", asOf.toString(), "only", String.join(",", only));
+        try {
+            List<MartsJob.MartResult> results = runMartsInner(asOf, only, runId);
+            Map<String, Long> counts = new LinkedHashMap<>();
+            results.forEach(m -> counts.put("mart." + m.name(), m.rows()));
+            boolean failed = results.stream().anyMatch(m -> !m.ok());
+            runLog.record(runId, job, params, asOf, start, Instant.now(), failed ? "failed" : "succeeded", counts,
+                    failed ? failures(results) : null);
+            return results;
+        } catch (RuntimeException e) {
+            runLog.record(runId, job, params, asOf, start, Instant.now(), "failed", Map.of(), e.getMessage());
+            throw e;
+        }
+    }
+
+    private List<MartsJob.MartResult> runMartsInner(LocalDate asOf, List<String> only, String runId) {
+        List<Mart> marts = MartsJob.select(MartCatalog.all(), only);
+        return new MartsJob(warehouse).run(marts, new MartContext(asOf, config), runId);
+    }
+
+    private static String failures(List<MartsJob.MartResult> results) {
+        return String.join("; ", results.stream().filter(m -> !m.ok()).map(m -> m.name() + ": " + m.error()).toList());
+    }
+
+    @Override
+    public void close() {
+        spark.stop();
+    }
+}

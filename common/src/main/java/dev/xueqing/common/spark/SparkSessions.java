@@ -13,6 +13,32 @@ import java.util.Map;
 public final class SparkSessions {
     private SparkSessions() {}
 
+    /**
+     * A session for one command. When the JVM already has an active session (Xueqing embedded in another Spark
+     * application, or a test JVM), that one is used and left running on close; otherwise a new one is built from the
+     * config and stopped on close.
+     */
+    public record Handle(SparkSession session, boolean owned) implements AutoCloseable {
+        @Override
+        public void close() {
+            if (owned) {
+                session.stop();
+            }
+        }
+    }
+
+    public static Handle acquire(XueqingConfig config) {
+        scala.Option<SparkSession> active = SparkSession.getActiveSession();
+        if (active.isDefined()) {
+            return new Handle(active.get(), false);
+        }
+        scala.Option<SparkSession> dflt = SparkSession.getDefaultSession();
+        if (dflt.isDefined()) {
+            return new Handle(dflt.get(), false);
+        }
+        return new Handle(create(config), true);
+    }
+
     public static SparkSession create(XueqingConfig config) {
         XueqingConfig.SparkSettings s = config.spark();
         SparkSession.Builder b = SparkSession.builder()

@@ -39,8 +39,8 @@ final class SqlCommand extends BaseCommand {
     @Override
     public Integer call() {
         XueqingConfig config = config();
-        SparkSession spark = SparkSessions.create(config);
-        try {
+        try (SparkSessions.Handle handle = SparkSessions.acquire(config)) {
+            SparkSession spark = handle.session();
             Warehouse wh = new Warehouse(spark, config.warehouse());
             List<String> views = registerViews(wh);
             if (views.isEmpty()) {
@@ -67,8 +67,6 @@ final class SqlCommand extends BaseCommand {
                 default -> printTable(out(), result.columns(), rows, truncated);
             }
             return XueqingCli.OK;
-        } finally {
-            spark.stop();
         }
     }
 

@@ -56,8 +56,8 @@ final class ValidateCommand extends BaseCommand {
             throw new ConfigException("Unknown --format '" + format + "': use one of " + Formats.KNOWN + ".");
         }
         XueqingConfig config = config();
-        SparkSession spark = SparkSessions.create(config);
-        try {
+        try (SparkSessions.Handle handle = SparkSessions.acquire(config)) {
+            SparkSession spark = handle.session();
             List<String> files = InputFiles.expand(inputs, spark.sparkContext().hadoopConfiguration());
             Instant start = Instant.now();
             String runId = "validate-" + RunLog.newRunId(start);
@@ -114,8 +114,6 @@ final class ValidateCommand extends BaseCommand {
             out.printf("%n%,d record(s) would be quarantined%s.%n", invalid,
                     conflicts > 0 ? " (plus the later copies of " + conflicts + " conflicting id(s))" : "");
             return XueqingCli.FAILED;
-        } finally {
-            spark.stop();
         }
     }
 }

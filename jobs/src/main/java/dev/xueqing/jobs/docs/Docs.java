@@ -25,6 +25,7 @@ public final class Docs {
         List<MartSpec> marts = MartCatalog.all().stream().map(Mart::spec).toList();
         pages.put("marts.md", MartDictionary.render(DimSpecs.ALL, marts));
         pages.put("quarantine-reasons.md", quarantineReasons());
+        pages.put("configuration.md", configuration());
         return pages;
     }
 
@@ -37,6 +38,29 @@ public final class Docs {
             written.add(p);
         }
         return written;
+    }
+
+    static String configuration() {
+        String reference;
+        try (var in = Docs.class.getClassLoader().getResourceAsStream("reference.conf")) {
+            if (in == null) {
+                throw new IllegalStateException("reference.conf is not on the classpath");
+            }
+            reference = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return "# Configuration reference\n\n"
+                + "<!-- Generated from reference.conf by `bin/xueqing docs`; do not edit by hand. -->\n\n"
+                + "Xueqing reads HOCON (Typesafe Config). Layers, lowest first: the defaults below "
+                + "(`common/src/main/resources/reference.conf`), `conf/application.conf` in the working directory, "
+                + "the file given with `--conf`, the environment variables `XUEQING_WAREHOUSE`, `XUEQING_TIMEZONE`, "
+                + "`XUEQING_MODE`, `XUEQING_TENANT` and `XUEQING_SPARK_MASTER`, then `--set key=value` (the "
+                + "`xueqing.` prefix may be left out). The configuration is checked once at start: an unknown key "
+                + "or a value out of range stops the run with exit code 2 and a message naming the key.\n\n"
+                + "The pseudonym key itself is never configuration: it comes from the environment variable named "
+                + "by `xueqing.pseudonym.key-env` or the file named by `xueqing.pseudonym.key-file`.\n\n"
+                + "```hocon\n" + reference.strip() + "\n```\n";
     }
 
     static String quarantineReasons() {

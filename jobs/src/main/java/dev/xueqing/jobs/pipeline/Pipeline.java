@@ -30,6 +30,7 @@ import java.util.Map;
 public final class Pipeline implements AutoCloseable {
     private final XueqingConfig config;
     private final PseudonymKeys.Key key;
+    private final SparkSessions.Handle sparkHandle;
     private final SparkSession spark;
     private final Warehouse warehouse;
     private final RunLog runLog;
@@ -49,7 +50,8 @@ public final class Pipeline implements AutoCloseable {
     public Pipeline(XueqingConfig config, Map<String, String> env) {
         this.config = config;
         this.key = PseudonymKeys.resolve(config, env);
-        this.spark = SparkSessions.create(config);
+        this.sparkHandle = SparkSessions.acquire(config);
+        this.spark = sparkHandle.session();
         this.warehouse = new Warehouse(spark, config.warehouse());
         this.runLog = new RunLog(warehouse);
     }
@@ -166,6 +168,6 @@ public final class Pipeline implements AutoCloseable {
 
     @Override
     public void close() {
-        spark.stop();
+        sparkHandle.close();
     }
 }

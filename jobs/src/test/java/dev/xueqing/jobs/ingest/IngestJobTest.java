@@ -1,0 +1,166 @@
+package dev.xueqing.jobs.ingest;
+
+import dev.xueqing.common.config.ConfigLoader;
+import dev.xueqing.common.config.XueqingConfig;
+import dev.xueqing.common.io.DatasetRef;
+import dev.xueqing.common.io.Warehouse;
+import dev.xueqing.common.privacy.Pseudonymizer;
+import dev.xueqing.common.testing.SparkTestBase;
+import dev.xueqing.jobs.ingest.xapi.XapiAdapter;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPOutputStream;
+
+import static org.apache.spark.sql.functions.col;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The ingest engine on real files: layouts, gzip, dedupe, conflicts, voiding, partition replacement, late data. */
+class IngestJobTest extends SparkTestBase {
+    static final XueqingConfig CONFIG = ConfigLoader.defaults();
+    static final Pseudonymizer PSEUDO = new Pseudonymizer("test-key-0123456789abcdef".getBytes(StandardCharsets.UTF_8));
+    static final String COURSE = "https://lms.example.edu/course/T1";
+
+    static String stmt(String id, String learner, String verb, String object, String timestamp) {
+        return "{\"id\":\"" + id + "\",\"actor\":{\"account\":{\"homePage\":\"https://lms.example.edu\",\"name\":\""
+                + learner + "\"}},\"verb\":{\"id\":\"" + verb + "\"},\"object\":{\"id\":\"" + object
+                + "\",\"definition\":{\"type\":\"http://activitystrea.ms/schema/1.0/page\"}},"
+                + "\"context\":{\"contextActivities\":{\"grouping\":[{\"id\":\"" + COURSE
+                + "\",\"definition\":{\"type\":\"http://adlnet.gov/expapi/activities/course\",\"name\":{\"en-US\":\"Test course\"}}}]}},"
+                + "\"timestamp\":\"" + timestamp + "\"}";
+    }
+
+    static final String VIEWED = "http://id.tincanapi.com/verb/viewed";
+    static final String ID1 = "6f1f6a38-2f5b-4f2a-9b7e-000000000001";
+    static final String ID2 = "6f1f6a38-2f5b-4f2a-9b7e-000000000002";
+    static final String ID3 = "6f1f6a38-2f5b-4f2a-9b7e-000000000003";
+    static final String ID4 = "6f1f6a38-2f5b-4f2a-9b7e-000000000004";
+
+    private IngestJob.Result ingest(Warehouse wh, List<Path> files, String runId, LocalDate late) {
+        Instant now = Instant.parse("2026-03-10T00:00:00Z");
+        XapiAdapter adapter = new XapiAdapter(CONFIG.xapi(), PSEUDO, CONFIG.timezone(), "t", runId, now);
+        return new IngestJob(wh).run(adapter, files.stream().map(p -> p.toUri().toString()).toList(), "t", runId,
+                now, late);
+    }
+
+    private static Path write(Path dir, String name, String content, boolean gzip) throws IOException {
+        Path p = dir.resolve(name);
+        try (OutputStream out = gzip ? new GZIPOutputStream(Files.newOutputStream(p)) : Files.newOutputStream(p)) {
+            out.write(content.getBytes(StandardCharsets.UTF_8));
+        }
+        return p;
+    }
+
+    @Test
+    void everyRecordIsAnEventADuplicateOrAQuarantineRow(@TempDir Path dir) throws IOException {
+        Path in = Files.createDirectories(dir.resolve("in"));
+        Path a = write(in, "a.jsonl.gz", String.join("\n",
+                stmt(ID1, "s1", VIEWED, "urn:p1", "2026-03-01T08:00:00+08:00"),
+                "{not json",
+                stmt(ID2, "s1", VIEWED, "urn:p2", "2026-03-01T23:30:00+08:00"),
+                stmt(ID1, "s1", VIEWED, "urn:p1", "2026-03-01T08:00:00+08:00"),       // exact duplicate
+                stmt(ID2, "s1", VIEWED, "urn:p9", "2026-03-01T23:30:00+08:00")), true); // conflict
+        Path b = write(in, "b.json", "[" + stmt(ID3, "s2", VIEWED, "urn:p1", "2026-03-02T01:00:00Z") + ",42]", false);
+        Warehouse wh = new Warehouse(spark(), dir.resolve("wh").toString());
+
+        IngestJob.Result r = ingest(wh, List.of(a, b), "r1", null);
+
+        assertThat(r.read()).isEqualTo(7);
+        assertThat(r.accepted()).isEqualTo(3);
+        assertThat(r.duplicates()).isEqualTo(1);
+        assertThat(r.quarantinedByReason()).isEqualTo(Map.of("malformed_json", 1L, "not_a_statement", 1L,
+                "id_conflict", 1L));
+        assertThat(r.accepted() + r.duplicates() + r.quarantined()).isEqualTo(r.read());
+        assertThat(r.touchedDates()).containsExactly("2026-03-01", "2026-03-02");
+
+        List<Row> events = wh.read(DatasetRef.EVENTS).orderBy("event_time").collectAsList();
+        assertThat(events).extracting(e -> e.<String>getAs("object_id")).containsExactly("urn:p1", "urn:p2", "urn:p1");
+        assertThat(events.get(0).<String>getAs("raw_ref")).endsWith("a.jsonl.gz:1");
+        Row conflict = wh.read(DatasetRef.QUARANTINE).filter(col("reason").equalTo("id_conflict")).first();
+        assertThat(conflict.<String>getAs("raw_ref")).endsWith("a.jsonl.gz:5");
+        assertThat(conflict.<String>getAs("detail")).contains(ID2).contains("a.jsonl.gz:3");
+        Row malformed = wh.read(DatasetRef.QUARANTINE).filter(col("reason").equalTo("malformed_json")).first();
+        assertThat(malformed.<String>getAs("raw")).isEqualTo("{not json");
+        assertThat(malformed.<String>getAs("raw_ref")).endsWith("a.jsonl.gz:2");
+        // observations carry the course title for the courses dim
+        assertThat(wh.read(DatasetRef.OBJECT_OBSERVATIONS).filter(col("object_id").equalTo(COURSE))
+                .select("title").first().getString(0)).isEqualTo("Test course");
+    }
+
+    @Test
+    void rerunAddsNothingAndNewFilesReplaceOnlyTheirPartitions(@TempDir Path dir) throws IOException {
+        Path in = Files.createDirectories(dir.resolve("in"));
+        Path a = write(in, "a.jsonl", stmt(ID1, "s1", VIEWED, "urn:p1", "2026-03-01T08:00:00+08:00") + "\n"
+                + stmt(ID2, "s1", VIEWED, "urn:p2", "2026-03-02T08:00:00+08:00") + "\n", false);
+        Warehouse wh = new Warehouse(spark(), dir.resolve("wh").toString());
+        ingest(wh, List.of(a), "r1", null);
+        long mtimeDay2 = Files.getLastModifiedTime(dir.resolve("wh/events/event_date=2026-03-02")).toMillis();
+
+        IngestJob.Result again = ingest(wh, List.of(a), "r2", LocalDate.of(2026, 3, 5));
+        assertThat(again.accepted()).isZero();
+        assertThat(again.duplicates()).isEqualTo(2);
+        assertThat(again.touchedDates()).isEmpty();
+
+        Path c = write(in, "c.jsonl", stmt(ID3, "s2", VIEWED, "urn:p3", "2026-03-01T09:00:00+08:00") + "\n", false);
+        IngestJob.Result late = ingest(wh, List.of(c), "r3", LocalDate.of(2026, 3, 5));
+        assertThat(late.accepted()).isEqualTo(1);
+        assertThat(late.late()).isEqualTo(1);
+        assertThat(late.touchedDates()).containsExactly("2026-03-01");
+        assertThat(wh.read(DatasetRef.EVENTS).count()).isEqualTo(3);
+        assertThat(wh.read(DatasetRef.EVENTS).filter(col("event_date").equalTo("2026-03-01")).count()).isEqualTo(2);
+        assertThat(Files.getLastModifiedTime(dir.resolve("wh/events/event_date=2026-03-02")).toMillis())
+                .isEqualTo(mtimeDay2);
+    }
+
+    @Test
+    void voidingRemovesTheTargetNowAndWhenItIsDeliveredAgain(@TempDir Path dir) throws IOException {
+        Path in = Files.createDirectories(dir.resolve("in"));
+        Path a = write(in, "a.jsonl", stmt(ID1, "s1", VIEWED, "urn:p1", "2026-03-01T08:00:00+08:00") + "\n"
+                + stmt(ID2, "s1", VIEWED, "urn:p2", "2026-03-01T09:00:00+08:00") + "\n", false);
+        Warehouse wh = new Warehouse(spark(), dir.resolve("wh").toString());
+        ingest(wh, List.of(a), "r1", null);
+        String voiding = "{\"id\":\"" + ID4 + "\",\"actor\":{\"mbox\":\"mailto:admin@lms.example.edu\"},"
+                + "\"verb\":{\"id\":\"http://adlnet.gov/expapi/verbs/voided\",\"display\":{\"en-US\":\"voided\"}},"
+                + "\"object\":{\"objectType\":\"StatementRef\",\"id\":\"" + ID1 + "\"},"
+                + "\"timestamp\":\"2026-03-03T10:00:00Z\"}";
+        Path v = write(in, "v.jsonl", voiding + "\n", false);
+        IngestJob.Result r = ingest(wh, List.of(v), "r2", null);
+        assertThat(r.voidingStatements()).isEqualTo(1);
+        assertThat(r.voidedRemoved()).isEqualTo(1);
+        assertThat(wh.read(DatasetRef.EVENTS).select("event_id").as(org.apache.spark.sql.Encoders.STRING())
+                .collectAsList()).containsExactly(ID2);
+
+        IngestJob.Result again = ingest(wh, List.of(a), "r3", null);
+        assertThat(again.accepted()).isZero();
+        assertThat(wh.read(DatasetRef.EVENTS).count()).isEqualTo(1);
+    }
+
+    @Test
+    void aCorruptGzipKeepsWhatWasReadAndSaysWhy(@TempDir Path dir) throws IOException {
+        Path in = Files.createDirectories(dir.resolve("in"));
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 2000; i++) {
+            sb.append(stmt(String.format("6f1f6a38-2f5b-4f2a-9b7e-%012d", i), "s" + (i % 7), VIEWED, "urn:p" + i,
+                    "2026-03-01T08:00:00+08:00")).append('\n');
+        }
+        Path gz = write(in, "big.jsonl.gz", sb.toString(), true);
+        byte[] bytes = Files.readAllBytes(gz);
+        Files.write(gz, java.util.Arrays.copyOf(bytes, bytes.length / 2));   // truncated in the middle
+        Warehouse wh = new Warehouse(spark(), dir.resolve("wh").toString());
+        IngestJob.Result r = ingest(wh, List.of(gz), "r1", null);
+        assertThat(r.quarantinedByReason()).containsKey("unreadable_input");
+        assertThat(r.accepted()).isGreaterThan(100).isLessThan(2000);
+        Row q = wh.read(DatasetRef.QUARANTINE).filter(col("reason").equalTo("unreadable_input")).first();
+        assertThat(q.<String>getAs("detail")).containsAnyOf("end of", "gzip", "EOF");
+    }
+}

@@ -32,8 +32,9 @@ public final class XapiValidator implements Serializable {
 
     private static final Set<String> STATEMENT_KEYS = Set.of("id", "actor", "verb", "object", "result", "context",
             "timestamp", "stored", "authority", "version", "attachments");
-    private static final Set<String> SUB_STATEMENT_KEYS = Set.of("objectType", "actor", "verb", "object", "result",
-            "context", "timestamp", "attachments");
+    /** Sub-statement keys plus the statement-level ones it must not use (reported as invalid_object). */
+    private static final Set<String> SUB_STATEMENT_KEYS_AND_FORBIDDEN = Set.of("objectType", "actor", "verb",
+            "object", "result", "context", "timestamp", "attachments", "id", "stored", "version", "authority");
     private static final Set<String> AGENT_KEYS = Set.of("objectType", "name", "mbox", "mbox_sha1sum", "openid",
             "account");
     private static final Set<String> GROUP_KEYS = Set.of("objectType", "name", "mbox", "mbox_sha1sum", "openid",
@@ -145,7 +146,7 @@ public final class XapiValidator implements Serializable {
         }
 
         void statement(JsonNode s, String path, boolean sub) {
-            unknownKeys(s, path, sub ? SUB_STATEMENT_KEYS : STATEMENT_KEYS);
+            unknownKeys(s, path, sub ? SUB_STATEMENT_KEYS_AND_FORBIDDEN : STATEMENT_KEYS);
             if (!sub) {
                 JsonNode version = s.get("version");
                 if (version != null) {

@@ -37,6 +37,24 @@ import java.util.stream.Collectors;
  * {@code openid:<uri>}, {@code account:<homePage>|<name>}; an anonymous group: its members' identifiers sorted and
  * joined with {@code ,}). Team names (class_id) and responses are not personal identifiers and are kept.
  *
+ * <p>Decisions where the design is silent:
+ * <ul>
+ *   <li>event_id is the statement id lowercased, else the v5 UUID of the content hash
+ *       ({@link StatementHashes}); the content hash leaves out id, stored, authority and version.</li>
+ *   <li>Context activities are searched for the course and the class in the order grouping, parent, other,
+ *       category (category last: it usually holds profiles, not containers).</li>
+ *   <li>score_scaled is (raw − min) / (max − min) with min defaulting to 0 when raw and max are present (null if
+ *       that falls outside [0, 1]), else a non-negative xAPI scaled score; a negative scaled score with no raw is
+ *       kept as score_raw with score_max 1.</li>
+ *   <li>duration_s comes from result.duration only (nominal year = 365 d, month = 30 d); nothing is inferred for
+ *       video events. The video-length extensions of the config are not read here: in the xAPI video profile
+ *       they hold the length of the video, not the time watched.</li>
+ *   <li>attempt comes from {@link #ATTEMPT_EXTENSIONS} (context, then result) when it holds an integer.</li>
+ *   <li>Observations: the object activity always (so that course_items knows every object of the course, with its
+ *       parent), the course (objectId = course_id, type course) always, and every other context activity that has
+ *       a definition; one observation per object id.</li>
+ * </ul>
+ *
  * <p>Serializable so that Spark tasks can carry it.
  */
 public final class XapiMapper implements Serializable {

@@ -37,7 +37,7 @@ final class SqlCommand extends BaseCommand {
     Integer limit;
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
         XueqingConfig config = config();
         try (SparkSessions.Handle handle = SparkSessions.acquire(config)) {
             SparkSession spark = handle.session();

@@ -99,9 +99,10 @@ final class FileRecords implements Serializable {
     private void produce(int ordinal, String uri, BlockingQueue<Object> queue) throws InterruptedException {
         long[] emitted = {0};
         Path path = new Path(uri);
+        IOException failure = null;
         try {
             FileSystem fs = path.getFileSystem(hadoop.get());
-            try (FSDataInputStream raw = fs.open(path); InputStream in = decompress(raw)) {
+            try (FSDataInputStream raw = fs.open(path); TolerantStream in = new TolerantStream(decompress(raw))) {
                 adapter.read(uri, ordinal, in, row -> {
                     try {
                         queue.put(row);
@@ -111,17 +112,65 @@ final class FileRecords implements Serializable {
                         throw new IllegalStateException(e);
                     }
                 });
+                failure = in.failure;
             }
-        } catch (IOException | RuntimeException e) {
-            if (Thread.currentThread().isInterrupted()) {
-                throw new InterruptedException();
-            }
-            String what = e instanceof java.util.zip.ZipException || e.getCause() instanceof java.util.zip.ZipException
-                    ? "corrupt gzip data" : e instanceof java.io.EOFException ? "unexpected end of file (truncated?)"
-                    : e.getClass().getSimpleName();
+        } catch (IOException e) {
+            failure = e;
+        }
+        if (Thread.currentThread().isInterrupted()) {
+            throw new InterruptedException();
+        }
+        if (failure != null) {
+            String what = failure instanceof java.util.zip.ZipException ? "corrupt gzip data"
+                    : failure instanceof java.io.EOFException ? "unexpected end of file (truncated?)"
+                    : failure.getClass().getSimpleName();
             queue.put(ParsedRecords.quarantine(ParsedRecords.seq(ordinal, (1L << 40) - 1), adapter.format(), tenant,
-                    uri + ":after-record-" + emitted[0], QuarantineReason.UNREADABLE_INPUT,
-                    what + ": " + e.getMessage() + "; records before this point were read", null, runStart, runId));
+                    uri + ":after-row-" + emitted[0], QuarantineReason.UNREADABLE_INPUT,
+                    what + ": " + failure.getMessage() + "; the records before this point were read", null, runStart,
+                    runId));
+        }
+    }
+
+    /**
+     * Turns a read error into a clean end of stream (remembered in {@link #failure}), so that the text decoder
+     * above it does not throw away the characters it already decoded in the same read call.
+     */
+    static final class TolerantStream extends java.io.FilterInputStream {
+        IOException failure;
+
+        TolerantStream(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            if (failure != null) {
+                return -1;
+            }
+            try {
+                return super.read();
+            } catch (IOException e) {
+                failure = e;
+                return -1;
+            }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (failure != null) {
+                return -1;
+            }
+            try {
+                return super.read(b, off, len);
+            } catch (IOException e) {
+                failure = e;
+                return -1;
+            }
+        }
+
+        @Override
+        public int available() throws IOException {
+            return failure != null ? 0 : super.available();
         }
     }
 

@@ -123,6 +123,7 @@ public final class SampleDataGenerator {
         final Course course;
         final Klass klass;
         Instant enrolledAt;
+        Instant unenrolledAt; // null: stays
         int startWeek;
         boolean neverStarts;
         int withdrawWeek; // 0: stays
@@ -415,6 +416,7 @@ public final class SampleDataGenerator {
         add(e.enrolledAt, c, statement(uuid(), e.learner.agent(), V_REGISTERED, c.activity(), null, enrolCtx));
         if (e.withdrawWeek > 0 && e.withdrawWeek <= c.weeks) {
             Instant at = localTime(e.withdrawWeek, rng.nextInt(5), 9 + rng.nextInt(12), rng.nextInt(60));
+            e.unenrolledAt = at;
             add(at, c, statement(uuid(), e.learner.agent(), V_UNREGISTERED, c.activity(), null,
                     context("learner", List.of(), List.of(e.klass.ref()))));
         }
@@ -444,6 +446,9 @@ public final class SampleDataGenerator {
             }
             boolean quiz = rng.nextDouble() < sigmoid(0.8 + e.engagement + 0.4 * e.learner.conscientiousness);
             boolean quizLate = quiz && rng.nextDouble() < sigmoid(-2.6 - e.learner.conscientiousness);
+            if (quizLate && w == last && e.unenrolledAt != null) {
+                quizLate = false; // no late work in the week of the withdrawal
+            }
             if (quiz && !quizLate) {
                 tasks.add(new Task(TaskKind.QUIZ, null));
             }
@@ -480,6 +485,9 @@ public final class SampleDataGenerator {
             Instant submitAt;
             if (rng.nextDouble() < sigmoid(-1.8 - e.learner.conscientiousness - 0.4 * e.engagement)) {
                 submitAt = as.due.plusSeconds(1800 + rng.nextInt(72 * 3600));
+                if (e.unenrolledAt != null && submitAt.isAfter(e.unenrolledAt.minusSeconds(3600))) {
+                    submitAt = as.due.minusSeconds(3600); // withdrew soon after: this one was on time
+                }
             } else {
                 long before = (long) Math.min(5.5 * 86400, -StrictMath.log(1 - rng.nextDouble()) * 30 * 3600) + 120;
                 submitAt = as.due.minusSeconds(before);
@@ -699,7 +707,8 @@ public final class SampleDataGenerator {
             // sometimes a classmate answers first
             if (rng.nextDouble() < 0.15) {
                 List<Enrolment> mates = enrolments.stream()
-                        .filter(o -> o.klass == e.klass && o != e && !o.neverStarts && o.withdrawWeek == 0)
+                        .filter(o -> o.klass == e.klass && o != e && !o.neverStarts && o.withdrawWeek == 0
+                                && o.fadeWeek == 0 && o.enrolledAt.isBefore(q.at))
                         .toList();
                 if (!mates.isEmpty()) {
                     Enrolment mate = mates.get(rng.nextInt(mates.size()));

@@ -391,7 +391,7 @@ public final class SampleDataGenerator {
                 if (rng.nextDouble() < 0.10) {
                     // late enrolment: the Sunday before week 2 or 3
                     e.startWeek = 2 + rng.nextInt(2);
-                    e.enrolledAt = localTime(e.startWeek - 1, -1, 9 + rng.nextInt(12), rng.nextInt(60));
+                    e.enrolledAt = localTime(e.startWeek, -1, 9 + rng.nextInt(12), rng.nextInt(60));
                 } else {
                     e.startWeek = 1;
                     e.enrolledAt = localTime(1, -1 - rng.nextInt(14), 8 + rng.nextInt(15), rng.nextInt(60));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 import static dev.xueqing.jobs.samples.Xapi.*;
 
@@ -36,7 +37,7 @@ final class HandCourse {
 
     /** Statement ids are a0000000-0000-4000-8000-0000000000NN, NN = the row number in docs/hand-course.md. */
     static String id(int n) {
-        return String.format("a0000000-0000-4000-8000-%012d", n);
+        return String.format(Locale.ROOT, "a0000000-0000-4000-8000-%012d", n);
     }
 
     static List<ObjectNode> statements() {

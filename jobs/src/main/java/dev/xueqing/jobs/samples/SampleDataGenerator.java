@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
@@ -88,7 +89,7 @@ public final class SampleDataGenerator {
         }
 
         String moduleId(int week) {
-            return String.format("%s/module/w%02d", id, week);
+            return String.format(Locale.ROOT, "%s/module/w%02d", id, week);
         }
     }
 
@@ -299,7 +300,7 @@ public final class SampleDataGenerator {
             for (int t = 0; t < 2; t++) {
                 // the second tutor of EC110 answers slowly
                 double slowness = (ci == 3 && t == 1) ? 3.0 : 0.7 + 0.3 * rng.nextDouble();
-                tutors.add(new Tutor(String.format("t2026%02d%02d", ci + 1, t + 1), tutorNames[ci * 2 + t],
+                tutors.add(new Tutor(String.format(Locale.ROOT, "t2026%02d%02d", ci + 1, t + 1), tutorNames[ci * 2 + t],
                         slowness));
             }
             List<Klass> classes = new ArrayList<>();
@@ -315,18 +316,18 @@ public final class SampleDataGenerator {
                 List<Content> wp = new ArrayList<>();
                 int np = 2 + rng.nextInt(2);
                 for (int p = 1; p <= np; p++) {
-                    wp.add(new Content(String.format("%s/page/w%02d-p%d", id, w, p),
-                            String.format("Week %d reading %d", w, p), w, 0));
+                    wp.add(new Content(String.format(Locale.ROOT, "%s/page/w%02d-p%d", id, w, p),
+                            String.format(Locale.ROOT, "Week %d reading %d", w, p), w, 0));
                 }
                 pages.add(wp);
                 List<Content> wv = new ArrayList<>();
                 int nv = 1 + rng.nextInt(2);
                 for (int v = 1; v <= nv; v++) {
-                    wv.add(new Content(String.format("%s/video/w%02d-v%d", id, w, v),
-                            String.format("Week %d lecture %d", w, v), w, 240 + rng.nextInt(14) * 60));
+                    wv.add(new Content(String.format(Locale.ROOT, "%s/video/w%02d-v%d", id, w, v),
+                            String.format(Locale.ROOT, "Week %d lecture %d", w, v), w, 240 + rng.nextInt(14) * 60));
                 }
                 videos.add(wv);
-                String quizId = String.format("%s/quiz/w%02d", id, w);
+                String quizId = String.format(Locale.ROOT, "%s/quiz/w%02d", id, w);
                 int nItems = 4 + rng.nextInt(3);
                 List<Item> items = new ArrayList<>();
                 for (int q = 1; q <= nItems; q++) {
@@ -344,11 +345,11 @@ public final class SampleDataGenerator {
                     } else if (q == 2 && w == 5) {
                         miskeyed = true; // the key is wrong: strong learners "fail" it
                     }
-                    items.add(new Item(quizId + "/q" + q, String.format("Week %d question %d", w, q), key, distractor,
+                    items.add(new Item(quizId + "/q" + q, String.format(Locale.ROOT, "Week %d question %d", w, q), key, distractor,
                             b, miskeyed));
                 }
                 Instant due = TERM_START.plusWeeks(w - 1).plusDays(6).atTime(23, 59).atZone(ZONE).toInstant();
-                quizzes.add(new Quiz(quizId, String.format("Week %d quiz", w), w, due, 5, items));
+                quizzes.add(new Quiz(quizId, String.format(Locale.ROOT, "Week %d quiz", w), w, due, 5, items));
             }
             List<Assignment> assignments = new ArrayList<>();
             int[] assignmentWeeks = ended ? new int[] {3, 6} : (ci == 3 ? new int[] {4, 8} : new int[] {3, 6, 8});
@@ -369,7 +370,7 @@ public final class SampleDataGenerator {
     private void buildLearners() {
         double[] courseShare = {0.32, 0.28, 0.20, 0.20};
         for (int i = 1; i <= LEARNERS; i++) {
-            String account = String.format("s2026%04d", i);
+            String account = String.format(Locale.ROOT, "s2026%04d", i);
             String mbox = rng.nextDouble() < 0.04 ? "mailto:" + account + "@stu.example.edu" : null;
             Learner l = new Learner(account, mbox, gaussian(), gaussian(), gaussian());
             learners.add(l);

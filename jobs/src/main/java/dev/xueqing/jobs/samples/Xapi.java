@@ -10,6 +10,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * xAPI 1.0.3 vocabulary and small node builders shared by the sample generator and the hand-written course.
@@ -144,7 +145,7 @@ final class Xapi {
         for (String c : List.of("a", "b", "c", "d")) {
             ObjectNode ch = choices.addObject();
             ch.put("id", c);
-            ch.putObject("description").put("en-US", "Option " + c.toUpperCase(java.util.Locale.ROOT));
+            ch.putObject("description").put("en-US", "Option " + c.toUpperCase(Locale.ROOT));
         }
         return q;
     }

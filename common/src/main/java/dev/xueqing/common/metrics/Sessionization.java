@@ -39,7 +39,7 @@ import static org.apache.spark.sql.functions.unix_micros;
  * day 1: 600 s active, 1 session; day 2: 600 + 300 = 900 s active, 1 session (the one starting 00:50).
  *
  * <p>The time after a session's last event is not counted (there is no next event to bound it). Days are the
- * tenant-local days of the time zone passed in; midnights are real instants ({@link LocalTime}).
+ * tenant-local days of the time zone passed in; midnights are real instants ({@link TenantTime}).
  */
 public final class Sessionization {
     /** Output columns. */
@@ -68,16 +68,16 @@ public final class Sessionization {
                 .withColumn("_new_session", col("_prev").isNull().or(col("_gap_s").geq(idleCutoffMinutes * 60.0)));
 
         Dataset<Row> sessions = ordered.filter(col("_new_session"))
-                .groupBy(col(LEARNER_KEY), col(COURSE_ID), LocalTime.localDate(col("event_time"), zone).as(EVENT_DATE))
+                .groupBy(col(LEARNER_KEY), col(COURSE_ID), TenantTime.localDate(col("event_time"), zone).as(EVENT_DATE))
                 .agg(count(lit(1)).as(SESSIONS));
 
         Column day = col("_day");
         Dataset<Row> active = ordered.filter(not(col("_new_session")).and(col("_gap_s").gt(0)))
-                .withColumn("_day", explode(sequence(LocalTime.localDate(col("_prev"), zone),
-                        LocalTime.localDate(col("event_time"), zone))))
+                .withColumn("_day", explode(sequence(TenantTime.localDate(col("_prev"), zone),
+                        TenantTime.localDate(col("event_time"), zone))))
                 .withColumn("_part_s", seconds(
-                        greatest(col("_prev"), LocalTime.startOfLocalDay(day, zone)),
-                        least(col("event_time"), LocalTime.endOfLocalDay(day, zone))))
+                        greatest(col("_prev"), TenantTime.startOfLocalDay(day, zone)),
+                        least(col("event_time"), TenantTime.endOfLocalDay(day, zone))))
                 .groupBy(col(LEARNER_KEY), col(COURSE_ID), day.as(EVENT_DATE))
                 .agg(sum("_part_s").as(ACTIVE_SECONDS));
 

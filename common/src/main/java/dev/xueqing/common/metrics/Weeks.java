@@ -11,7 +11,7 @@ import static org.apache.spark.sql.functions.next_day;
 
 /**
  * ISO weeks (DESIGN.md "Week"): a week starts on Monday, in the tenant's time zone, so it is computed from a local
- * date (event_date, or {@link LocalTime#localDate}).
+ * date (event_date, or {@link TenantTime#localDate}).
  *
  * <pre>
  *   weekStart(d) = next_day(d, 'Mon') - 7 days      (next_day is strictly after d, so a Monday maps to itself)

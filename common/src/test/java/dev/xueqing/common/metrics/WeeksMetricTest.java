@@ -17,7 +17,7 @@ import java.util.List;
 import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Pins the ISO week start, local dates and local midnights (Weeks, LocalTime). */
+/** Pins the ISO week start, local dates and local midnights (Weeks, TenantTime). */
 class WeeksMetricTest {
     private static final ZoneId SHANGHAI = ZoneId.of("Asia/Shanghai");
 
@@ -43,9 +43,9 @@ class WeeksMetricTest {
         StructType schema = new StructType().add("t", DataTypes.TimestampType).add("d", DataTypes.DateType);
         Row r = SparkTestBase.spark().createDataFrame(List.of(RowFactory.create(
                         Timestamp.from(Instant.parse("2026-11-24T16:30:00Z")), Date.valueOf("2026-11-25"))), schema)
-                .select(LocalTime.localDate(col("t"), SHANGHAI), LocalTime.startOfLocalDay(col("d"), SHANGHAI),
-                        LocalTime.endOfLocalDay(col("d"), SHANGHAI),
-                        LocalTime.endOfLocalDay(LocalDate.of(2026, 11, 25), SHANGHAI))
+                .select(TenantTime.localDate(col("t"), SHANGHAI), TenantTime.startOfLocalDay(col("d"), SHANGHAI),
+                        TenantTime.endOfLocalDay(col("d"), SHANGHAI),
+                        TenantTime.endOfLocalDay(LocalDate.of(2026, 11, 25), SHANGHAI))
                 .first();
         assertThat(r.getDate(0).toLocalDate()).isEqualTo(LocalDate.of(2026, 11, 25));
         assertThat(r.getTimestamp(1).toInstant()).isEqualTo(Instant.parse("2026-11-24T16:00:00Z"));

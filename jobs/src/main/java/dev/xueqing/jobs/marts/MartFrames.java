@@ -2,7 +2,7 @@ package dev.xueqing.jobs.marts;
 
 import dev.xueqing.common.io.DatasetRef;
 import dev.xueqing.common.metrics.LearnerActivity;
-import dev.xueqing.common.metrics.LocalTime;
+import dev.xueqing.common.metrics.TenantTime;
 import dev.xueqing.common.model.Actions;
 import dev.xueqing.common.model.ObjectTypes;
 import org.apache.spark.sql.Column;
@@ -10,7 +10,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 import java.sql.Date;
-import java.util.List;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
@@ -42,7 +41,7 @@ public final class MartFrames {
 
     /** The exclusive end of the as-of local day, as a UTC instant. */
     public static Column endOfAsOf(MartContext ctx) {
-        return LocalTime.endOfLocalDay(ctx.asOf(), ctx.config().timezone());
+        return TenantTime.endOfLocalDay(ctx.asOf(), ctx.config().timezone());
     }
 
     public static Dataset<Row> eventsUpTo(MartInputs in, MartContext ctx) {
@@ -57,7 +56,7 @@ public final class MartFrames {
     public static Dataset<Row> enrollmentsAsOf(MartInputs in, MartContext ctx) {
         Column end = endOfAsOf(ctx);
         return in.get(DatasetRef.ENROLLMENTS)
-                .filter(LocalTime.localDate(col("enrolled_at"), ctx.config().timezone()).leq(asOfDate(ctx)))
+                .filter(TenantTime.localDate(col("enrolled_at"), ctx.config().timezone()).leq(asOfDate(ctx)))
                 .select(col("learner_key"), col("course_id"), col("class_id"), col("enrolled_at"),
                         when(col("unenrolled_at").lt(end), col("unenrolled_at")).as("unenrolled_at"),
                         col("outcome"));
@@ -76,7 +75,7 @@ public final class MartFrames {
                 .filter(col("action").isin(Actions.SUBMISSIONS.toArray()))
                 .groupBy("learner_key", "course_id", "object_id")
                 .agg(min("event_time").as("submitted_at"))
-                .join(assessmentItems(in), List.of("course_id", "object_id").toArray(String[]::new));
+                .join(assessmentItems(in), new String[] {"course_id", "object_id"});
     }
 
     /** learner_key, course_id, event_date, score_scaled of scored events on assessment items up to asOf. */

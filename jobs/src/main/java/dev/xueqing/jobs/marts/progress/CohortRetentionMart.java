@@ -1,7 +1,7 @@
 package dev.xueqing.jobs.marts.progress;
 
 import dev.xueqing.common.io.DatasetRef;
-import dev.xueqing.common.metrics.LocalTime;
+import dev.xueqing.common.metrics.TenantTime;
 import dev.xueqing.common.metrics.Rates;
 import dev.xueqing.common.metrics.Weeks;
 import dev.xueqing.common.schema.Expectation;
@@ -77,7 +77,7 @@ public final class CohortRetentionMart implements Mart {
         int maxWeeks = ctx.config().retentionMaxWeeks();
         Dataset<Row> members = MartFrames.enrollmentsAsOf(in, ctx)
                 .select(c("learner_key"), c("course_id"), Weeks.weekStart(
-                        LocalTime.localDate(c("enrolled_at"), ctx.config().timezone())).as("enrolment_week"));
+                        TenantTime.localDate(c("enrolled_at"), ctx.config().timezone())).as("enrolment_week"));
 
         Dataset<Row> cohorts = members.groupBy("course_id", "enrolment_week").agg(count(lit(1)).as("cohort_size"))
                 .withColumn("_k_max", least(datediff(asOfWeek, c("enrolment_week")).divide(7).cast("int"), lit(maxWeeks)))

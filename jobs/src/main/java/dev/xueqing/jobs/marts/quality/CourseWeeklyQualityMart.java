@@ -2,7 +2,7 @@ package dev.xueqing.jobs.marts.quality;
 
 import dev.xueqing.common.config.XueqingConfig;
 import dev.xueqing.common.io.DatasetRef;
-import dev.xueqing.common.metrics.LocalTime;
+import dev.xueqing.common.metrics.TenantTime;
 import dev.xueqing.common.metrics.Rates;
 import dev.xueqing.common.metrics.Sessionization;
 import dev.xueqing.common.metrics.Weeks;
@@ -117,8 +117,8 @@ public final class CourseWeeklyQualityMart implements Mart {
                         Weeks.weekStart(least(c("end_date"), asOf)).as("_w1"))
                 .filter(c("_w0").leq(c("_w1")))
                 .select(c("course_id"), explode(sequence(c("_w0"), c("_w1"), expr("INTERVAL 7 DAYS"))).as("week_start"))
-                .withColumn("_ws", LocalTime.startOfLocalDay(c("week_start"), zone))
-                .withColumn("_we", LocalTime.startOfLocalDay(date_add(c("week_start"), 7), zone));
+                .withColumn("_ws", TenantTime.startOfLocalDay(c("week_start"), zone))
+                .withColumn("_we", TenantTime.startOfLocalDay(date_add(c("week_start"), 7), zone));
 
         // Learners enrolled in each week, with their activity and active minutes in it.
         Dataset<Row> members = enr.join(weeks, "course_id")
@@ -141,13 +141,13 @@ public final class CourseWeeklyQualityMart implements Mart {
         Dataset<Row> firstSubs = MartFrames.firstSubmissions(in, ctx)
                 .join(enr.select("learner_key", "course_id", "class_id"), new String[] {"learner_key", "course_id"});
         Dataset<Row> submissions = ClassGroups.aggregate(
-                firstSubs.withColumn("week_start", Weeks.weekStart(LocalTime.localDate(c("submitted_at"), zone))), WEEK,
+                firstSubs.withColumn("week_start", Weeks.weekStart(TenantTime.localDate(c("submitted_at"), zone))), WEEK,
                 count(lit(1)).as("submissions"));
 
         // Assessments due in the week (and by the end of asOf) × learners enrolled in the week.
         Dataset<Row> dueInWeek = MartFrames.assessmentItems(in)
                 .filter(c("due_time").isNotNull().and(c("due_time").lt(MartFrames.endOfAsOf(ctx))))
-                .withColumn("week_start", Weeks.weekStart(LocalTime.localDate(c("due_time"), zone)));
+                .withColumn("week_start", Weeks.weekStart(TenantTime.localDate(c("due_time"), zone)));
         Dataset<Row> assignedFacts = members.join(dueInWeek, new String[] {"course_id", "week_start"})
                 .join(firstSubs.select("learner_key", "course_id", "object_id", "submitted_at"),
                         new String[] {"learner_key", "course_id", "object_id"}, "left");
@@ -182,14 +182,14 @@ public final class CourseWeeklyQualityMart implements Mart {
                 .withColumn("_inactive_date", date_add(c("_last"), cfg.activity().inactiveDays()))
                 .filter(c("_inactive_date").leq(asOf))
                 .filter(c("unenrolled_at").isNull()
-                        .or(LocalTime.localDate(c("unenrolled_at"), zone).geq(c("_inactive_date"))))
+                        .or(TenantTime.localDate(c("unenrolled_at"), zone).geq(c("_inactive_date"))))
                 .withColumn("week_start", Weeks.weekStart(c("_inactive_date")));
         Dataset<Row> inactive = ClassGroups.aggregate(inactiveFacts, WEEK, count(lit(1)).as("newly_inactive"));
 
         // Dropouts: unenrolments (as of asOf) in the week.
         Dataset<Row> dropouts = ClassGroups.aggregate(
                 enr.filter(c("unenrolled_at").isNotNull())
-                        .withColumn("week_start", Weeks.weekStart(LocalTime.localDate(c("unenrolled_at"), zone))), WEEK,
+                        .withColumn("week_start", Weeks.weekStart(TenantTime.localDate(c("unenrolled_at"), zone))), WEEK,
                 count(lit(1)).as("dropouts"));
 
         String[] keys = {"course_id", ClassGroups.GROUP, "week_start"};

@@ -25,8 +25,8 @@ import static org.apache.spark.sql.functions.year;
  * </pre>
  * Midnights are computed as real instants in the zone, so days of a zone with daylight saving have their true length.
  */
-public final class LocalTime {
-    private LocalTime() {}
+public final class TenantTime {
+    private TenantTime() {}
 
     /** The tenant-local calendar date of a UTC timestamp column. */
     public static Column localDate(Column utcTimestamp, ZoneId zone) {

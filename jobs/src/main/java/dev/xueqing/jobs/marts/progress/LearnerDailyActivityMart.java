@@ -80,13 +80,13 @@ public final class LearnerDailyActivityMart implements Mart {
     @Override
     public Dataset<Row> transform(MartInputs inputs, MartContext context) {
         Dataset<Row> events = MartFrames.learnerEvents(inputs, context);
-        Column action = org.apache.spark.sql.functions.col("action");
+        Column action = c("action");
         Dataset<Row> daily = events.groupBy("learner_key", "course_id", "event_date").agg(
                 max("class_id").as("event_class_id"),
                 count(lit(1)).as("events"),
-                countDistinct(when(action.isin(Actions.CONTENT_VIEWS.toArray()), org.apache.spark.sql.functions.col("object_id")))
+                countDistinct(when(action.isin(Actions.CONTENT_VIEWS.toArray()), c("object_id")))
                         .as("objects_viewed"),
-                coalesce(sum(when(action.isin(Actions.VIDEO.toArray()), org.apache.spark.sql.functions.col("duration_s"))),
+                coalesce(sum(when(action.isin(Actions.VIDEO.toArray()), c("duration_s"))),
                         lit(0.0)).as("video_seconds"),
                 sum(when(action.isin(Actions.ATTEMPTS.toArray()), 1).otherwise(0)).cast("long").as("attempts"),
                 sum(when(action.isin(Actions.SUBMISSIONS.toArray()), 1).otherwise(0)).cast("long").as("submissions"),
@@ -95,19 +95,23 @@ public final class LearnerDailyActivityMart implements Mart {
         Dataset<Row> time = Sessionization.daily(events, context.config().timezone(),
                 context.config().activity().idleCutoffMinutes());
         Dataset<Row> classes = inputs.get(DatasetRef.ENROLLMENTS).select(
-                org.apache.spark.sql.functions.col("learner_key"), org.apache.spark.sql.functions.col("course_id"),
-                org.apache.spark.sql.functions.col("class_id").as("enrolment_class_id"));
+                c("learner_key"), c("course_id"),
+                c("class_id").as("enrolment_class_id"));
         String[] keys = {"learner_key", "course_id", "event_date"};
         Dataset<Row> joined = daily.join(time, keys, "left")
                 .join(classes, new String[] {"learner_key", "course_id"}, "left")
-                .withColumn("class_id", coalesce(org.apache.spark.sql.functions.col("enrolment_class_id"),
-                        org.apache.spark.sql.functions.col("event_class_id")))
-                .withColumn("active_minutes", coalesce(org.apache.spark.sql.functions.col("active_seconds"), lit(0.0))
+                .withColumn("class_id", coalesce(c("enrolment_class_id"),
+                        c("event_class_id")))
+                .withColumn("active_minutes", coalesce(c("active_seconds"), lit(0.0))
                         .divide(60.0))
-                .withColumn("sessions", coalesce(org.apache.spark.sql.functions.col("sessions"), lit(0L)));
+                .withColumn("sessions", coalesce(c("sessions"), lit(0L)));
         Column[] cols = SPEC.columns().stream()
-                .map(c -> org.apache.spark.sql.functions.col(c.name()).cast(c.type()).as(c.name()))
+                .map(column -> c(column.name()).cast(column.type()).as(column.name()))
                 .toArray(Column[]::new);
         return joined.select(cols);
+    }
+
+    private static Column c(String name) {
+        return org.apache.spark.sql.functions.col(name);
     }
 }

@@ -77,7 +77,8 @@ public final class DimsJob {
                         lit(null).cast("string").as("imd_band"), lit(null).cast("string").as("disability"),
                         col("first_seen"));
 
-        Dataset<Row> enrollments = enrollments(learnerEvents);
+        Dataset<Row> enrollments = enrollments(learnerEvents,
+                events.filter(col("actor_role").isin(ActorRoles.LEARNER, ActorRoles.SYSTEM)));
 
         Dataset<Row> titles = observations.filter(col("object_type").equalTo(ObjectTypes.COURSE)
                         .and(col("object_id").equalTo(col("course_id"))))
@@ -120,9 +121,10 @@ public final class DimsJob {
     /**
      * Learner × course enrolments: enrolled_at from the first enrolment event, else the first activity;
      * unenrolled_at when the last unenrolment is after the last enrolment; outcome from the latest course-level
-     * passed/failed event, else withdrawn when unenrolled.
+     * passed/failed event about the learner (grades are often logged with the system role), else withdrawn when
+     * unenrolled. Learners with only system-role events (a grade but no activity) have no enrolment row.
      */
-    static Dataset<Row> enrollments(Dataset<Row> learnerEvents) {
+    static Dataset<Row> enrollments(Dataset<Row> learnerEvents, Dataset<Row> learnerAndSystemEvents) {
         Column t = col("event_time");
         Column isEnrol = col("action").equalTo(Actions.ENROLLED);
         Column isUnenrol = col("action").equalTo(Actions.UNENROLLED);
@@ -133,8 +135,12 @@ public final class DimsJob {
                 min(when(isEnrol, t)).as("first_enrol"),
                 max(when(isEnrol, t)).as("last_enrol"),
                 max(when(isUnenrol, t)).as("last_unenrol"),
-                min(t).as("first_event"),
-                max_by(col("action"), when(courseOutcome, t)).as("outcome_action"));
+                min(t).as("first_event"));
+        Dataset<Row> outcomes = learnerAndSystemEvents.filter(courseOutcome)
+                .groupBy(col("learner_key").as("_ol"), col("course_id").as("_oc"))
+                .agg(max_by(col("action"), t).as("outcome_action"));
+        agg = agg.join(outcomes, col("learner_key").equalTo(col("_ol")).and(col("course_id").equalTo(col("_oc"))),
+                "left");
         Column unenrolledAt = when(col("last_unenrol").isNotNull()
                 .and(col("last_enrol").isNull().or(col("last_unenrol").gt(col("last_enrol")))), col("last_unenrol"));
         return agg.select(col("learner_key"), col("course_id"), col("class_id"),

@@ -1,14 +1,28 @@
 package dev.xueqing.jobs.marts;
 
 import dev.xueqing.jobs.marts.ops.DataQualityMart;
+import dev.xueqing.jobs.marts.progress.CohortRetentionMart;
+import dev.xueqing.jobs.marts.progress.LearnerCourseProgressMart;
+import dev.xueqing.jobs.marts.progress.LearnerDailyActivityMart;
+import dev.xueqing.jobs.marts.quality.CourseQualitySummaryMart;
+import dev.xueqing.jobs.marts.quality.CourseWeeklyQualityMart;
 
 import java.util.List;
 
-/** Every mart Xueqing builds, in build order. */
+/**
+ * Every mart the {@code marts} job builds, in a dependency-free order (marts read only events and dims, never each
+ * other, so any order works; this one reads learner → course).
+ */
 public final class MartCatalog {
     private MartCatalog() {}
 
     public static List<Mart> all() {
-        return List.of(new DataQualityMart());
+        return List.of(
+                new LearnerDailyActivityMart(),
+                new LearnerCourseProgressMart(),
+                new CourseWeeklyQualityMart(),
+                new CourseQualitySummaryMart(),
+                new CohortRetentionMart(),
+                new DataQualityMart());
     }
 }

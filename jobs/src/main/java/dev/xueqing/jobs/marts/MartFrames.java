@@ -1,0 +1,98 @@
+package dev.xueqing.jobs.marts;
+
+import dev.xueqing.common.io.DatasetRef;
+import dev.xueqing.common.metrics.LearnerActivity;
+import dev.xueqing.common.metrics.TenantTime;
+import dev.xueqing.common.model.Actions;
+import dev.xueqing.common.model.ObjectTypes;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+import java.sql.Date;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.when;
+
+/**
+ * The as-of views of events and dims that several marts start from, defined once so every mart reads the same
+ * "as of the run date" (no I/O: these only filter and shape the inputs).
+ *
+ * <ul>
+ *   <li>events up to asOf: event_date (tenant-local) &lt;= asOf;</li>
+ *   <li>enrolments as of asOf: local date of enrolled_at &lt;= asOf; an unenrolment after the end of the asOf day is
+ *       not yet known (unenrolled_at is nulled);</li>
+ *   <li>first submissions: the first learner-initiated {@code submitted} event on an assessment item
+ *       (course_items of a type in {@link ObjectTypes#ASSESSMENTS}) up to asOf;</li>
+ *   <li>assessment scores: score_scaled of events with action scored, passed or failed, or submitted with a score,
+ *       on an assessment item, by any actor (graders may be the system);</li>
+ *   <li>course-level outcome events: completed, passed or failed on the course itself (object_id = course_id or
+ *       object_type = course), by any actor.</li>
+ * </ul>
+ */
+public final class MartFrames {
+    private MartFrames() {}
+
+    public static Column asOfDate(MartContext ctx) {
+        return lit(Date.valueOf(ctx.asOf()));
+    }
+
+    /** The exclusive end of the as-of local day, as a UTC instant. */
+    public static Column endOfAsOf(MartContext ctx) {
+        return TenantTime.endOfLocalDay(ctx.asOf(), ctx.config().timezone());
+    }
+
+    public static Dataset<Row> eventsUpTo(MartInputs in, MartContext ctx) {
+        return in.get(DatasetRef.EVENTS).filter(col("event_date").leq(asOfDate(ctx)));
+    }
+
+    public static Dataset<Row> learnerEvents(MartInputs in, MartContext ctx) {
+        return eventsUpTo(in, ctx).filter(LearnerActivity.isLearnerInitiated());
+    }
+
+    /** learner_key, course_id, class_id, enrolled_at, unenrolled_at, outcome of enrolments made by the asOf day. */
+    public static Dataset<Row> enrollmentsAsOf(MartInputs in, MartContext ctx) {
+        Column end = endOfAsOf(ctx);
+        return in.get(DatasetRef.ENROLLMENTS)
+                .filter(TenantTime.localDate(col("enrolled_at"), ctx.config().timezone()).leq(asOfDate(ctx)))
+                .select(col("learner_key"), col("course_id"), col("class_id"), col("enrolled_at"),
+                        when(col("unenrolled_at").lt(end), col("unenrolled_at")).as("unenrolled_at"),
+                        col("outcome"));
+    }
+
+    /** course_id, object_id, due_time of assessment items. */
+    public static Dataset<Row> assessmentItems(MartInputs in) {
+        return in.get(DatasetRef.COURSE_ITEMS)
+                .filter(col("object_type").isin(ObjectTypes.ASSESSMENTS.toArray()))
+                .select(col("course_id"), col("object_id"), col("due_time"));
+    }
+
+    /** learner_key, course_id, object_id, due_time, submitted_at: the first submission of each assessment item. */
+    public static Dataset<Row> firstSubmissions(MartInputs in, MartContext ctx) {
+        return learnerEvents(in, ctx)
+                .filter(col("action").isin(Actions.SUBMISSIONS.toArray()))
+                .groupBy("learner_key", "course_id", "object_id")
+                .agg(min("event_time").as("submitted_at"))
+                .join(assessmentItems(in), new String[] {"course_id", "object_id"});
+    }
+
+    /** learner_key, course_id, event_date, score_scaled of scored events on assessment items up to asOf. */
+    public static Dataset<Row> assessmentScores(MartInputs in, MartContext ctx) {
+        Column scoredAction = col("action").isin(Actions.SCORED, Actions.PASSED, Actions.FAILED)
+                .or(col("action").equalTo(Actions.SUBMITTED));
+        return eventsUpTo(in, ctx)
+                .filter(scoredAction.and(col("score_scaled").isNotNull()))
+                .join(assessmentItems(in).select("course_id", "object_id"), new String[] {"course_id", "object_id"})
+                .select("learner_key", "course_id", "event_date", "score_scaled");
+    }
+
+    /** learner_key, course_id, action, event_time, event_date of course-level completed/passed/failed events. */
+    public static Dataset<Row> courseOutcomeEvents(MartInputs in, MartContext ctx) {
+        return eventsUpTo(in, ctx)
+                .filter(col("action").isin(Actions.COMPLETED, Actions.PASSED, Actions.FAILED))
+                .filter(col("object_id").equalTo(col("course_id")).or(col("object_type").equalTo(ObjectTypes.COURSE)))
+                .select("learner_key", "course_id", "action", "event_time", "event_date");
+    }
+}

@@ -72,7 +72,16 @@ public final class Warehouse {
         if (!exists(ref)) {
             return spark.createDataFrame(new ArrayList<Row>(), schemaIfMissing);
         }
-        return spark.read().parquet(path(ref).toString());
+        return load(ref);
+    }
+
+    /**
+     * Spark ignores input folders whose name starts with '_' (as it does _SUCCESS files), so unpartitioned
+     * datasets are read through a glob of their Parquet files, which also works for {@code _runs}.
+     */
+    private Dataset<Row> load(DatasetRef ref) {
+        String p = path(ref).toString();
+        return spark.read().parquet(ref.partitions().isEmpty() ? p + "/*.parquet" : p);
     }
 
     /** Reads a published dataset, failing with a clear message when it is missing. */
@@ -80,7 +89,7 @@ public final class Warehouse {
         if (!exists(ref)) {
             throw new MissingDatasetException(ref, path(ref));
         }
-        return spark.read().parquet(path(ref).toString());
+        return load(ref);
     }
 
     /**
@@ -193,7 +202,7 @@ public final class Warehouse {
     }
 
     private long countPublished(DatasetRef ref) {
-        return spark.read().parquet(path(ref).toString()).count();
+        return load(ref).count();
     }
 
     /** Deletes this run's staging folder (after a failure). */

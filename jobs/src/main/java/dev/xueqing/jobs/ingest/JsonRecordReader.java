@@ -30,7 +30,13 @@ public final class JsonRecordReader {
         void record(JsonNode node, String raw, long line, String parseError);
     }
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** For a whole line: one value and nothing after it. */
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    /** For values read one after another from a stream (an array's elements are followed by commas). */
+    private static final ObjectMapper STREAM_MAPPER = new ObjectMapper();
+    /** How many leading non-blank lines are examined to recognise JSON lines whose first line is broken. */
+    private static final int PROBE_LINES = 8;
     private final String envelopeField;
 
     /** @param envelopeField the array field of an export envelope ("statements" for xAPI), or null for none */
@@ -40,7 +46,7 @@ public final class JsonRecordReader {
 
     public void read(InputStream in, Sink sink) throws IOException {
         BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
-        reader.mark(1 << 20);
+        reader.mark(16 << 20);
         String first = null;
         long firstLineNo = 0;
         String line;
@@ -54,15 +60,14 @@ public final class JsonRecordReader {
         if (first == null) {
             return;
         }
-        boolean lineMode;
-        try {
-            MAPPER.readTree(first);
-            lineMode = true;
-        } catch (JsonProcessingException e) {
-            lineMode = !(first.trim().startsWith("[") || first.trim().startsWith("{"))
-                    || first.length() > (1 << 19);
-        }
+        boolean lineMode = parsesAlone(first) || (!first.trim().startsWith("[") && mostLinesParseAlone(reader));
+        reader.reset();
         if (lineMode) {
+            // back to just after the first non-blank line; drop the mark so the buffer stops growing
+            for (long i = 0; i < firstLineNo; i++) {
+                reader.readLine();
+            }
+            reader.mark(1);
             emitLine(first, firstLineNo, sink);
             long n = firstLineNo;
             while ((line = reader.readLine()) != null) {
@@ -72,9 +77,37 @@ public final class JsonRecordReader {
                 }
             }
         } else {
-            reader.reset();
             readStream(reader, sink);
         }
+    }
+
+    /** True when the line is one complete JSON object or array with nothing after it. */
+    private static boolean parsesAlone(String line) {
+        try {
+            JsonNode n = MAPPER.readTree(line);
+            return n != null && (n.isObject() || n.isArray());
+        } catch (JsonProcessingException e) {
+            return false;
+        }
+    }
+
+    /**
+     * JSON lines whose first line is broken: at least half of the first lines (the broken one included) are
+     * complete values. In a pretty-printed document few lines are.
+     */
+    private static boolean mostLinesParseAlone(BufferedReader reader) throws IOException {
+        int seen = 1;
+        int complete = 0;
+        String line;
+        while (seen < PROBE_LINES && (line = reader.readLine()) != null) {
+            if (!line.isBlank()) {
+                seen++;
+                if (parsesAlone(line)) {
+                    complete++;
+                }
+            }
+        }
+        return complete > 0 && 2 * complete >= seen;
     }
 
     private void emitLine(String line, long lineNo, Sink sink) {
@@ -108,7 +141,7 @@ public final class JsonRecordReader {
         if (c != 0xFEFF && c != -1) {
             pr.unread(c);
         }
-        try (JsonParser p = MAPPER.getFactory().createParser(pr)) {
+        try (JsonParser p = STREAM_MAPPER.getFactory().createParser(pr)) {
             JsonToken t;
             while ((t = nextOrError(p, sink)) != null) {
                 long lineNo = p.currentTokenLocation().getLineNr();
@@ -155,7 +188,7 @@ public final class JsonRecordReader {
 
     private static JsonNode readTreeOrError(JsonParser p, Sink sink, long line) throws IOException {
         try {
-            return MAPPER.readTree(p);
+            return STREAM_MAPPER.readTree(p);
         } catch (JsonProcessingException e) {
             sink.record(null, null, line,
                     "the file is not valid JSON from here on; the rest of the file was not read: " + shortMessage(e));

@@ -29,6 +29,12 @@ class JsonRecordReaderTest {
     }
 
     @Test
+    void jsonLinesWhoseFirstLineIsBrokenAreStillReadLineByLine() throws IOException {
+        assertThat(read("{\"id\": \"a\",\n{\"id\":\"b\"}\n{\"id\":\"c\"} trailing\n{\"id\":\"d\"}\n"))
+                .containsExactly("1:!", "2:b", "3:!", "4:d");
+    }
+
+    @Test
     void aJsonArrayYieldsItsElementsWithTheirLines() throws IOException {
         assertThat(read("[\n  {\"id\":\"a\"},\n  {\"id\":\"b\"},\n  \"x\"\n]\n"))
                 .containsExactly("2:a", "3:b", "4:string");

@@ -126,13 +126,23 @@ public final class JsonRecordReader {
             for (JsonNode element : node.get(envelopeField)) {
                 sink.record(element, element.toString(), lineNo, null);
             }
-        } else if (node.isArray()) {
+        } else if (node.isArray() && containsAnObject(node)) {
+            // a batch of records on one line; an array of scalars is one bad record, not several
             for (JsonNode element : node) {
                 sink.record(element, element.toString(), lineNo, null);
             }
         } else {
             sink.record(node, rawIsExact ? raw : node.toString(), lineNo, null);
         }
+    }
+
+    private static boolean containsAnObject(JsonNode array) {
+        for (JsonNode element : array) {
+            if (element.isObject()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void readStream(Reader reader, Sink sink) throws IOException {

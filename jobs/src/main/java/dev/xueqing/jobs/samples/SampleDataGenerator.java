@@ -858,9 +858,10 @@ public final class SampleDataGenerator {
         lines.add(json(n));
         // 17 voided: a voiding statement for a page view of statements-DS101-2026A.jsonl.gz
         Stmt target = first(dsEarly, V_VIEWED, 5);
+        ObjectNode voidingContext = context("system", List.of(), List.of(ds.ref()));
+        voidingContext.remove("platform");   // xAPI allows context.platform only when the object is an Activity
         ObjectNode voiding = statement(uuid(), accountAgent("lms-admin", "LMS administrator"), V_VOIDED,
-                statementRef(target.body.get("id").asText()), null,
-                context("system", List.of(), List.of(ds.ref())));
+                statementRef(target.body.get("id").asText()), null, voidingContext);
         voiding.put("timestamp", LOCAL_TS.format(localTime(4, 0, 9, 30)));
         lines.add(json(voiding));
         return lines;

@@ -24,8 +24,8 @@ class JsonRecordReaderTest {
 
     @Test
     void jsonLinesKeepGoingPastABadLineAndSkipBlankLines() throws IOException {
-        assertThat(read("{\"id\":\"a\"}\n\n{bad json\n{\"id\":\"b\"}\n42\n"))
-                .containsExactly("1:a", "3:!", "4:b", "5:number");
+        assertThat(read("{\"id\":\"a\"}\n\n{bad json\n{\"id\":\"b\"}\n42\n[1,2]\n"))
+                .containsExactly("1:a", "3:!", "4:b", "5:number", "6:array");
     }
 
     @Test

@@ -19,8 +19,11 @@ public final class ObjectTypes {
     public static final String AGENT = "agent";
     public static final String ACTIVITY = "activity";
 
-    /** Learning content whose viewing counts toward content coverage. */
-    public static final Set<String> CONTENT = Set.of(MODULE, PAGE, VIDEO);
+    /**
+     * Learning content whose viewing counts toward content coverage. Modules are containers (a week, a unit), not
+     * content a learner views, so they are not counted.
+     */
+    public static final Set<String> CONTENT = Set.of(PAGE, VIDEO);
     /** Assessments that are assigned and handed in (submission and on-time rates). */
     public static final Set<String> ASSESSMENTS = Set.of(QUIZ, ASSIGNMENT);
 

@@ -16,7 +16,7 @@ public enum QuarantineReason {
     MISSING_OBJECT("missing_object", "no object"),
     INVALID_OBJECT("invalid_object", "the object is not a valid activity, agent, group, statement reference or sub-statement"),
     INVALID_RESULT("invalid_result", "the result is malformed"),
-    SCORE_OUT_OF_RANGE("score_out_of_range", "scaled outside [-1,1], raw outside [min,max], or min > max"),
+    SCORE_OUT_OF_RANGE("score_out_of_range", "scaled outside [-1,1], raw outside [min,max], or min not below max"),
     BAD_DURATION("bad_duration", "the duration is not an ISO 8601 duration"),
     INVALID_CONTEXT("invalid_context", "the context is malformed"),
     MISSING_TIMESTAMP("missing_timestamp", "neither timestamp nor stored is present"),

@@ -28,7 +28,7 @@ final class SummaryPrinter {
                     r.read());
             out.printf("  events accepted     %,12d%n", r.accepted());
             out.printf("  duplicates dropped  %,12d%n", r.duplicates());
-            out.printf("  voiding statements  %,12d  (%d published event(s) removed)%n", r.voidingStatements(),
+            out.printf("  voiding statements  %,12d  (%d event(s) removed)%n", r.voidingStatements(),
                     r.voidedRemoved());
             out.printf("  late arrivals       %,12d%n", r.late());
             out.printf("  quarantined         %,12d%n", r.quarantined());

@@ -84,6 +84,9 @@ public final class IngestJob {
     }
 
     /**
+     * <p>Accounting: read = accepted + duplicates + quarantined + voiding statements + new events voided in the
+     * same run (part of {@link Result#voidedRemoved}).
+     *
      * @param lateOnOrBefore events dated on or before this day count as late arrivals (the last processed day), or
      *                       null on a first run
      */
@@ -160,7 +163,8 @@ public final class IngestJob {
         Dataset<Row> batchVoided = parsed.filter(col("kind").equalTo(ParsedRecords.VOIDED)).select(col("voided.*"));
         Dataset<Row> voidedIds = warehouse.read(DatasetRef.VOIDED, Datasets.VOIDED).select("voided_event_id")
                 .union(batchVoided.select("voided_event_id")).distinct();
-        Dataset<Row> fresh = matched.filter(col("_pid").isNull())
+        Dataset<Row> candidates = matched.filter(col("_pid").isNull());
+        Dataset<Row> fresh = candidates
                 .join(voidedIds, col(EventSchema.EVENT_ID).equalTo(col("voided_event_id")), "left_anti")
                 .select(EventSchema.COLUMNS.stream().map(Column::new).toArray(Column[]::new))
                 .persist(StorageLevel.MEMORY_AND_DISK());
@@ -182,7 +186,8 @@ public final class IngestJob {
                 touched.add(r.getDate(0).toLocalDate().toString());
             }
             touched.sort(null);
-            long voidedRemoved = voidedPublished.count();
+            // events removed by voiding: published ones, and new ones voided before they were published
+            long voidedRemoved = voidedPublished.count() + candidates.count() - accepted;
 
             // 6. Conflicts become quarantine rows (the raw text stays in the first record's file).
             Dataset<Row> conflicts = laterConflict.select(lit(source).as("source"), lit(tenant).as("tenant"),

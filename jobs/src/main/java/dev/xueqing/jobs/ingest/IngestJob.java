@@ -44,7 +44,7 @@ import static org.apache.spark.sql.functions.when;
  * Input files of one format → {@code events} (partitions it touches replaced), {@code quarantine} (appended),
  * voided ids and object observations (merged). Shared by every adapter: the adapter only parses and maps.
  *
- * <p>De-duplication: within the batch, records with the same event_id are ordered by their position (file, then
+ * <p>De-duplication is per tenant: within the batch, records with the same tenant and event_id are ordered by their position (file, then
  * record); the first is kept, later ones with the same content hash are duplicates, with another hash conflicts
  * ({@code id_conflict}). Against the warehouse, an id already published with the same hash is a duplicate and with
  * another hash a conflict (the published event stays). Voiding removes the target from the batch and from
@@ -139,7 +139,7 @@ public final class IngestJob {
 
         // 2. De-duplicate within the batch.
         Dataset<Row> batch = parsed.filter(col("kind").equalTo(ParsedRecords.EVENT)).select(col("seq"), col("event.*"));
-        WindowSpec byId = Window.partitionBy(EventSchema.EVENT_ID).orderBy(col("seq"));
+        WindowSpec byId = Window.partitionBy(EventSchema.TENANT, EventSchema.EVENT_ID).orderBy(col("seq"));
         Dataset<Row> ranked = batch
                 .withColumn("_rank", row_number().over(byId))
                 .withColumn("_first_hash", first(EventSchema.CONTENT_HASH).over(byId))
@@ -152,8 +152,10 @@ public final class IngestJob {
         // 3. Compare with what is published.
         Dataset<Row> published = warehouse.read(DatasetRef.EVENTS, EventSchema.SCHEMA);
         Dataset<Row> publishedKeys = published.select(col(EventSchema.EVENT_ID).as("_pid"),
+                col(EventSchema.TENANT).as("_ptenant"),
                 col(EventSchema.CONTENT_HASH).as("_phash"), col(EventSchema.RAW_REF).as("_pref"));
-        Dataset<Row> matched = firsts.join(publishedKeys, col(EventSchema.EVENT_ID).equalTo(col("_pid")), "left");
+        Dataset<Row> matched = firsts.join(publishedKeys, col(EventSchema.EVENT_ID).equalTo(col("_pid"))
+                .and(col(EventSchema.TENANT).equalTo(col("_ptenant"))), "left");
         Dataset<Row> alreadyPublished = matched.filter(col("_pid").isNotNull()
                 .and(col("_phash").equalTo(col(EventSchema.CONTENT_HASH))));
         Dataset<Row> conflictPublished = matched.filter(col("_pid").isNotNull()
@@ -161,15 +163,17 @@ public final class IngestJob {
 
         // 4. Voiding: everything voided so far, this batch included.
         Dataset<Row> batchVoided = parsed.filter(col("kind").equalTo(ParsedRecords.VOIDED)).select(col("voided.*"));
-        Dataset<Row> voidedIds = warehouse.read(DatasetRef.VOIDED, Datasets.VOIDED).select("voided_event_id")
-                .union(batchVoided.select("voided_event_id")).distinct();
+        Dataset<Row> voidedIds = warehouse.read(DatasetRef.VOIDED, Datasets.VOIDED)
+                .select(col("voided_event_id"), col("tenant").as("voided_tenant"))
+                .union(batchVoided.select(col("voided_event_id"), col("tenant").as("voided_tenant"))).distinct();
         Dataset<Row> candidates = matched.filter(col("_pid").isNull());
         Dataset<Row> fresh = candidates
-                .join(voidedIds, col(EventSchema.EVENT_ID).equalTo(col("voided_event_id")), "left_anti")
+                .join(voidedIds, isVoided(), "left_anti")
                 .select(EventSchema.COLUMNS.stream().map(Column::new).toArray(Column[]::new))
                 .persist(StorageLevel.MEMORY_AND_DISK());
-        Dataset<Row> voidedPublished = published.select(EventSchema.EVENT_ID, EventSchema.EVENT_DATE)
-                .join(batchVoided, col(EventSchema.EVENT_ID).equalTo(col("voided_event_id")), "left_semi");
+        Dataset<Row> voidedPublished = published.select(EventSchema.EVENT_ID, EventSchema.TENANT, EventSchema.EVENT_DATE)
+                .join(batchVoided.select(col("voided_event_id"), col("tenant").as("voided_tenant")), isVoided(),
+                        "left_semi");
 
         try {
             // 5. Counts, touched partitions.
@@ -213,7 +217,7 @@ public final class IngestJob {
             if (!touched.isEmpty()) {
                 Dataset<Row> keep = published.filter(col(EventSchema.EVENT_DATE).cast("string")
                                 .isin(touched.toArray()))
-                        .join(voidedIds, col(EventSchema.EVENT_ID).equalTo(col("voided_event_id")), "left_anti")
+                        .join(voidedIds, isVoided(), "left_anti")
                         .select(EventSchema.COLUMNS.stream().map(Column::new).toArray(Column[]::new));
                 warehouse.publishPartitions(DatasetRef.EVENTS, keep.unionByName(fresh), touched, runId);
             }
@@ -260,6 +264,12 @@ public final class IngestJob {
                                 Datasets.OBJECT_OBSERVATIONS.fieldNames().length))
                 .coalesce(1);
         warehouse.publish(DatasetRef.OBJECT_OBSERVATIONS, merged, runId);
+    }
+
+    /** An event matches a voided id of its own tenant (statement ids are unique per LRS, not across tenants). */
+    private static Column isVoided() {
+        return col(EventSchema.EVENT_ID).equalTo(col("voided_event_id"))
+                .and(col(EventSchema.TENANT).equalTo(col("voided_tenant")));
     }
 
     private static Column latestNonNull(String name) {

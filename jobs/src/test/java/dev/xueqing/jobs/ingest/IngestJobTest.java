@@ -47,10 +47,26 @@ class IngestJobTest extends SparkTestBase {
     static final String ID4 = "6f1f6a38-2f5b-4f2a-9b7e-000000000004";
 
     private IngestJob.Result ingest(Warehouse wh, List<Path> files, String runId, LocalDate late) {
+        return ingest(wh, files, runId, late, "t");
+    }
+
+    private IngestJob.Result ingest(Warehouse wh, List<Path> files, String runId, LocalDate late, String tenant) {
         Instant now = Instant.parse("2026-03-10T00:00:00Z");
-        XapiAdapter adapter = new XapiAdapter(CONFIG.xapi(), PSEUDO, CONFIG.timezone(), "t", runId, now);
-        return new IngestJob(wh).run(adapter, files.stream().map(p -> p.toUri().toString()).toList(), "t", runId,
+        XapiAdapter adapter = new XapiAdapter(CONFIG.xapi(), PSEUDO, CONFIG.timezone(), tenant, runId, now);
+        return new IngestJob(wh).run(adapter, files.stream().map(p -> p.toUri().toString()).toList(), tenant, runId,
                 now, late);
+    }
+
+    @Test
+    void statementIdsAreUniquePerTenantNotAcrossTenants(@TempDir Path dir) throws IOException {
+        Path in = Files.createDirectories(dir.resolve("in"));
+        Path a = write(in, "a.jsonl", stmt(ID1, "s1", VIEWED, "urn:p1", "2026-03-01T08:00:00+08:00") + "\n", false);
+        Warehouse wh = new Warehouse(spark(), dir.resolve("wh").toString());
+        assertThat(ingest(wh, List.of(a), "r1", null, "campus-a").accepted()).isEqualTo(1);
+        IngestJob.Result other = ingest(wh, List.of(a), "r2", null, "campus-b");
+        assertThat(other.accepted()).isEqualTo(1);
+        assertThat(other.duplicates()).isZero();
+        assertThat(wh.read(DatasetRef.EVENTS).select("tenant").distinct().count()).isEqualTo(2);
     }
 
     private static Path write(Path dir, String name, String content, boolean gzip) throws IOException {

@@ -1,5 +1,6 @@
 package dev.xueqing.jobs.ingest.xapi;
 
+import dev.xueqing.jobs.ingest.RecordHashes;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.xueqing.common.config.XueqingConfig;
 import dev.xueqing.common.model.Actions;
@@ -40,7 +41,7 @@ import java.util.stream.Collectors;
  * <p>Decisions where the design is silent:
  * <ul>
  *   <li>event_id is the statement id lowercased, else the v5 UUID of the content hash
- *       ({@link StatementHashes}); the content hash leaves out id, stored, authority and version.</li>
+ *       ({@link RecordHashes}); the content hash leaves out id, stored, authority and version.</li>
  *   <li>Context activities are searched for the course and the class in the order grouping, parent, other,
  *       category (category last: it usually holds profiles, not containers).</li>
  *   <li>score_scaled is (raw − min) / (max − min) with min defaulting to 0 when raw and max are present (null if
@@ -106,10 +107,10 @@ public final class XapiMapper implements Serializable {
             return new Rejected(violations.get(0).reason(), violations.stream()
                     .map(XapiValidator.Violation::detail).collect(Collectors.joining("; ")));
         }
-        String contentHash = StatementHashes.contentHash(statement);
+        String contentHash = RecordHashes.contentHash(statement);
         String eventId = statement.has("id")
                 ? statement.get("id").asText().toLowerCase(Locale.ROOT)
-                : StatementHashes.statementId(contentHash);
+                : RecordHashes.statementId(contentHash);
         Optional<Instant> time = eventTime(statement);
         JsonNode verb = statement.get("verb");
         JsonNode object = statement.get("object");
@@ -150,7 +151,7 @@ public final class XapiMapper implements Serializable {
                 canonicalObjectType = ObjectTypes.STATEMENT;
             }
             case "SubStatement" -> {
-                objectId = StatementHashes.hashOf(object);
+                objectId = RecordHashes.hashOf(object);
                 canonicalObjectType = ObjectTypes.STATEMENT;
             }
             default -> {

@@ -1,5 +1,6 @@
 package dev.xueqing.jobs.ingest.xapi;
 
+import dev.xueqing.jobs.ingest.RecordHashes;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -224,7 +225,7 @@ class XapiMapperTest {
                  "object": {"id": "http://example.com/page/1"}}""");
         CanonicalEvent subEvent = map(s -> s.set("object", sub));
         assertThat(subEvent.objectType()).isEqualTo("statement");
-        assertThat(subEvent.objectId()).isEqualTo(StatementHashes.hashOf(sub)).matches("[0-9a-f]{64}");
+        assertThat(subEvent.objectId()).isEqualTo(RecordHashes.hashOf(sub)).matches("[0-9a-f]{64}");
     }
 
     @Test
@@ -397,7 +398,7 @@ class XapiMapperTest {
         assertThat(id.variant()).isEqualTo(2);
         assertThat(b.eventId()).isEqualTo(a.eventId());
         assertThat(b.contentHash()).isEqualTo(a.contentHash());
-        assertThat(a.eventId()).isEqualTo(StatementHashes.statementId(a.contentHash()));
+        assertThat(a.eventId()).isEqualTo(RecordHashes.statementId(a.contentHash()));
 
         CanonicalEvent withId = map(s -> { });
         assertThat(withId.contentHash()).as("the id is not part of the content hash").isEqualTo(a.contentHash());
@@ -409,15 +410,15 @@ class XapiMapperTest {
     void contentHashIgnoresKeyOrder() {
         JsonNode one = parse("{\"a\": 1, \"b\": {\"y\": [1, {\"q\": 1, \"p\": 2}], \"x\": \"s\"}}");
         JsonNode two = parse("{\"b\": {\"x\": \"s\", \"y\": [1, {\"p\": 2, \"q\": 1}]}, \"a\": 1}");
-        assertThat(StatementHashes.contentHash(one)).isEqualTo(StatementHashes.contentHash(two));
-        assertThat(StatementHashes.canonicalJson(two)).isEqualTo("{\"a\":1,\"b\":{\"x\":\"s\",\"y\":[1,{\"p\":2,\"q\":1}]}}");
+        assertThat(RecordHashes.contentHash(one)).isEqualTo(RecordHashes.contentHash(two));
+        assertThat(RecordHashes.canonicalJson(two)).isEqualTo("{\"a\":1,\"b\":{\"x\":\"s\",\"y\":[1,{\"p\":2,\"q\":1}]}}");
     }
 
     @Test
     void uuidV5MatchesTheRfcExample() {
         // RFC 9562 appendix A.4: v5 of "www.example.com" in the DNS namespace
         UUID dns = UUID.fromString("6ba7b810-9dad-11d1-80b4-00c04fd430c8");
-        assertThat(StatementHashes.uuidV5(dns, "www.example.com"))
+        assertThat(RecordHashes.uuidV5(dns, "www.example.com"))
                 .isEqualTo(UUID.fromString("2ed6657d-e927-568b-95e1-2665a8aea6a2"));
     }
 

@@ -1,4 +1,4 @@
-package dev.xueqing.jobs.ingest.xapi;
+package dev.xueqing.jobs.ingest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -19,7 +19,8 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * Content hashes and name-based ids of xAPI statements.
+ * Content hashes and name-based ids of source records, for every adapter: {@link #hashOf} and {@link #uuidV5} are
+ * general; {@link #contentHash} and {@link #statementId} are the xAPI rules.
  *
  * <p>{@link #contentHash} is the hex SHA-256 of the statement serialised canonically: object keys sorted
  * recursively, no whitespace, array order kept, and the top-level properties an LRS adds or that identify a delivery
@@ -28,14 +29,14 @@ import java.util.UUID;
  * and is a duplicate, the same id with another hash is an id conflict, and a statement without id gets its
  * {@link #uuidV5 v5 id} from this hash.
  */
-public final class StatementHashes {
+public final class RecordHashes {
     /** Namespace of Xueqing's name-based statement ids (a fixed random UUID). */
     public static final UUID NAMESPACE = UUID.fromString("42ca1613-bd75-41ed-abdd-54962918392b");
 
     private static final Set<String> EXCLUDED = Set.of("id", "stored", "authority", "version");
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private StatementHashes() {}
+    private RecordHashes() {}
 
     /** Hex SHA-256 of the canonical form of {@code statement} without id, stored, authority and version. */
     public static String contentHash(JsonNode statement) {
@@ -91,7 +92,7 @@ public final class StatementHashes {
         return uuidV5(NAMESPACE, contentHash).toString();
     }
 
-    static String sha256Hex(String text) {
+    public static String sha256Hex(String text) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             return HexFormat.of().formatHex(sha.digest(text.getBytes(StandardCharsets.UTF_8)));

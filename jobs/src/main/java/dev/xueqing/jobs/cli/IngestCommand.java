@@ -12,7 +12,7 @@ import java.util.List;
 @Command(name = "ingest", mixinStandardHelpOptions = true,
         description = "Ingest input files (file, folder, glob; gzipped or not) into the warehouse, then rebuild the dims.")
 final class IngestCommand extends BaseCommand {
-    @Option(names = "--format", required = true, description = "Input format: ${COMPLETION-CANDIDATES}.",
+    @Option(names = "--format", description = "Input format: ${COMPLETION-CANDIDATES} (default: detected from the content).",
             completionCandidates = KnownFormats.class)
     String format;
 
@@ -25,7 +25,7 @@ final class IngestCommand extends BaseCommand {
 
     @Override
     public Integer call() {
-        if (!Formats.KNOWN.contains(format)) {
+        if (format != null && !Formats.KNOWN.contains(format)) {
             throw new ConfigException("Unknown --format '" + format + "': use one of " + Formats.KNOWN + ".");
         }
         try (Pipeline p = new Pipeline(config(), env)) {

@@ -26,6 +26,9 @@ final class SummaryPrinter {
             out.println();
             out.printf("Input %s (tenant %s): %d file(s), %,d record(s) read%n", r.source(), r.tenant(), r.files(),
                     r.read());
+            if (o.detection() != null) {
+                out.printf("  format %s: %s%n", r.source(), o.detection());
+            }
             out.printf("  events accepted     %,12d%n", r.accepted());
             out.printf("  duplicates dropped  %,12d%n", r.duplicates());
             out.printf("  voiding statements  %,12d  (%d event(s) removed)%n", r.voidingStatements(),

@@ -6,6 +6,7 @@ import dev.xueqing.common.config.XueqingConfig;
 import dev.xueqing.common.model.QuarantineReason;
 import dev.xueqing.common.privacy.PseudonymKeys;
 import dev.xueqing.common.spark.SparkSessions;
+import dev.xueqing.jobs.ingest.FormatDetector;
 import dev.xueqing.jobs.ingest.IngestJob;
 import dev.xueqing.jobs.ingest.InputFiles;
 import dev.xueqing.jobs.ingest.ParsedRecords;
@@ -21,9 +22,7 @@ import picocli.CommandLine.Option;
 
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
@@ -40,7 +39,7 @@ import static org.apache.spark.sql.functions.when;
         description = "Check input files without writing anything: counts by quarantine reason and the first examples "
                 + "of each. Exit 0 when every record is valid, 1 when some are not.")
 final class ValidateCommand extends BaseCommand {
-    @Option(names = "--format", required = true, description = "Input format: ${COMPLETION-CANDIDATES}.",
+    @Option(names = "--format", description = "Input format: ${COMPLETION-CANDIDATES} (default: detected from the content).",
             completionCandidates = IngestCommand.KnownFormats.class)
     String format;
 
@@ -52,13 +51,18 @@ final class ValidateCommand extends BaseCommand {
 
     @Override
     public Integer call() {
-        if (!Formats.KNOWN.contains(format)) {
+        if (format != null && !Formats.KNOWN.contains(format)) {
             throw new ConfigException("Unknown --format '" + format + "': use one of " + Formats.KNOWN + ".");
         }
         XueqingConfig config = config();
         try (SparkSessions.Handle handle = SparkSessions.acquire(config)) {
             SparkSession spark = handle.session();
             List<String> files = InputFiles.expand(inputs, spark.sparkContext().hadoopConfiguration());
+            if (format == null) {
+                FormatDetector.Detection d = FormatDetector.detect(files, spark.sparkContext().hadoopConfiguration());
+                format = d.format();
+                out().println("Format " + format + ": " + d.reason() + ".");
+            }
             Instant start = Instant.now();
             String runId = "validate-" + RunLog.newRunId(start);
             // Nothing is written, so pseudonyms never leave this process: the demo key is fine here.
@@ -83,7 +87,6 @@ final class ValidateCommand extends BaseCommand {
                                     .over(Window.partitionBy("id"))))
                     .filter(col("_hashes").gt(1)).select("id").distinct().count();
 
-            Map<String, Long> byReason = new LinkedHashMap<>();
             var out = out();
             out.printf("Validated %d file(s), %,d record(s): %,d valid event(s), %,d voiding statement(s), "
                     + "%,d duplicate id(s) within the input, %,d id(s) with conflicting content.%n",
@@ -98,7 +101,6 @@ final class ValidateCommand extends BaseCommand {
                 String reason = r.getString(0);
                 long n = r.getLong(1);
                 invalid += n;
-                byReason.put(reason, n);
                 String description = Arrays.stream(QuarantineReason.values()).filter(q -> q.code().equals(reason))
                         .map(QuarantineReason::description).findFirst().orElse("");
                 out.printf("%n%-22s %,8d  (%s)%n", reason, n, description);

@@ -6,6 +6,7 @@ import dev.xueqing.common.privacy.PseudonymKeys;
 import dev.xueqing.common.spark.SparkSessions;
 import dev.xueqing.jobs.dims.DimsJob;
 import dev.xueqing.jobs.ingest.IngestJob;
+import dev.xueqing.jobs.ingest.FormatDetector;
 import dev.xueqing.jobs.ingest.InputFiles;
 import dev.xueqing.jobs.ingest.SourceAdapter;
 import dev.xueqing.jobs.marts.Mart;
@@ -36,7 +37,7 @@ public final class Pipeline implements AutoCloseable {
     private final RunLog runLog;
 
     /** The outcome of ingesting one input. */
-    public record IngestOutcome(List<String> files, IngestJob.Result result) {}
+    public record IngestOutcome(List<String> files, IngestJob.Result result, String detection) {}
 
     /** The outcome of a nightly, ingest or marts command. */
     public record Summary(String runId, LocalDate asOf, List<IngestOutcome> ingests, Map<String, Long> dims,
@@ -68,7 +69,7 @@ public final class Pipeline implements AutoCloseable {
         return key;
     }
 
-    /** Ingests the given paths of one format, then rebuilds the dims. */
+    /** Ingests the given paths of one format (null: detect it from the content), then rebuilds the dims. */
     public Summary ingest(String format, List<String> paths, String tenant) {
         Instant start = Instant.now();
         String runId = RunLog.newRunId(start);
@@ -119,16 +120,23 @@ public final class Pipeline implements AutoCloseable {
         Instant start = Instant.now();
         String t = tenant == null ? config.tenant() : tenant;
         Map<String, Object> params = new LinkedHashMap<>();
-        params.put("source", format);
+        params.put("source", format == null ? "detect" : format);
         params.put("tenant", t);
         params.put("paths", String.join(",", paths));
         try {
             List<String> files = InputFiles.expand(paths, spark.sparkContext().hadoopConfiguration());
+            String detection = null;
+            if (format == null) {
+                FormatDetector.Detection d = FormatDetector.detect(files, spark.sparkContext().hadoopConfiguration());
+                format = d.format();
+                detection = d.reason();
+                params.put("source", format);
+            }
             SourceAdapter adapter = Adapters.create(format, config, key.pseudonymizer(), t, runId, start);
             IngestJob.Result r = new IngestJob(warehouse).run(adapter, files, t, runId, start,
                     runLog.lastProcessedDate());
             runLog.record(runId, "ingest", params, null, start, Instant.now(), "succeeded", r.counts(), null);
-            return new IngestOutcome(files, r);
+            return new IngestOutcome(files, r, detection);
         } catch (RuntimeException e) {
             warehouse.cleanStaging(runId);
             runLog.record(runId, "ingest", params, null, start, Instant.now(), "failed", Map.of(), e.getMessage());

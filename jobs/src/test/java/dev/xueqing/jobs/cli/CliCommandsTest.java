@@ -130,9 +130,9 @@ class CliCommandsTest extends SparkTestBase {
         Run ok = cli("validate", "--format", "xapi", "--input", good.toString(), "--warehouse", wh.toString());
         assertThat(ok.code()).as(ok.toString()).isZero();
         assertThat(ok.out()).contains("2 valid event(s)").contains("All records are valid");
-        Run r = cli("validate", "--format", "xapi", "--input", bad.toString(), "--warehouse", wh.toString());
+        Run r = cli("validate", "--input", bad.toString(), "--warehouse", wh.toString());
         assertThat(r.code()).as(r.toString()).isEqualTo(1);
-        assertThat(r.out()).contains("malformed_json").contains("invalid_id").contains("bad.jsonl:2")
+        assertThat(r.out()).contains("Format xapi: detected from the content").contains("malformed_json").contains("invalid_id").contains("bad.jsonl:2")
                 .contains("2 record(s) would be quarantined");
         assertThat(wh).doesNotExist();
     }

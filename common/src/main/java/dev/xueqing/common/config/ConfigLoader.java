@@ -30,7 +30,8 @@ public final class ConfigLoader {
 
     /** Maps whose keys are free-form (IRIs, Spark settings); their entries are not checked against the reference. */
     private static final Set<String> FREE_FORM = Set.of(
-            "xueqing.xapi.verbs", "xueqing.xapi.activity-types", "xueqing.spark.conf");
+            "xueqing.xapi.verbs", "xueqing.xapi.activity-types", "xueqing.spark.conf",
+            "xueqing.oulad.presentation-starts");
 
     private static final Set<String> ACTIONS = Set.of(dev.xueqing.common.model.Actions.ALL.toArray(String[]::new));
 
@@ -212,8 +213,19 @@ public final class ConfigLoader {
                     List.copyOf(x.getStringList("xapi.extensions.weight")),
                     List.copyOf(x.getStringList("xapi.extensions.video-length")));
 
+            Map<String, java.time.LocalDate> starts = new LinkedHashMap<>();
+            for (Map.Entry<String, String> e : stringMap(x, "oulad.presentation-starts").entrySet()) {
+                try {
+                    starts.put(e.getKey(), java.time.LocalDate.parse(e.getValue()));
+                } catch (java.time.format.DateTimeParseException ex) {
+                    throw new ConfigException("xueqing.oulad.presentation-starts.\"" + e.getKey() + "\" = '"
+                            + e.getValue() + "' is not a date: use YYYY-MM-DD.");
+                }
+            }
+            XueqingConfig.Oulad oulad = new XueqingConfig.Oulad(Map.copyOf(starts), monthDay(x, "oulad.b-start"),
+                    monthDay(x, "oulad.j-start"));
             return new XueqingConfig(mode, zone, warehouse, tenant, List.copyOf(inputs), pseudonym, spark, activity,
-                    progress, quality, intIn(x, "retention.max-weeks", 1, 520), xapi);
+                    progress, quality, intIn(x, "retention.max-weeks", 1, 520), xapi, oulad);
         } catch (com.typesafe.config.ConfigException e) {
             throw new ConfigException("Invalid configuration: " + e.getMessage(), e);
         }
@@ -228,6 +240,15 @@ public final class ConfigLoader {
             out.put(e.getKey(), (String) e.getValue().unwrapped());
         }
         return Map.copyOf(out);
+    }
+
+    private static java.time.MonthDay monthDay(Config x, String key) {
+        String v = x.getString(key);
+        try {
+            return java.time.MonthDay.parse("--" + v);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new ConfigException("xueqing." + key + " = '" + v + "' is not a month and day: use MM-DD, e.g. 10-01.");
+        }
     }
 
     private static String nonBlank(Config x, String key) {

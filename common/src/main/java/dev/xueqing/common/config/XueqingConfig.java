@@ -21,7 +21,8 @@ public record XueqingConfig(
         Progress progress,
         Quality quality,
         int retentionMaxWeeks,
-        Xapi xapi) implements Serializable {
+        Xapi xapi,
+        Oulad oulad) implements Serializable {
 
     public enum Mode { DEVELOPMENT, PRODUCTION }
 
@@ -58,9 +59,26 @@ public record XueqingConfig(
             List<String> weightExtensions,
             List<String> videoLengthExtensions) implements Serializable {}
 
+    /** OULAD presentation calendar: explicit start dates, else the B/J rule. */
+    public record Oulad(Map<String, java.time.LocalDate> presentationStarts, java.time.MonthDay bStart,
+                        java.time.MonthDay jStart) implements Serializable {
+        /** The start date of a presentation code such as 2013J, or null when the code has no known start. */
+        public java.time.LocalDate startOf(String presentation) {
+            java.time.LocalDate explicit = presentationStarts.get(presentation);
+            if (explicit != null) {
+                return explicit;
+            }
+            if (presentation != null && presentation.matches("\\d{4}[BJ]")) {
+                int year = Integer.parseInt(presentation.substring(0, 4));
+                return (presentation.endsWith("B") ? bStart : jStart).atYear(year);
+            }
+            return null;
+        }
+    }
+
     /** A copy with another warehouse root (the CLI's --warehouse). */
     public XueqingConfig withWarehouse(String newWarehouse) {
         return new XueqingConfig(mode, timezone, newWarehouse, tenant, inputs, pseudonym, spark, activity, progress,
-                quality, retentionMaxWeeks, xapi);
+                quality, retentionMaxWeeks, xapi, oulad);
     }
 }

@@ -19,6 +19,10 @@ public record DatasetRef(String name, Kind kind, String relative, List<String> p
     public static final DatasetRef VOIDED = new DatasetRef("voided", Kind.INTERNAL, "_state/voided", List.of());
     public static final DatasetRef OBJECT_OBSERVATIONS =
             new DatasetRef("object_observations", Kind.INTERNAL, "_state/object_observations", List.of());
+    public static final DatasetRef ENROLMENT_FACTS =
+            new DatasetRef("enrolment_facts", Kind.INTERNAL, "_state/enrolment_facts", List.of());
+    public static final DatasetRef COURSE_FACTS =
+            new DatasetRef("course_facts", Kind.INTERNAL, "_state/course_facts", List.of());
     public static final DatasetRef RUNS = new DatasetRef("_runs", Kind.INTERNAL, "_runs", List.of());
 
     public static final DatasetRef LEARNERS = dim("learners");

@@ -48,5 +48,36 @@ public final class Datasets {
             field("last_seen", DataTypes.TimestampType, false),
     });
 
+    /**
+     * What a source says about a learner's enrolment beyond events: demographics (OULAD studentInfo), prior attempts,
+     * credits, and the final result. One row per tenant × learner × course, merged on every ingest (latest wins);
+     * the dims job fills {@code learners} and {@code enrollments.outcome} from it.
+     */
+    public static final StructType ENROLMENT_FACTS = new StructType(new org.apache.spark.sql.types.StructField[] {
+            field("tenant", DataTypes.StringType, false),
+            field("learner_key", DataTypes.StringType, false),
+            field("course_id", DataTypes.StringType, false),
+            field("region", DataTypes.StringType, true),
+            field("gender", DataTypes.StringType, true),
+            field("age_band", DataTypes.StringType, true),
+            field("education", DataTypes.StringType, true),
+            field("imd_band", DataTypes.StringType, true),
+            field("disability", DataTypes.StringType, true),
+            field("prior_attempts", DataTypes.IntegerType, true),
+            field("studied_credits", DataTypes.IntegerType, true),
+            field("outcome", DataTypes.StringType, true),
+            field("observed_at", DataTypes.TimestampType, false),
+    });
+
+    /** What a source says about a course run: title and calendar (OULAD courses). Merged like ENROLMENT_FACTS. */
+    public static final StructType COURSE_FACTS = new StructType(new org.apache.spark.sql.types.StructField[] {
+            field("tenant", DataTypes.StringType, false),
+            field("course_id", DataTypes.StringType, false),
+            field("title", DataTypes.StringType, true),
+            field("start_date", DataTypes.DateType, true),
+            field("end_date", DataTypes.DateType, true),
+            field("observed_at", DataTypes.TimestampType, false),
+    });
+
     private Datasets() {}
 }

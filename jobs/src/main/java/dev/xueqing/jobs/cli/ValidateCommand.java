@@ -67,9 +67,9 @@ final class ValidateCommand extends BaseCommand {
             String runId = "validate-" + RunLog.newRunId(start);
             // Nothing is written, so pseudonyms never leave this process: the demo key is fine here.
             var adapter = Adapters.create(format, config, PseudonymKeys.demo().pseudonymizer(), config.tenant(),
-                    runId, start);
+                    runId, start, files, spark.sparkContext().hadoopConfiguration());
             Dataset<Row> parsed = IngestJob.parse(spark, adapter, files, config.tenant(), runId, start)
-                    .filter(col("kind").notEqual(ParsedRecords.OBSERVATION))
+                    .filter(col("kind").isin(ParsedRecords.FACT_KINDS.toArray()).unary_$bang())
                     .persist(StorageLevel.MEMORY_AND_DISK());
             Row totals = parsed.agg(count(lit(1)),
                     sum(when(col("kind").equalTo(ParsedRecords.EVENT), 1).otherwise(0)),

@@ -48,7 +48,9 @@ public final class DimsJob {
         Dataset<Row> events = warehouse.read(DatasetRef.EVENTS).persist(StorageLevel.MEMORY_AND_DISK());
         try {
             Dataset<Row> observations = warehouse.read(DatasetRef.OBJECT_OBSERVATIONS, Datasets.OBJECT_OBSERVATIONS);
-            Dims dims = transform(events, observations);
+            Dims dims = transform(events, observations,
+                    warehouse.read(DatasetRef.ENROLMENT_FACTS, Datasets.ENROLMENT_FACTS),
+                    warehouse.read(DatasetRef.COURSE_FACTS, Datasets.COURSE_FACTS));
             Map<String, Long> counts = new LinkedHashMap<>();
             Map<DatasetRef, Dataset<Row>> built = Map.of(DatasetRef.LEARNERS, dims.learners(),
                     DatasetRef.COURSES, dims.courses(), DatasetRef.ENROLLMENTS, dims.enrollments(),
@@ -65,32 +67,57 @@ public final class DimsJob {
         }
     }
 
-    /** Pure transform: events and observations to the dims. */
+    /** Pure transform without source facts (sources that only have events). */
     public static Dims transform(Dataset<Row> events, Dataset<Row> observations) {
+        SparkSessionHolder h = new SparkSessionHolder(events);
+        return transform(events, observations, h.empty(Datasets.ENROLMENT_FACTS), h.empty(Datasets.COURSE_FACTS));
+    }
+
+    /**
+     * Pure transform: events, observations and source facts to the dims. Demographics come from the latest
+     * enrolment facts of each learner; a source's final result wins over the outcome derived from events; a
+     * source's course calendar wins over the first and last event day.
+     */
+    public static Dims transform(Dataset<Row> events, Dataset<Row> observations, Dataset<Row> enrolmentFacts,
+                                 Dataset<Row> courseFacts) {
         Dataset<Row> learnerEvents = events.filter(col("actor_role").equalTo(ActorRoles.LEARNER));
 
+        Column factTime = col("observed_at");
+        Dataset<Row> demographics = enrolmentFacts.groupBy(col("learner_key").as("_dl")).agg(
+                latest("region", factTime), latest("gender", factTime), latest("age_band", factTime),
+                latest("education", factTime), latest("imd_band", factTime), latest("disability", factTime));
         Dataset<Row> learners = learnerEvents.groupBy("learner_key").agg(
                         first("tenant").as("tenant"), min("event_time").as("first_seen"))
-                .select(col("learner_key"), col("tenant"),
-                        lit(null).cast("string").as("region"), lit(null).cast("string").as("gender"),
-                        lit(null).cast("string").as("age_band"), lit(null).cast("string").as("education"),
-                        lit(null).cast("string").as("imd_band"), lit(null).cast("string").as("disability"),
-                        col("first_seen"));
+                .join(demographics, col("learner_key").equalTo(col("_dl")), "left")
+                .select(col("learner_key"), col("tenant"), col("region"), col("gender"), col("age_band"),
+                        col("education"), col("imd_band"), col("disability"), col("first_seen"));
 
-        Dataset<Row> enrollments = enrollments(learnerEvents,
+        Dataset<Row> derived = enrollments(learnerEvents,
                 events.filter(col("actor_role").isin(ActorRoles.LEARNER, ActorRoles.SYSTEM)));
+        Dataset<Row> finalResults = enrolmentFacts.filter(col("outcome").isNotNull())
+                .select(col("learner_key").as("_fl"), col("course_id").as("_fc"), col("outcome").as("_fo"));
+        Dataset<Row> enrollments = derived
+                .join(finalResults, col("learner_key").equalTo(col("_fl")).and(col("course_id").equalTo(col("_fc"))),
+                        "left")
+                .withColumn("outcome", coalesce(col("_fo"), col("outcome")))
+                .drop("_fl", "_fc", "_fo");
 
         Dataset<Row> titles = observations.filter(col("object_type").equalTo(ObjectTypes.COURSE)
                         .and(col("object_id").equalTo(col("course_id"))))
                 .select(col("course_id").as("_cid"), col("title"));
         Dataset<Row> learnersPerCourse = enrollments.groupBy(col("course_id").as("_lcid"))
                 .agg(countDistinct("learner_key").as("learners"));
+        Dataset<Row> calendar = courseFacts.select(col("course_id").as("_kc"), col("title").as("_kt"),
+                col("start_date").as("_ks"), col("end_date").as("_ke"));
         Dataset<Row> courses = events.groupBy("course_id").agg(
                         max_by(col("tenant"), col("event_time")).as("tenant"),
-                        min("event_date").as("start_date"), max("event_date").as("end_date"))
+                        min("event_date").as("first_day"), max("event_date").as("last_day"))
                 .join(titles, col("course_id").equalTo(col("_cid")), "left")
                 .join(learnersPerCourse, col("course_id").equalTo(col("_lcid")), "left")
-                .select(col("course_id"), col("tenant"), col("title"), col("start_date"), col("end_date"),
+                .join(calendar, col("course_id").equalTo(col("_kc")), "left")
+                .select(col("course_id"), col("tenant"), coalesce(col("title"), col("_kt")).as("title"),
+                        coalesce(col("_ks"), col("first_day")).as("start_date"),
+                        coalesce(col("_ke"), col("last_day")).as("end_date"),
                         coalesce(col("learners"), lit(0L)).as("learners"));
 
         Dataset<Row> seen = events.filter(col("object_type").isin(ObjectTypes.COURSE, ObjectTypes.CLASS,
@@ -152,6 +179,17 @@ public final class DimsJob {
                         .when(col("outcome_action").equalTo(Actions.FAILED), lit("fail"))
                         .when(unenrolledAt.isNotNull(), lit("withdrawn"))
                         .as("outcome"));
+    }
+
+    private static Column latest(String name, Column time) {
+        return max_by(col(name), when(col(name).isNotNull(), time)).as(name);
+    }
+
+    /** Empty datasets of a schema on the events' session (for sources without facts). */
+    private record SparkSessionHolder(Dataset<Row> any) {
+        Dataset<Row> empty(org.apache.spark.sql.types.StructType schema) {
+            return any.sparkSession().createDataFrame(new java.util.ArrayList<Row>(), schema);
+        }
     }
 
     private static Column greatestNonNull(Column a, Column b) {

@@ -127,7 +127,7 @@ public final class IngestJob {
         for (Row r : parsed.groupBy(col("kind"), col("quarantine.reason").as("reason")).count().collectAsList()) {
             String kind = r.getString(0);
             long n = r.getLong(2);
-            if (!ParsedRecords.OBSERVATION.equals(kind)) {
+            if (!ParsedRecords.FACT_KINDS.contains(kind)) {
                 records += n;
             }
             if (ParsedRecords.QUARANTINE.equals(kind)) {
@@ -231,6 +231,10 @@ public final class IngestJob {
             }
             mergeObservations(parsed.filter(col("kind").equalTo(ParsedRecords.OBSERVATION))
                     .select(col("observation.*")), runId);
+            mergeFacts(DatasetRef.ENROLMENT_FACTS, Datasets.ENROLMENT_FACTS, parsed, ParsedRecords.ENROLMENT_FACT,
+                    List.of("tenant", "learner_key", "course_id"), runId);
+            mergeFacts(DatasetRef.COURSE_FACTS, Datasets.COURSE_FACTS, parsed, ParsedRecords.COURSE_FACT,
+                    List.of("tenant", "course_id"), runId);
             conflicts.unpersist();
 
             Duration took = Duration.between(start, Instant.now());
@@ -270,6 +274,32 @@ public final class IngestJob {
     private static Column isVoided() {
         return col(EventSchema.EVENT_ID).equalTo(col("voided_event_id"))
                 .and(col(EventSchema.TENANT).equalTo(col("voided_tenant")));
+    }
+
+    /**
+     * Merges this batch's facts of one kind into the published ones: per key, each column takes its latest non-null
+     * value by observed_at. Skipped (nothing written) when the batch has none.
+     */
+    private void mergeFacts(DatasetRef ref, org.apache.spark.sql.types.StructType schema, Dataset<Row> parsed,
+                            String kind, List<String> keys, String runId) {
+        Dataset<Row> batch = parsed.filter(col("kind").equalTo(kind)).select(col(kind + ".*"));
+        if (batch.isEmpty()) {
+            return;
+        }
+        Dataset<Row> all = warehouse.read(ref, schema).unionByName(batch);
+        List<Column> aggs = new ArrayList<>();
+        for (String f : schema.fieldNames()) {
+            if (!keys.contains(f) && !f.equals("observed_at")) {
+                aggs.add(max_by(col(f), when(col(f).isNotNull(), col("observed_at"))).as(f));
+            }
+        }
+        aggs.add(max("observed_at").as("observed_at"));
+        Dataset<Row> merged = all.groupBy(keys.stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new))
+                .agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new))
+                .select(java.util.Arrays.stream(schema.fieldNames()).map(org.apache.spark.sql.functions::col)
+                        .toArray(Column[]::new))
+                .coalesce(1);
+        warehouse.publish(ref, merged, runId);
     }
 
     private static Column latestNonNull(String name) {

@@ -25,6 +25,8 @@ public final class ParsedRecords {
     public static final String QUARANTINE = "quarantine";
     public static final String VOIDED = "voided";
     public static final String OBSERVATION = "observation";
+    public static final String ENROLMENT_FACT = "enrolment_fact";
+    public static final String COURSE_FACT = "course_fact";
 
     public static final StructType SCHEMA = new StructType(new StructField[] {
             new StructField("kind", DataTypes.StringType, false, Metadata.empty()),
@@ -33,7 +35,12 @@ public final class ParsedRecords {
             new StructField("quarantine", Datasets.QUARANTINE, true, Metadata.empty()),
             new StructField("voided", Datasets.VOIDED, true, Metadata.empty()),
             new StructField("observation", Datasets.OBJECT_OBSERVATIONS, true, Metadata.empty()),
+            new StructField("enrolment_fact", Datasets.ENROLMENT_FACTS, true, Metadata.empty()),
+            new StructField("course_fact", Datasets.COURSE_FACTS, true, Metadata.empty()),
     });
+
+    /** Kinds that describe the world (objects, learners, courses) rather than being records of activity. */
+    public static final java.util.Set<String> FACT_KINDS = java.util.Set.of(OBSERVATION, ENROLMENT_FACT, COURSE_FACT);
 
     private ParsedRecords() {}
 
@@ -42,18 +49,28 @@ public final class ParsedRecords {
     }
 
     public static Row event(long seq, CanonicalEvent e) {
-        return RowFactory.create(EVENT, seq, e.toRow(), null, null, null);
+        return RowFactory.create(EVENT, seq, e.toRow(), null, null, null, null, null);
     }
 
     public static Row observation(long seq, ObjectObservation o) {
-        return RowFactory.create(OBSERVATION, seq, null, null, null, o.toRow());
+        return RowFactory.create(OBSERVATION, seq, null, null, null, o.toRow(), null, null);
     }
 
     public static Row voided(long seq, String voidedId, String voidingId, String tenant, Instant at, String rawRef,
                              String runId) {
         return RowFactory.create(VOIDED, seq, null, null,
                 RowFactory.create(voidedId, voidingId, tenant, at == null ? null : Timestamp.from(at), rawRef, runId),
-                null);
+                null, null, null);
+    }
+
+    /** A learner's enrolment facts (values in {@link Datasets#ENROLMENT_FACTS} order). */
+    public static Row enrolmentFact(long seq, Object... values) {
+        return RowFactory.create(ENROLMENT_FACT, seq, null, null, null, null, RowFactory.create(values), null);
+    }
+
+    /** A course's facts (values in {@link Datasets#COURSE_FACTS} order). */
+    public static Row courseFact(long seq, Object... values) {
+        return RowFactory.create(COURSE_FACT, seq, null, null, null, null, null, RowFactory.create(values));
     }
 
     /** Quarantine rows keep at most this many characters of the raw record. */
@@ -64,6 +81,7 @@ public final class ParsedRecords {
         String r = raw == null || raw.length() <= MAX_RAW_CHARS ? raw : raw.substring(0, MAX_RAW_CHARS);
         String d = detail == null || detail.length() <= 2000 ? detail : detail.substring(0, 2000);
         return RowFactory.create(QUARANTINE, seq, null,
-                RowFactory.create(source, tenant, rawRef, reason.code(), d, r, Timestamp.from(at), runId), null, null);
+                RowFactory.create(source, tenant, rawRef, reason.code(), d, r, Timestamp.from(at), runId), null, null,
+                null, null);
     }
 }

@@ -7,11 +7,27 @@ import dev.xueqing.common.privacy.Pseudonymizer;
 import dev.xueqing.jobs.ingest.SourceAdapter;
 import dev.xueqing.jobs.ingest.xapi.XapiAdapter;
 
+import dev.xueqing.jobs.ingest.oulad.OuladAdapter;
+import dev.xueqing.jobs.ingest.oulad.OuladTables;
+import org.apache.hadoop.conf.Configuration;
+
 import java.time.Instant;
+import java.util.List;
 
 /** The adapter of each input format. */
 public final class Adapters {
     private Adapters() {}
+
+    /** The adapter for a run over these files (adapters that need lookup tables read them here, on the driver). */
+    public static SourceAdapter create(String format, XueqingConfig config, Pseudonymizer pseudonymizer,
+                                       String tenant, String runId, Instant start, List<String> files,
+                                       Configuration hadoop) {
+        if (Formats.OULAD.equals(format)) {
+            return new OuladAdapter(config.oulad(), pseudonymizer, config.timezone(), tenant, runId, start,
+                    OuladTables.load(files, hadoop));
+        }
+        return create(format, config, pseudonymizer, tenant, runId, start);
+    }
 
     public static SourceAdapter create(String format, XueqingConfig config, Pseudonymizer pseudonymizer,
                                        String tenant, String runId, Instant start) {

@@ -132,7 +132,8 @@ public final class Pipeline implements AutoCloseable {
                 detection = d.reason();
                 params.put("source", format);
             }
-            SourceAdapter adapter = Adapters.create(format, config, key.pseudonymizer(), t, runId, start);
+            SourceAdapter adapter = Adapters.create(format, config, key.pseudonymizer(), t, runId, start, files,
+                    spark.sparkContext().hadoopConfiguration());
             IngestJob.Result r = new IngestJob(warehouse).run(adapter, files, t, runId, start,
                     runLog.lastProcessedDate());
             runLog.record(runId, "ingest", params, null, start, Instant.now(), "succeeded", r.counts(), null);

@@ -31,7 +31,7 @@ public final class ConfigLoader {
     /** Maps whose keys are free-form (IRIs, Spark settings); their entries are not checked against the reference. */
     private static final Set<String> FREE_FORM = Set.of(
             "xueqing.xapi.verbs", "xueqing.xapi.activity-types", "xueqing.spark.conf",
-            "xueqing.oulad.presentation-starts");
+            "xueqing.oulad.presentation-starts", "xueqing.csv.mappings");
 
     private static final Set<String> ACTIONS = Set.of(dev.xueqing.common.model.Actions.ALL.toArray(String[]::new));
 
@@ -166,13 +166,14 @@ public final class ConfigLoader {
                     throw new ConfigException(where + ".paths is missing or empty: list files, folders or globs.");
                 }
                 for (String k : in.root().keySet()) {
-                    if (!Set.of("format", "paths", "tenant").contains(k)) {
+                    if (!Set.of("format", "paths", "tenant", "mapping").contains(k)) {
                         throw new ConfigException(where + "." + k + " is not a known input setting: use format, "
-                                + "paths and tenant.");
+                                + "paths, tenant and mapping.");
                     }
                 }
                 inputs.add(new XueqingConfig.InputSpec(format, List.copyOf(in.getStringList("paths")),
-                        in.hasPath("tenant") ? in.getString("tenant") : tenant));
+                        in.hasPath("tenant") ? in.getString("tenant") : tenant,
+                        in.hasPath("mapping") ? in.getString("mapping") : null));
             }
 
             XueqingConfig.Pseudonym pseudonym = new XueqingConfig.Pseudonym(
@@ -224,8 +225,22 @@ public final class ConfigLoader {
             }
             XueqingConfig.Oulad oulad = new XueqingConfig.Oulad(Map.copyOf(starts), monthDay(x, "oulad.b-start"),
                     monthDay(x, "oulad.j-start"));
+            Map<String, XueqingConfig.CsvMapping> csvMappings = new LinkedHashMap<>();
+            for (String name : x.getObject("csv.mappings").keySet()) {
+                csvMappings.put(name, csvMapping(name, x.getConfig("csv.mappings").getConfig("\"" + name + "\"")));
+            }
+            for (XueqingConfig.InputSpec in : inputs) {
+                if (in.mapping() != null && !csvMappings.containsKey(in.mapping())) {
+                    throw new ConfigException("An input names the CSV mapping '" + in.mapping() + "', which is not "
+                            + "defined under xueqing.csv.mappings (known: " + csvMappings.keySet() + ").");
+                }
+                if (Formats.CSV.equals(in.format()) && in.mapping() == null) {
+                    throw new ConfigException("A csv input (" + in.paths() + ") needs mapping = NAME, one of "
+                            + csvMappings.keySet() + " under xueqing.csv.mappings.");
+                }
+            }
             return new XueqingConfig(mode, zone, warehouse, tenant, List.copyOf(inputs), pseudonym, spark, activity,
-                    progress, quality, intIn(x, "retention.max-weeks", 1, 520), xapi, oulad);
+                    progress, quality, intIn(x, "retention.max-weeks", 1, 520), xapi, oulad, Map.copyOf(csvMappings));
         } catch (com.typesafe.config.ConfigException e) {
             throw new ConfigException("Invalid configuration: " + e.getMessage(), e);
         }
@@ -236,6 +251,81 @@ public final class ConfigLoader {
         for (Map.Entry<String, ConfigValue> e : x.getObject(path).entrySet()) {
             if (e.getValue().valueType() != ConfigValueType.STRING) {
                 throw new ConfigException("xueqing." + path + ".\"" + e.getKey() + "\" must be a string.");
+            }
+            out.put(e.getKey(), (String) e.getValue().unwrapped());
+        }
+        return Map.copyOf(out);
+    }
+
+    private static final Set<String> CSV_KEYS = Set.of("delimiter", "encoding", "columns", "timestamp-format",
+            "timestamp-zone", "actions", "object-types", "default-object-type");
+
+    private static XueqingConfig.CsvMapping csvMapping(String name, Config m) {
+        String where = "xueqing.csv.mappings." + name;
+        for (String k : m.root().keySet()) {
+            if (!CSV_KEYS.contains(k)) {
+                throw new ConfigException(where + "." + k + " is not a CSV mapping setting: use one of " + CSV_KEYS);
+            }
+        }
+        String delimiter = m.hasPath("delimiter") ? m.getString("delimiter") : ",";
+        if (delimiter.equals("\\t")) {
+            delimiter = "\t";
+        }
+        if (delimiter.length() != 1) {
+            throw new ConfigException(where + ".delimiter = '" + delimiter + "' must be one character (\\t for tab).");
+        }
+        String encoding = m.hasPath("encoding") ? m.getString("encoding") : "UTF-8";
+        if (!java.nio.charset.Charset.isSupported(encoding)) {
+            throw new ConfigException(where + ".encoding = '" + encoding + "' is not a character set this JVM knows.");
+        }
+        if (!m.hasPath("columns")) {
+            throw new ConfigException(where + ".columns is missing: name the CSV columns for "
+                    + XueqingConfig.CsvMapping.REQUIRED + ".");
+        }
+        Map<String, String> columns = stringMap(m, "columns", where);
+        for (String role : columns.keySet()) {
+            if (!XueqingConfig.CsvMapping.ROLES.contains(role)) {
+                throw new ConfigException(where + ".columns." + role + " is not a column role: use "
+                        + XueqingConfig.CsvMapping.ROLES);
+            }
+        }
+        List<String> missing = XueqingConfig.CsvMapping.REQUIRED.stream().filter(r -> !columns.containsKey(r)).toList();
+        if (!missing.isEmpty()) {
+            throw new ConfigException(where + ".columns must name the column(s) for " + missing + ".");
+        }
+        String format = m.hasPath("timestamp-format") ? m.getString("timestamp-format") : "iso";
+        if (!Set.of("iso", "epoch-seconds", "epoch-millis").contains(format)) {
+            try {
+                java.time.format.DateTimeFormatter.ofPattern(format);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(where + ".timestamp-format = '" + format + "' is not a date-time pattern: "
+                        + e.getMessage() + ". Use e.g. yyyy-MM-dd HH:mm:ss, iso, epoch-seconds or epoch-millis.");
+            }
+        }
+        ZoneId zone;
+        try {
+            zone = ZoneId.of(m.hasPath("timestamp-zone") ? m.getString("timestamp-zone") : "UTC");
+        } catch (DateTimeException e) {
+            throw new ConfigException(where + ".timestamp-zone = '" + m.getString("timestamp-zone")
+                    + "' is not a time zone.");
+        }
+        Map<String, String> actions = m.hasPath("actions") ? stringMap(m, "actions", where) : Map.of();
+        for (Map.Entry<String, String> e : actions.entrySet()) {
+            if (!ACTIONS.contains(e.getValue())) {
+                throw new ConfigException(where + ".actions.\"" + e.getKey() + "\" = '" + e.getValue()
+                        + "' is not a canonical action: use one of " + dev.xueqing.common.model.Actions.ALL);
+            }
+        }
+        return new XueqingConfig.CsvMapping(name, delimiter.charAt(0), encoding, columns, format, zone, actions,
+                m.hasPath("object-types") ? stringMap(m, "object-types", where) : Map.of(),
+                m.hasPath("default-object-type") ? m.getString("default-object-type") : "activity");
+    }
+
+    private static Map<String, String> stringMap(Config x, String path, String where) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Map.Entry<String, ConfigValue> e : x.getObject(path).entrySet()) {
+            if (e.getValue().valueType() != ConfigValueType.STRING) {
+                throw new ConfigException(where + "." + path + ".\"" + e.getKey() + "\" must be a string.");
             }
             out.put(e.getKey(), (String) e.getValue().unwrapped());
         }

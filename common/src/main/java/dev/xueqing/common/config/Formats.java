@@ -6,8 +6,9 @@ import java.util.List;
 public final class Formats {
     public static final String XAPI = "xapi";
     public static final String OULAD = "oulad";
+    public static final String CSV = "csv";
     /** Formats accepted in configuration and on the command line. */
-    public static final List<String> KNOWN = List.of(XAPI, OULAD);
+    public static final List<String> KNOWN = List.of(XAPI, OULAD, CSV);
 
     private Formats() {}
 }

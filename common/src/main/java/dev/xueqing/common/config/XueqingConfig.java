@@ -22,12 +22,27 @@ public record XueqingConfig(
         Quality quality,
         int retentionMaxWeeks,
         Xapi xapi,
-        Oulad oulad) implements Serializable {
+        Oulad oulad,
+        Map<String, CsvMapping> csvMappings) implements Serializable {
 
     public enum Mode { DEVELOPMENT, PRODUCTION }
 
     /** One configured input of {@code nightly}. */
-    public record InputSpec(String format, List<String> paths, String tenant) implements Serializable {}
+    public record InputSpec(String format, List<String> paths, String tenant, String mapping) implements Serializable {}
+
+    /**
+     * How to read one kind of activity CSV (format {@code csv}): column names by role, timestamp format and zone,
+     * value maps for actions and object types.
+     */
+    public record CsvMapping(String name, char delimiter, String encoding, Map<String, String> columns,
+                             String timestampFormat, ZoneId timestampZone, Map<String, String> actions,
+                             Map<String, String> objectTypes, String defaultObjectType) implements Serializable {
+        /** Column roles a mapping must name. */
+        public static final List<String> REQUIRED = List.of("learner", "time", "action", "object", "course");
+        /** Every column role a mapping may name. */
+        public static final List<String> ROLES = List.of("learner", "time", "action", "object", "course", "class",
+                "object-type", "score", "score-max", "duration", "response", "role", "id");
+    }
 
     public record Pseudonym(String keyEnv, String keyFile) implements Serializable {}
 
@@ -76,9 +91,23 @@ public record XueqingConfig(
         }
     }
 
+    /** The named CSV mapping, or a ConfigException listing the known ones. */
+    public CsvMapping csvMapping(String name) {
+        if (name == null) {
+            throw new ConfigException("The csv format needs a column mapping: give --mapping NAME (or mapping = NAME on "
+                    + "the input), one of " + csvMappings.keySet() + " defined under xueqing.csv.mappings.");
+        }
+        CsvMapping m = csvMappings.get(name);
+        if (m == null) {
+            throw new ConfigException("Unknown CSV mapping '" + name + "': define it under xueqing.csv.mappings."
+                    + name + " (known: " + csvMappings.keySet() + ").");
+        }
+        return m;
+    }
+
     /** A copy with another warehouse root (the CLI's --warehouse). */
     public XueqingConfig withWarehouse(String newWarehouse) {
         return new XueqingConfig(mode, timezone, newWarehouse, tenant, inputs, pseudonym, spark, activity, progress,
-                quality, retentionMaxWeeks, xapi, oulad);
+                quality, retentionMaxWeeks, xapi, oulad, csvMappings);
     }
 }

@@ -16,6 +16,10 @@ final class IngestCommand extends BaseCommand {
             completionCandidates = KnownFormats.class)
     String format;
 
+    @Option(names = "--mapping", paramLabel = "NAME",
+            description = "For --format csv: the column mapping to use, one of xueqing.csv.mappings.")
+    String mapping;
+
     @Option(names = "--input", required = true, arity = "1..*", paramLabel = "PATH",
             description = "Files, folders or globs to read.")
     List<String> inputs;
@@ -29,7 +33,7 @@ final class IngestCommand extends BaseCommand {
             throw new ConfigException("Unknown --format '" + format + "': use one of " + Formats.KNOWN + ".");
         }
         try (Pipeline p = new Pipeline(config(), env)) {
-            Pipeline.Summary s = p.ingest(format, inputs, tenant);
+            Pipeline.Summary s = p.ingest(format, inputs, tenant, mapping);
             SummaryPrinter.print(out(), "Xueqing ingest", s);
             return XueqingCli.OK;
         }

@@ -43,6 +43,10 @@ final class ValidateCommand extends BaseCommand {
             completionCandidates = IngestCommand.KnownFormats.class)
     String format;
 
+    @Option(names = "--mapping", paramLabel = "NAME",
+            description = "For --format csv: the column mapping to use, one of xueqing.csv.mappings.")
+    String mapping;
+
     @Option(names = "--input", required = true, arity = "1..*", paramLabel = "PATH", description = "Files, folders or globs.")
     List<String> inputs;
 
@@ -67,7 +71,7 @@ final class ValidateCommand extends BaseCommand {
             String runId = "validate-" + RunLog.newRunId(start);
             // Nothing is written, so pseudonyms never leave this process: the demo key is fine here.
             var adapter = Adapters.create(format, config, PseudonymKeys.demo().pseudonymizer(), config.tenant(),
-                    runId, start, files, spark.sparkContext().hadoopConfiguration());
+                    runId, start, files, spark.sparkContext().hadoopConfiguration(), mapping);
             Dataset<Row> parsed = IngestJob.parse(spark, adapter, files, config.tenant(), runId, start)
                     .filter(col("kind").isin(ParsedRecords.FACT_KINDS.toArray()).unary_$bang())
                     .persist(StorageLevel.MEMORY_AND_DISK());

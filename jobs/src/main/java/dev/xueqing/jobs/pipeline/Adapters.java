@@ -7,6 +7,7 @@ import dev.xueqing.common.privacy.Pseudonymizer;
 import dev.xueqing.jobs.ingest.SourceAdapter;
 import dev.xueqing.jobs.ingest.xapi.XapiAdapter;
 
+import dev.xueqing.jobs.ingest.csv.CsvAdapter;
 import dev.xueqing.jobs.ingest.oulad.OuladAdapter;
 import dev.xueqing.jobs.ingest.oulad.OuladTables;
 import org.apache.hadoop.conf.Configuration;
@@ -21,7 +22,11 @@ public final class Adapters {
     /** The adapter for a run over these files (adapters that need lookup tables read them here, on the driver). */
     public static SourceAdapter create(String format, XueqingConfig config, Pseudonymizer pseudonymizer,
                                        String tenant, String runId, Instant start, List<String> files,
-                                       Configuration hadoop) {
+                                       Configuration hadoop, String csvMapping) {
+        if (Formats.CSV.equals(format)) {
+            return new CsvAdapter(config.csvMapping(csvMapping), pseudonymizer, config.timezone(), tenant, runId,
+                    start);
+        }
         if (Formats.OULAD.equals(format)) {
             return new OuladAdapter(config.oulad(), pseudonymizer, config.timezone(), tenant, runId, start,
                     OuladTables.load(files, hadoop));

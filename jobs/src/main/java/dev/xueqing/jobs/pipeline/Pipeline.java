@@ -70,10 +70,10 @@ public final class Pipeline implements AutoCloseable {
     }
 
     /** Ingests the given paths of one format (null: detect it from the content), then rebuilds the dims. */
-    public Summary ingest(String format, List<String> paths, String tenant) {
+    public Summary ingest(String format, List<String> paths, String tenant, String csvMapping) {
         Instant start = Instant.now();
         String runId = RunLog.newRunId(start);
-        List<IngestOutcome> outcomes = List.of(ingestOne(format, paths, tenant, runId));
+        List<IngestOutcome> outcomes = List.of(ingestOne(format, paths, tenant, csvMapping, runId));
         Map<String, Long> dims = rebuildDims(runId);
         return new Summary(runId, null, outcomes, dims, List.of(), Duration.between(start, Instant.now()),
                 key.demo(), key.origin(), warehouse.root().toString());
@@ -96,8 +96,8 @@ public final class Pipeline implements AutoCloseable {
         try {
             List<IngestOutcome> outcomes = new ArrayList<>();
             for (XueqingConfig.InputSpec input : config.inputs()) {
-                outcomes.add(ingestOne(input.format(), input.paths(), input.tenant(), runId + "-" + input.format()
-                        + "-" + outcomes.size()));
+                outcomes.add(ingestOne(input.format(), input.paths(), input.tenant(), input.mapping(),
+                        runId + "-" + input.format() + "-" + outcomes.size()));
             }
             Map<String, Long> dims = rebuildDims(runId);
             List<MartsJob.MartResult> marts = runMartsInner(asOf, List.of(), runId);
@@ -116,13 +116,17 @@ public final class Pipeline implements AutoCloseable {
         }
     }
 
-    private IngestOutcome ingestOne(String format, List<String> paths, String tenant, String runId) {
+    private IngestOutcome ingestOne(String format, List<String> paths, String tenant, String csvMapping,
+                                    String runId) {
         Instant start = Instant.now();
         String t = tenant == null ? config.tenant() : tenant;
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("source", format == null ? "detect" : format);
         params.put("tenant", t);
         params.put("paths", String.join(",", paths));
+        if (csvMapping != null) {
+            params.put("mapping", csvMapping);
+        }
         try {
             List<String> files = InputFiles.expand(paths, spark.sparkContext().hadoopConfiguration());
             String detection = null;
@@ -133,7 +137,7 @@ public final class Pipeline implements AutoCloseable {
                 params.put("source", format);
             }
             SourceAdapter adapter = Adapters.create(format, config, key.pseudonymizer(), t, runId, start, files,
-                    spark.sparkContext().hadoopConfiguration());
+                    spark.sparkContext().hadoopConfiguration(), csvMapping);
             IngestJob.Result r = new IngestJob(warehouse).run(adapter, files, t, runId, start,
                     runLog.lastProcessedDate());
             runLog.record(runId, "ingest", params, null, start, Instant.now(), "succeeded", r.counts(), null);

@@ -43,7 +43,7 @@ class OuladRealDataTest extends SparkTestBase {
         Instant now = Instant.parse("2026-11-28T00:00:00Z");
         Pseudonymizer p = new Pseudonymizer("test-key-0123456789abcdef".getBytes(StandardCharsets.UTF_8));
         var adapter = Adapters.create("oulad", config, p, "ou", "r1", now, files,
-                spark().sparkContext().hadoopConfiguration());
+                spark().sparkContext().hadoopConfiguration(), null);
         Warehouse wh = new Warehouse(spark(), dir.toString());
         IngestJob.Result r = new IngestJob(wh).run(adapter, files, "ou", "r1", now, null);
         System.out.println("OULAD ingest: " + r.counts());

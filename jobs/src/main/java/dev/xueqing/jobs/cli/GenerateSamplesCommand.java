@@ -1,6 +1,7 @@
 package dev.xueqing.jobs.cli;
 
 import dev.xueqing.jobs.samples.SampleDataGenerator;
+import dev.xueqing.jobs.samples.TableSamples;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -19,7 +20,10 @@ final class GenerateSamplesCommand extends BaseCommand {
     @Override
     public Integer call() throws Exception {
         var summary = SampleDataGenerator.generate(outDir, seed);
-        out().println("wrote " + outDir.toAbsolutePath() + ": " + summary);
+        out().println("wrote " + outDir.toAbsolutePath().resolve("xapi") + ": " + summary);
+        var tables = TableSamples.generate(outDir, seed);
+        out().println("wrote " + outDir.toAbsolutePath().resolve("oulad") + " and "
+                + outDir.toAbsolutePath().resolve("csv") + ": " + tables.rowsPerFile());
         return XueqingCli.OK;
     }
 }

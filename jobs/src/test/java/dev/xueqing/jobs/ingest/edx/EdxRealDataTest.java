@@ -60,6 +60,11 @@ class EdxRealDataTest extends SparkTestBase {
                 .groupBy("file", "reason").count().orderBy("file", "reason").collectAsList()) {
             System.out.println(row.get(0) + " | " + row.get(1) + " | " + row.get(2));
         }
+        System.out.println("answered with a score: "
+                + events.filter(col("action").equalTo("answered").and(col("score_scaled").isNotNull())).count()
+                + ", correct: " + events.filter(col("success").equalTo(true)).count()
+                + ", learners: " + events.select("learner_key").distinct().count()
+                + ", courses: " + events.select("course_id").distinct().count());
         System.out.println("action | n");
         for (Row row : events.groupBy("action").count().orderBy(col("count").desc()).collectAsList()) {
             System.out.println(row.get(0) + " | " + row.get(1));
@@ -75,6 +80,11 @@ class EdxRealDataTest extends SparkTestBase {
                 java.util.Map.entry("missing_course", 748L), java.util.Map.entry("not_an_event", 35L));
         assertThat(events.filter(col("action").equalTo("answered")).count()).isEqualTo(211);
         assertThat(events.filter(col("action").equalTo("enrolled")).count()).isEqualTo(51);
+        assertThat(events.filter(col("action").equalTo("answered").and(col("score_scaled").isNotNull())).count())
+                .isEqualTo(211);
+        assertThat(events.filter(col("success").equalTo(true)).count()).isEqualTo(87);
+        assertThat(events.select("learner_key").distinct().count()).isEqualTo(27);
+        assertThat(events.select("course_id").distinct().count()).isEqualTo(23);
         assertThat(r.read()).isEqualTo(r.accepted() + r.duplicates() + r.quarantined() + r.voidedRemoved());
         assertThat(events.count()).isEqualTo(r.accepted());
         assertThat(quarantine.count()).isEqualTo(r.quarantined());

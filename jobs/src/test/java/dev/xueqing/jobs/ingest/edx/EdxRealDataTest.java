@@ -52,7 +52,7 @@ class EdxRealDataTest extends SparkTestBase {
                 .groupBy("file").count().withColumnRenamed("count", "events");
         Dataset<Row> q = quarantine.withColumn("file", regexp_extract(col("raw_ref"), "([^/]+):\\d+$", 1))
                 .groupBy("file").count().withColumnRenamed("count", "quarantined");
-        for (Row row : ev.join(q, List.of("file").iterator().next(), "full_outer").orderBy("file").collectAsList()) {
+        for (Row row : ev.join(q, "file", "full_outer").orderBy("file").collectAsList()) {
             System.out.println(row.get(0) + " | " + row.get(1) + " | " + row.get(2));
         }
         System.out.println("file | reason | n");

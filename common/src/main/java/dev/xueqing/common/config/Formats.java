@@ -7,8 +7,9 @@ public final class Formats {
     public static final String XAPI = "xapi";
     public static final String OULAD = "oulad";
     public static final String CSV = "csv";
+    public static final String EDX = "edx";
     /** Formats accepted in configuration and on the command line. */
-    public static final List<String> KNOWN = List.of(XAPI, OULAD, CSV);
+    public static final List<String> KNOWN = List.of(XAPI, EDX, OULAD, CSV);
 
     private Formats() {}
 }

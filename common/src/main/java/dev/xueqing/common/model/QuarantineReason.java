@@ -29,7 +29,8 @@ public enum QuarantineReason {
     MISSING_COURSE("missing_course", "no course can be found in the context activities or the object"),
     ID_CONFLICT("id_conflict", "the same statement id arrived with different content"),
     UNREADABLE_INPUT("unreadable_input", "the rest of a file could not be read (corrupt gzip, truncated file, I/O error)"),
-    UNKNOWN_COLUMNS("unknown_columns", "a CSV file whose header matches no table or mapping the adapter knows; the detail names the missing columns");
+    UNKNOWN_COLUMNS("unknown_columns", "a CSV file whose header matches no table or mapping the adapter knows; the detail names the missing columns"),
+    NOT_AN_EVENT("not_an_event", "the JSON value is not an event of the source format (no event type)");
 
     private final String code;
     private final String description;

@@ -14,7 +14,8 @@ import java.util.TreeSet;
 
 /**
  * Expands input paths (files, folders searched recursively, globs; local or any Hadoop file system) into a sorted
- * list of files. Hidden files (starting with '.' or '_') and README/Markdown files in folders are skipped.
+ * list of files. In folders, hidden files (starting with '.' or '_'), README/Markdown files and LICENSE, NOTICE
+ * and COPYING files are skipped (a file named explicitly is always read).
  */
 public final class InputFiles {
     private InputFiles() {}
@@ -64,6 +65,7 @@ public final class InputFiles {
     private static boolean wanted(Path p) {
         String n = p.getName();
         String lower = n.toLowerCase();
-        return !n.startsWith(".") && !n.startsWith("_") && !lower.endsWith(".md") && !lower.startsWith("readme");
+        return !n.startsWith(".") && !n.startsWith("_") && !lower.endsWith(".md") && !lower.startsWith("readme")
+                && !lower.startsWith("license") && !lower.startsWith("notice") && !lower.startsWith("copying");
     }
 }

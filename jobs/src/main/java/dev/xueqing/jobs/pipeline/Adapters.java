@@ -5,6 +5,7 @@ import dev.xueqing.common.config.Formats;
 import dev.xueqing.common.config.XueqingConfig;
 import dev.xueqing.common.privacy.Pseudonymizer;
 import dev.xueqing.jobs.ingest.SourceAdapter;
+import dev.xueqing.jobs.ingest.edx.EdxAdapter;
 import dev.xueqing.jobs.ingest.xapi.XapiAdapter;
 
 import dev.xueqing.jobs.ingest.csv.CsvAdapter;
@@ -38,6 +39,9 @@ public final class Adapters {
                                        String tenant, String runId, Instant start) {
         if (Formats.XAPI.equals(format)) {
             return new XapiAdapter(config.xapi(), pseudonymizer, config.timezone(), tenant, runId, start);
+        }
+        if (Formats.EDX.equals(format)) {
+            return new EdxAdapter(pseudonymizer, config.timezone(), tenant, runId, start);
         }
         throw new ConfigException("Unknown input format '" + format + "': use one of " + Formats.KNOWN + ".");
     }

@@ -5,6 +5,7 @@ import dev.xueqing.common.config.Formats;
 import dev.xueqing.common.config.XueqingConfig;
 import dev.xueqing.common.privacy.Pseudonymizer;
 import dev.xueqing.jobs.ingest.SourceAdapter;
+import dev.xueqing.jobs.ingest.caliper.CaliperAdapter;
 import dev.xueqing.jobs.ingest.xapi.XapiAdapter;
 
 import java.time.Instant;
@@ -17,6 +18,9 @@ public final class Adapters {
                                        String tenant, String runId, Instant start) {
         if (Formats.XAPI.equals(format)) {
             return new XapiAdapter(config.xapi(), pseudonymizer, config.timezone(), tenant, runId, start);
+        }
+        if (Formats.CALIPER.equals(format)) {
+            return new CaliperAdapter(pseudonymizer, config.timezone(), tenant, runId, start);
         }
         throw new ConfigException("Unknown input format '" + format + "': use one of " + Formats.KNOWN + ".");
     }

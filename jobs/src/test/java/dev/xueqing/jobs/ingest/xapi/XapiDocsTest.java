@@ -44,7 +44,13 @@ class XapiDocsTest {
     @Test
     void everyQuarantineReasonOfTheXapiPathIsNamed() throws IOException {
         String doc = String.join("\n", docLines());
+        // reasons only other sources produce
+        java.util.Set<String> excluded = java.util.Set.of("not_an_event", "unknown_event_type", "invalid_action",
+                "invalid_entity", "invalid_profile");
         for (QuarantineReason reason : QuarantineReason.values()) {
+            if (excluded.contains(reason.code())) {
+                continue;
+            }
             assertThat(doc).as("quarantine reason %s in docs/xapi.md", reason.code())
                     .contains("`" + reason.code() + "`");
         }

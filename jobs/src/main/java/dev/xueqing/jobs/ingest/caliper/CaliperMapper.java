@@ -94,6 +94,7 @@ public final class CaliperMapper implements Serializable {
     private final Map<String, String> roles = new LinkedHashMap<>();
     private final Set<String> requiresFederatedSession;
     private final Set<String> contexts;
+    private final List<String> contextExtensionPrefixes;
     private final Set<String> profiles;
 
     private final Pseudonymizer pseudonymizer;
@@ -122,6 +123,7 @@ public final class CaliperMapper implements Serializable {
         notObjectTypes = new HashSet<>(c.getStringList("not-object-types"));
         requiresFederatedSession = new HashSet<>(c.getStringList("requires-federated-session"));
         contexts = new HashSet<>(c.getStringList("contexts"));
+        contextExtensionPrefixes = c.getStringList("context-extension-prefixes");
         profiles = new HashSet<>(c.getStringList("profiles"));
     }
 
@@ -229,15 +231,27 @@ public final class CaliperMapper implements Serializable {
         return Optional.empty();
     }
 
+    private boolean knownContext(String ctx) {
+        if (contexts.contains(ctx)) {
+            return true;
+        }
+        for (String prefix : contextExtensionPrefixes) {
+            if (ctx.startsWith(prefix) && ctx.substring(prefix.length()).matches("[A-Za-z]+Profile-extension")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private boolean contextOk(JsonNode ctx) {
         if (ctx.isTextual()) {
-            return contexts.contains(ctx.asText());
+            return knownContext(ctx.asText());
         }
         if (ctx.isArray()) {
             boolean caliper = false;
             for (JsonNode c : ctx) {
                 if (c.isTextual()) {
-                    caliper |= contexts.contains(c.asText());
+                    caliper |= knownContext(c.asText());
                 } else if (!c.isObject()) {
                     return false;
                 }

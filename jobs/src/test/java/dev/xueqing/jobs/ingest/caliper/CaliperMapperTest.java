@@ -176,6 +176,14 @@ class CaliperMapperTest {
     }
 
     @Test
+    void theFormatIsRegistered() {
+        assertThat(dev.xueqing.common.config.Formats.KNOWN).contains("caliper");
+        assertThat(dev.xueqing.jobs.pipeline.Adapters.create("caliper", dev.xueqing.common.config.ConfigLoader.defaults(),
+                PSEUDO, "t", "r", Instant.EPOCH)).isInstanceOf(CaliperAdapter.class)
+                .extracting(a -> a.format()).isEqualTo("caliper");
+    }
+
+    @Test
     void quarantineReasons() throws Exception {
         assertThat(reason(JSON.readTree("{\"id\":\"https://ex.edu/users/1\",\"type\":\"Person\"}"))).isEqualTo("not_an_event");
         assertThat(reason(JSON.readTree("[1]"))).isEqualTo("not_an_event");

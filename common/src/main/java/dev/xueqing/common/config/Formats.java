@@ -8,8 +8,9 @@ public final class Formats {
     public static final String OULAD = "oulad";
     public static final String CSV = "csv";
     public static final String EDX = "edx";
+    public static final String CALIPER = "caliper";
     /** Formats accepted in configuration and on the command line. */
-    public static final List<String> KNOWN = List.of(XAPI, EDX, OULAD, CSV);
+    public static final List<String> KNOWN = List.of(XAPI, CALIPER, EDX, OULAD, CSV);
 
     private Formats() {}
 }

@@ -30,7 +30,11 @@ public enum QuarantineReason {
     ID_CONFLICT("id_conflict", "the same statement id arrived with different content"),
     UNREADABLE_INPUT("unreadable_input", "the rest of a file could not be read (corrupt gzip, truncated file, I/O error)"),
     UNKNOWN_COLUMNS("unknown_columns", "a CSV file whose header matches no table or mapping the adapter knows; the detail names the missing columns"),
-    NOT_AN_EVENT("not_an_event", "the JSON value is not an event of the source format (no event type)");
+    NOT_AN_EVENT("not_an_event", "the JSON value is not an event of the source format (no event type; for Caliper, an entity on its own)"),
+    UNKNOWN_EVENT_TYPE("unknown_event_type", "the event has no type, or a type the source's specification does not define"),
+    INVALID_ACTION("invalid_action", "the event has no action, an unknown action, or one its event type does not allow"),
+    INVALID_ENTITY("invalid_entity", "a property holds neither an IRI nor an entity of a type the specification allows there"),
+    INVALID_PROFILE("invalid_profile", "the event names a profile the specification does not define");
 
     private final String code;
     private final String description;

@@ -6,6 +6,7 @@ import dev.xueqing.common.config.XueqingConfig;
 import dev.xueqing.common.privacy.Pseudonymizer;
 import dev.xueqing.jobs.ingest.SourceAdapter;
 import dev.xueqing.jobs.ingest.edx.EdxAdapter;
+import dev.xueqing.jobs.ingest.caliper.CaliperAdapter;
 import dev.xueqing.jobs.ingest.xapi.XapiAdapter;
 
 import dev.xueqing.jobs.ingest.csv.CsvAdapter;
@@ -42,6 +43,9 @@ public final class Adapters {
         }
         if (Formats.EDX.equals(format)) {
             return new EdxAdapter(pseudonymizer, config.timezone(), tenant, runId, start);
+        }
+        if (Formats.CALIPER.equals(format)) {
+            return new CaliperAdapter(pseudonymizer, config.timezone(), tenant, runId, start);
         }
         throw new ConfigException("Unknown input format '" + format + "': use one of " + Formats.KNOWN + ".");
     }

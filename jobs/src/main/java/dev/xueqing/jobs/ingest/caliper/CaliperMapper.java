@@ -1,0 +1,475 @@
+package dev.xueqing.jobs.ingest.caliper;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import dev.xueqing.common.model.ActorRoles;
+import dev.xueqing.common.model.CanonicalEvent;
+import dev.xueqing.common.model.ObjectObservation;
+import dev.xueqing.common.model.ObjectTypes;
+import dev.xueqing.common.model.QuarantineReason;
+import dev.xueqing.common.privacy.Pseudonymizer;
+import dev.xueqing.jobs.ingest.RecordHashes;
+import dev.xueqing.jobs.ingest.xapi.Iso8601;
+
+import java.io.Serializable;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Maps one IMS Caliper 1.1 / 1.2 event (JSON-LD, full or "thinned" with IRIs in place of entities) to a canonical
+ * event and the object observations it carries, or to a rejection with its quarantine reason. The tables (event
+ * type → allowed actions, action → canonical action, entity type → object_type, roles) are in
+ * {@code xueqing/caliper-mapping.conf}.
+ *
+ * <p>Checks, in order (the first failure rejects): an entity on its own (no {@code action}, a type not ending in
+ * "Event") → {@code not_an_event}; {@code @context} → {@code invalid_context}; {@code type} →
+ * {@code unknown_event_type}; {@code id} (urn:uuid) → {@code invalid_id}; {@code action} (in the vocabulary and
+ * allowed for the type) → {@code invalid_action}; {@code profile} → {@code invalid_profile}; {@code actor} →
+ * {@code missing_actor} / {@code invalid_actor}; {@code object} → {@code missing_object} / {@code invalid_object};
+ * {@code eventTime} → {@code missing_timestamp} / {@code invalid_timestamp}; generated, target, referrer, edApp,
+ * group, membership, session, federatedSession (an IRI or an entity of an allowed type) → {@code invalid_entity};
+ * {@code extensions} (an object) → {@code invalid_extension}.
+ *
+ * <p>Decisions:
+ * <ul>
+ *   <li>event_id is the event's urn:uuid, lowercased, without the {@code urn:uuid:} prefix.</li>
+ *   <li>learner_key is the pseudonym of {@code "caliper-actor:" + actor id}; for a grade event whose object is an
+ *       Attempt with an assignee, of {@code "caliper-actor:" + assignee id} (the graded learner), and the
+ *       grader is the actor_role (system for a SoftwareApplication).</li>
+ *   <li>actor_role: the membership's roles (Instructor → instructor, TeachingAssistant/Mentor → tutor,
+ *       Administrator → system), else system for a SoftwareApplication actor, else learner.</li>
+ *   <li>course/class from {@code group}, else from {@code membership.organization}: a CourseSection that is a
+ *       sub-organisation of a CourseOffering gives course = offering, class = section; a CourseSection alone,
+ *       a CourseOffering, an Organization or a bare IRI gives course = its id; a Group gives class = group and
+ *       course = what its parent gives. With neither group nor membership the course is the edApp id, else
+ *       {@link #NO_COURSE} (Caliper makes group optional; the event is kept rather than quarantined).</li>
+ *   <li>An Attempt object is resolved to its assignable (object_id, object_type) with attempt = count; a Score
+ *       or Result in generated gives score_raw/score_max (scoreGiven/maxScore, resultScore/maxResultScore);
+ *       a Response in generated gives the response (value, values or selections joined by {@code ,}) and the
+ *       attempt's count; duration_s comes from the Attempt's or Response's duration.</li>
+ *   <li>A MessageEvent Posted whose Message has a replyTo is {@code replied}, with in_reply_to = replyTo id;
+ *       parent_id is the object's isPartOf.</li>
+ *   <li>referrer, edApp (beyond the course fallback), session and federatedSession are validated, not mapped.</li>
+ * </ul>
+ */
+public final class CaliperMapper implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    public static final String SOURCE = "caliper";
+    /** course_id of an event that names no group, membership or edApp. */
+    public static final String NO_COURSE = "caliper:unknown-course";
+    static final String MAPPING_RESOURCE = "xueqing/caliper-mapping.conf";
+
+    private static final Pattern URN_UUID = Pattern.compile(
+            "(?i)urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    private static final Pattern IRI = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*:[^\\s<>\"{}|\\\\^`]+");
+
+    /** What {@link #map} made of a record. */
+    public sealed interface Mapped permits Event, Rejected {}
+
+    public record Event(CanonicalEvent event, List<ObjectObservation> observations) implements Mapped {}
+
+    public record Rejected(QuarantineReason reason, String detail) implements Mapped {}
+
+    private final Map<String, Set<String>> actionsByType = new HashMap<>();
+    private final Set<String> vocabulary;
+    private final Map<String, String> actionMap = new HashMap<>();
+    private final Map<String, String> objectTypes = new HashMap<>();
+    private final Map<String, Set<String>> allowedTypes = new HashMap<>();
+    private final Set<String> notObjectTypes;
+    private final Map<String, String> roles = new LinkedHashMap<>();
+    private final Set<String> requiresFederatedSession;
+    private final Set<String> contexts;
+    private final List<String> contextExtensionPrefixes;
+    private final Set<String> profiles;
+
+    private final Pseudonymizer pseudonymizer;
+    private final ZoneId zoneId;
+    private final String tenant;
+    private final String runId;
+
+    public CaliperMapper(Pseudonymizer pseudonymizer, ZoneId zoneId, String tenant, String runId) {
+        this.pseudonymizer = Objects.requireNonNull(pseudonymizer, "pseudonymizer");
+        this.zoneId = Objects.requireNonNull(zoneId, "zoneId");
+        this.tenant = Objects.requireNonNull(tenant, "tenant");
+        this.runId = Objects.requireNonNull(runId, "runId");
+        Config c = ConfigFactory.parseResources(MAPPING_RESOURCE).resolve().getConfig("caliper");
+        Config byType = c.getConfig("actions-by-type");
+        byType.root().keySet().forEach(t -> actionsByType.put(t, new HashSet<>(byType.getStringList(t))));
+        vocabulary = new HashSet<>(c.getStringList("vocabulary"));
+        c.getObject("action-map").unwrapped().forEach((k, v) -> actionMap.put(k, String.valueOf(v)));
+        c.getObject("object-types").unwrapped().forEach((k, v) -> objectTypes.put(k, String.valueOf(v)));
+        c.getObject("roles").unwrapped().forEach((k, v) -> roles.put(k, String.valueOf(v)));
+        allowedTypes.put("actor", new HashSet<>(c.getStringList("actor-types")));
+        allowedTypes.put("group", new HashSet<>(c.getStringList("group-types")));
+        allowedTypes.put("membership", new HashSet<>(c.getStringList("membership-types")));
+        allowedTypes.put("session", new HashSet<>(c.getStringList("session-types")));
+        allowedTypes.put("federatedSession", new HashSet<>(c.getStringList("federated-session-types")));
+        allowedTypes.put("edApp", new HashSet<>(c.getStringList("edapp-types")));
+        notObjectTypes = new HashSet<>(c.getStringList("not-object-types"));
+        requiresFederatedSession = new HashSet<>(c.getStringList("requires-federated-session"));
+        contexts = new HashSet<>(c.getStringList("contexts"));
+        contextExtensionPrefixes = c.getStringList("context-extension-prefixes");
+        profiles = new HashSet<>(c.getStringList("profiles"));
+    }
+
+    /** Maps one record (an element of an envelope's data, or a bare event); rawRef says where it came from. */
+    public Mapped map(JsonNode e, String rawRef) {
+        if (e == null || !e.isObject()) {
+            return reject(QuarantineReason.NOT_AN_EVENT, "expected a JSON object, found "
+                    + (e == null ? "nothing" : e.getNodeType().name().toLowerCase(Locale.ROOT)));
+        }
+        String type = text(e.get("type"));
+        if (!e.has("action") && (type == null || !type.endsWith("Event"))) {
+            return reject(QuarantineReason.NOT_AN_EVENT, "a Caliper entity" + (type == null ? "" : " (" + type + ")")
+                    + " with no action: entities on their own describe objects, they are not events");
+        }
+        Optional<Rejected> bad = validate(e, type);
+        if (bad.isPresent()) {
+            return bad.get();
+        }
+        return toEvent(e, type, rawRef);
+    }
+
+    private Optional<Rejected> validate(JsonNode e, String type) {
+        JsonNode ctx = e.get("@context");
+        if (ctx != null && !contextOk(ctx)) {
+            return rejected(QuarantineReason.INVALID_CONTEXT, "@context " + ctx + " is not a Caliper 1.1/1.2 context");
+        }
+        if (type == null) {
+            return rejected(QuarantineReason.UNKNOWN_EVENT_TYPE, "type: missing or null");
+        }
+        if (!type.equals("Event") && !actionsByType.containsKey(type)) {
+            return rejected(QuarantineReason.UNKNOWN_EVENT_TYPE, "type: " + type + " is not a Caliper event type");
+        }
+        String id = text(e.get("id"));
+        if (id == null) {
+            return rejected(QuarantineReason.INVALID_ID, "id: missing or null (a Caliper event id is a urn:uuid)");
+        }
+        if (!URN_UUID.matcher(id).matches()) {
+            return rejected(QuarantineReason.INVALID_ID, "id: " + id + " is not a urn:uuid");
+        }
+        String action = text(e.get("action"));
+        if (action == null) {
+            return rejected(QuarantineReason.INVALID_ACTION, "action: missing or null");
+        }
+        if (!vocabulary.contains(action)) {
+            return rejected(QuarantineReason.INVALID_ACTION, "action: " + action + " is not a Caliper action");
+        }
+        if (!type.equals("Event") && !actionsByType.get(type).contains(action)) {
+            return rejected(QuarantineReason.INVALID_ACTION, "action: " + action + " is not allowed for " + type
+                    + " (allowed: " + String.join(", ", new java.util.TreeSet<>(actionsByType.get(type))) + ")");
+        }
+        JsonNode profile = e.get("profile");
+        if (profile != null && !profile.isNull() && !profiles.contains(profile.asText())) {
+            return rejected(QuarantineReason.INVALID_PROFILE, "profile: " + profile + " is not a Caliper profile");
+        }
+        JsonNode actor = e.get("actor");
+        if (actor == null || actor.isNull()) {
+            return rejected(QuarantineReason.MISSING_ACTOR, "actor: missing or null");
+        }
+        String actorProblem = entityProblem(actor, allowedTypes.get("actor"), null);
+        if (actorProblem != null) {
+            return rejected(QuarantineReason.INVALID_ACTOR, "actor: " + actorProblem);
+        }
+        JsonNode object = e.get("object");
+        if (object == null || object.isNull()) {
+            return rejected(QuarantineReason.MISSING_OBJECT, "object: missing or null");
+        }
+        String objectProblem = entityProblem(object, null, notObjectTypes);
+        if (objectProblem != null) {
+            return rejected(QuarantineReason.INVALID_OBJECT, "object: " + objectProblem);
+        }
+        JsonNode time = e.get("eventTime");
+        if (time == null || time.isNull()) {
+            return rejected(QuarantineReason.MISSING_TIMESTAMP, "eventTime: missing or null");
+        }
+        if (!time.isTextual() || Iso8601.parseDateTime(time.asText()).isEmpty()) {
+            return rejected(QuarantineReason.INVALID_TIMESTAMP, "eventTime: " + time + " is not an ISO 8601 date-time");
+        }
+        for (String p : List.of("generated", "target", "referrer")) {
+            JsonNode v = e.get(p);
+            if (v != null && !v.isNull()) {
+                String problem = entityProblem(v, null, notObjectTypes);
+                if (problem != null) {
+                    return rejected(QuarantineReason.INVALID_ENTITY, p + ": " + problem);
+                }
+            }
+        }
+        for (String p : List.of("edApp", "group", "membership", "session", "federatedSession")) {
+            JsonNode v = e.get(p);
+            if (v != null && !v.isNull()) {
+                String problem = entityProblem(v, allowedTypes.get(p), null);
+                if (problem != null) {
+                    return rejected(QuarantineReason.INVALID_ENTITY, p + ": " + problem);
+                }
+            }
+        }
+        if (requiresFederatedSession.contains(type + "." + action)
+                && (e.get("federatedSession") == null || e.get("federatedSession").isNull())) {
+            return rejected(QuarantineReason.INVALID_ENTITY,
+                    "federatedSession: missing, and a " + type + " " + action + " requires an LtiSession");
+        }
+        JsonNode ext = e.get("extensions");
+        if (ext != null && !ext.isNull() && !ext.isObject()) {
+            return rejected(QuarantineReason.INVALID_EXTENSION, "extensions: " + ext + " is not a JSON object");
+        }
+        return Optional.empty();
+    }
+
+    private boolean knownContext(String ctx) {
+        if (contexts.contains(ctx)) {
+            return true;
+        }
+        for (String prefix : contextExtensionPrefixes) {
+            if (ctx.startsWith(prefix) && ctx.substring(prefix.length()).matches("[A-Za-z]+Profile-extension")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean contextOk(JsonNode ctx) {
+        if (ctx.isTextual()) {
+            return knownContext(ctx.asText());
+        }
+        if (ctx.isArray()) {
+            boolean caliper = false;
+            for (JsonNode c : ctx) {
+                if (c.isTextual()) {
+                    caliper |= knownContext(c.asText());
+                } else if (!c.isObject()) {
+                    return false;
+                }
+            }
+            return caliper;
+        }
+        return ctx.isObject();
+    }
+
+    /** Null when {@code v} is an IRI or an entity with an IRI id and an acceptable type; else the problem. */
+    private static String entityProblem(JsonNode v, Set<String> allowed, Set<String> forbidden) {
+        if (v.isTextual()) {
+            return IRI.matcher(v.asText()).matches() ? null : "\"" + v.asText() + "\" is neither an entity nor an IRI";
+        }
+        if (!v.isObject()) {
+            return v.getNodeType().name().toLowerCase(Locale.ROOT) + " is neither an entity nor an IRI";
+        }
+        String id = text(v.get("id"));
+        if (id == null || !IRI.matcher(id).matches()) {
+            return "the entity has no IRI id";
+        }
+        String type = text(v.get("type"));
+        if (type == null) {
+            return "the entity has no type";
+        }
+        if (allowed != null && !allowed.contains(type)) {
+            return "an entity of type " + type + " where Caliper allows " + String.join(", ",
+                    new java.util.TreeSet<>(allowed));
+        }
+        if (forbidden != null && forbidden.contains(type)) {
+            return "an entity of type " + type + " is not allowed here";
+        }
+        return null;
+    }
+
+    private Mapped toEvent(JsonNode e, String type, String rawRef) {
+        String action = e.get("action").asText();
+        String eventId = e.get("id").asText().substring("urn:uuid:".length()).toLowerCase(Locale.ROOT);
+        Instant eventTime = Iso8601.parseDateTime(e.get("eventTime").asText()).orElseThrow();
+        JsonNode actor = e.get("actor");
+        JsonNode object = e.get("object");
+        JsonNode generated = e.path("generated");
+
+        String canonical = actionMap.getOrDefault(type + "." + action, actionMap.getOrDefault(action, "other"));
+        String role = role(e.path("membership"), actor);
+        String learnerId = idOf(actor);
+        boolean grading = action.equals("Graded");
+        JsonNode attempt = typed(object, "Attempt") ? object : typed(generated, "Attempt") ? generated : null;
+        if (grading && typed(object, "Attempt") && object.hasNonNull("assignee")) {
+            learnerId = idOf(object.get("assignee"));
+        }
+
+        // the learning object: an Attempt stands for its assignable
+        JsonNode target = object;
+        if (typed(object, "Attempt") && object.hasNonNull("assignable")) {
+            target = object.get("assignable");
+        }
+        String objectId = idOf(target);
+        String objectType = target.isObject()
+                ? objectTypes.getOrDefault(text(target.get("type")), ObjectTypes.ACTIVITY) : ObjectTypes.ACTIVITY;
+        String parentId = target.isObject() && target.hasNonNull("isPartOf") ? idOf(target.get("isPartOf")) : null;
+
+        String inReplyTo = null;
+        if (typed(object, "Message") && object.hasNonNull("replyTo")) {
+            inReplyTo = idOf(object.get("replyTo"));
+            if (canonical.equals("posted")) {
+                canonical = "replied";
+            }
+        }
+
+        Double scoreRaw = null;
+        Double scoreMax = null;
+        if (typed(generated, "Score")) {
+            scoreRaw = number(generated.get("scoreGiven"));
+            scoreMax = number(generated.get("maxScore"));
+        } else if (typed(generated, "Result")) {
+            scoreRaw = number(generated.get("resultScore"));
+            scoreMax = number(generated.get("maxResultScore"));
+        }
+        Double scaled = scoreRaw != null && scoreMax != null && scoreMax > 0 && scoreRaw >= 0 && scoreRaw <= scoreMax
+                ? scoreRaw / scoreMax : null;
+
+        String response = null;
+        JsonNode responseNode = typed(generated, "Response") || text(generated.get("type")) != null
+                && text(generated.get("type")).endsWith("Response") ? generated : null;
+        if (responseNode != null) {
+            response = responseText(responseNode);
+            if (attempt == null && responseNode.path("attempt").isObject()) {
+                attempt = responseNode.get("attempt");
+            }
+        }
+        Integer attemptNo = attempt != null && attempt.path("count").canConvertToInt()
+                && attempt.path("count").isIntegralNumber() ? attempt.get("count").intValue() : null;
+        Double duration = null;
+        JsonNode durationHolder = attempt != null ? attempt : responseNode;
+        if (durationHolder != null && durationHolder.path("duration").isTextual()) {
+            OptionalDouble d = Iso8601.durationSeconds(durationHolder.get("duration").asText());
+            duration = d.isPresent() ? d.getAsDouble() : null;
+        }
+
+        String[] courseClass = courseAndClass(e);
+        String courseId = courseClass[0];
+        String classId = courseClass[1];
+
+        CanonicalEvent ev = new CanonicalEvent(eventId, SOURCE, tenant,
+                pseudonymizer.pseudonym(tenant, "caliper-actor:" + learnerId), role, courseId, classId, eventTime,
+                canonical, type + "." + action, objectId, objectType, parentId, scoreRaw, scoreMax, scaled, null,
+                null, duration, response, attemptNo, inReplyTo, rawRef, runId, RecordHashes.hashOf(e),
+                LocalDate.ofInstant(eventTime, zoneId));
+
+        List<ObjectObservation> obs = new ArrayList<>();
+        if (!NO_COURSE.equals(courseId)) {
+            obs.add(new ObjectObservation(courseId, courseId, ObjectTypes.COURSE, null, null, null, null, null,
+                    tenant, eventTime));
+        }
+        if (target.isObject() && !objectType.equals(ObjectTypes.ACTIVITY)) {
+            Double max = number(target.get("maxScore"));
+            if (max == null && scoreMax != null && canonical.equals("scored")) {
+                max = scoreMax;
+            }
+            Instant due = target.path("dateToSubmit").isTextual()
+                    ? Iso8601.parseDateTime(target.get("dateToSubmit").asText()).orElse(null) : null;
+            obs.add(new ObjectObservation(courseId, objectId, objectType, parentId, text(target.get("name")), max,
+                    due, null, tenant, eventTime));
+        }
+        return new Event(ev, obs);
+    }
+
+    private String role(JsonNode membership, JsonNode actor) {
+        if (membership.isObject() && membership.path("roles").isArray()) {
+            for (Map.Entry<String, String> r : roles.entrySet()) {
+                for (JsonNode given : membership.get("roles")) {
+                    if (given.asText().startsWith(r.getKey())) {
+                        return r.getValue();
+                    }
+                }
+            }
+        }
+        if (typed(actor, "SoftwareApplication")) {
+            return ActorRoles.SYSTEM;
+        }
+        return ActorRoles.LEARNER;
+    }
+
+    private static String[] courseAndClass(JsonNode e) {
+        JsonNode org = e.get("group");
+        if (org == null || org.isNull()) {
+            JsonNode m = e.path("membership");
+            org = m.isObject() ? m.get("organization") : null;
+        }
+        if (org != null && !org.isNull()) {
+            return orgCourseClass(org, 0);
+        }
+        JsonNode app = e.get("edApp");
+        if (app != null && !app.isNull() && idOf(app) != null) {
+            return new String[] {idOf(app), null};
+        }
+        return new String[] {NO_COURSE, null};
+    }
+
+    private static String[] orgCourseClass(JsonNode org, int depth) {
+        String id = idOf(org);
+        if (!org.isObject()) {
+            return new String[] {id, null};
+        }
+        String type = text(org.get("type"));
+        JsonNode parent = org.get("subOrganizationOf");
+        boolean hasParent = parent != null && !parent.isNull() && depth < 5;
+        if ("CourseSection".equals(type) || "Group".equals(type)) {
+            if (hasParent) {
+                String[] up = orgCourseClass(parent, depth + 1);
+                return new String[] {up[0], id};
+            }
+            return "Group".equals(type) ? new String[] {id, id} : new String[] {id, null};
+        }
+        return new String[] {id, null};
+    }
+
+    private static String responseText(JsonNode r) {
+        for (String f : List.of("value", "values", "selections", "selection", "dateTimeSelected")) {
+            JsonNode v = r.get(f);
+            if (v == null || v.isNull()) {
+                continue;
+            }
+            if (v.isArray()) {
+                List<String> parts = new ArrayList<>();
+                v.forEach(x -> parts.add(x.isValueNode() ? x.asText() : x.toString()));
+                return String.join(",", parts);
+            }
+            return v.isValueNode() ? v.asText() : v.toString();
+        }
+        return null;
+    }
+
+    private static boolean typed(JsonNode n, String type) {
+        return n != null && n.isObject() && type.equals(text(n.get("type")));
+    }
+
+    static String idOf(JsonNode n) {
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        return n.isObject() ? text(n.get("id")) : n.asText();
+    }
+
+    private static String text(JsonNode n) {
+        return n == null || n.isNull() || !n.isTextual() ? null : n.asText();
+    }
+
+    private static Double number(JsonNode n) {
+        return n != null && n.isNumber() ? n.doubleValue() : null;
+    }
+
+    private static Rejected reject(QuarantineReason r, String detail) {
+        return new Rejected(r, detail);
+    }
+
+    private static Optional<Rejected> rejected(QuarantineReason r, String detail) {
+        return Optional.of(new Rejected(r, detail));
+    }
+}

@@ -1,0 +1,225 @@
+package dev.xueqing.jobs.ingest.caliper;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.xueqing.common.model.CanonicalEvent;
+import dev.xueqing.common.model.ObjectObservation;
+import dev.xueqing.common.privacy.Pseudonymizer;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Each mapping rule and each quarantine reason of {@link CaliperMapper}, on small in-code events. */
+class CaliperMapperTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final Pseudonymizer PSEUDO = new Pseudonymizer("test-key-0123456789abcdef".getBytes(StandardCharsets.UTF_8));
+    static final CaliperMapper MAPPER = new CaliperMapper(PSEUDO, ZoneId.of("Asia/Shanghai"), "t", "r1");
+    static final String ID = "urn:uuid:A50CA17F-5971-47BB-8FCA-4E6E6879001D";
+    static final String SECTION = "{\"id\":\"https://ex.edu/terms/1/courses/7/sections/1\",\"type\":\"CourseSection\","
+            + "\"subOrganizationOf\":{\"id\":\"https://ex.edu/terms/1/courses/7\",\"type\":\"CourseOffering\"}}";
+
+    static ObjectNode view() throws Exception {
+        return (ObjectNode) JSON.readTree("{\"@context\":\"http://purl.imsglobal.org/ctx/caliper/v1p2\",\"id\":\"" + ID
+                + "\",\"type\":\"ViewEvent\",\"profile\":\"ReadingProfile\",\"actor\":{\"id\":\"https://ex.edu/users/554433\","
+                + "\"type\":\"Person\"},\"action\":\"Viewed\",\"object\":{\"id\":\"https://ex.edu/etexts/201.epub\","
+                + "\"type\":\"Document\",\"name\":\"Guide\",\"isPartOf\":\"https://ex.edu/etexts\"},"
+                + "\"eventTime\":\"2016-11-15T20:15:00.000Z\",\"edApp\":\"https://ex.edu\",\"group\":" + SECTION
+                + ",\"membership\":{\"id\":\"https://ex.edu/m/1\",\"type\":\"Membership\",\"roles\":[\"Learner\"]}}");
+    }
+
+    static CanonicalEvent event(JsonNode n) {
+        CaliperMapper.Mapped m = MAPPER.map(n, "f:1");
+        assertThat(m).as(m.toString()).isInstanceOf(CaliperMapper.Event.class);
+        return ((CaliperMapper.Event) m).event();
+    }
+
+    static String reason(JsonNode n) {
+        CaliperMapper.Mapped m = MAPPER.map(n, "f:1");
+        assertThat(m).isInstanceOf(CaliperMapper.Rejected.class);
+        return ((CaliperMapper.Rejected) m).reason().code();
+    }
+
+    @Test
+    void viewEventMapsIdsTimesCourseClassAndObject() throws Exception {
+        CanonicalEvent e = event(view());
+        assertThat(e.eventId()).isEqualTo("a50ca17f-5971-47bb-8fca-4e6e6879001d");
+        assertThat(e.source()).isEqualTo("caliper");
+        assertThat(e.learnerKey()).isEqualTo(PSEUDO.pseudonym("t", "caliper-actor:https://ex.edu/users/554433"));
+        assertThat(e.actorRole()).isEqualTo("learner");
+        assertThat(e.courseId()).isEqualTo("https://ex.edu/terms/1/courses/7");
+        assertThat(e.classId()).isEqualTo("https://ex.edu/terms/1/courses/7/sections/1");
+        assertThat(e.eventTime()).isEqualTo(Instant.parse("2016-11-15T20:15:00Z"));
+        assertThat(e.eventDate()).isEqualTo(LocalDate.of(2016, 11, 16)); // tenant zone
+        assertThat(e.action()).isEqualTo("viewed");
+        assertThat(e.sourceVerb()).isEqualTo("ViewEvent.Viewed");
+        assertThat(e.objectId()).isEqualTo("https://ex.edu/etexts/201.epub");
+        assertThat(e.objectType()).isEqualTo("page");
+        assertThat(e.parentId()).isEqualTo("https://ex.edu/etexts");
+        assertThat(e.rawRef()).isEqualTo("f:1");
+    }
+
+    @Test
+    void observationsHoldTheCourseAndTheObject() throws Exception {
+        var obs = ((CaliperMapper.Event) MAPPER.map(view(), "f:1")).observations();
+        assertThat(obs).extracting(ObjectObservation::objectId, ObjectObservation::objectType)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("https://ex.edu/terms/1/courses/7", "course"),
+                        org.assertj.core.groups.Tuple.tuple("https://ex.edu/etexts/201.epub", "page"));
+        assertThat(obs.get(1).title()).isEqualTo("Guide");
+    }
+
+    @Test
+    void courseRules() throws Exception {
+        ObjectNode e = view();
+        e.put("group", "https://ex.edu/c/9");
+        assertThat(event(e).courseId()).isEqualTo("https://ex.edu/c/9");
+        assertThat(event(e).classId()).isNull();
+        e.set("group", JSON.readTree("{\"id\":\"https://ex.edu/s/2\",\"type\":\"CourseSection\"}"));
+        assertThat(event(e).courseId()).isEqualTo("https://ex.edu/s/2");
+        e.set("group", JSON.readTree("{\"id\":\"https://ex.edu/g/3\",\"type\":\"Group\",\"subOrganizationOf\":" + SECTION + "}"));
+        assertThat(event(e).courseId()).isEqualTo("https://ex.edu/terms/1/courses/7");
+        assertThat(event(e).classId()).isEqualTo("https://ex.edu/g/3");
+        e.remove("group");
+        e.set("membership", JSON.readTree("{\"id\":\"https://ex.edu/m/1\",\"type\":\"Membership\",\"organization\":" + SECTION + "}"));
+        assertThat(event(e).classId()).isEqualTo("https://ex.edu/terms/1/courses/7/sections/1");
+        e.remove("membership");
+        assertThat(event(e).courseId()).isEqualTo("https://ex.edu");
+        e.remove("edApp");
+        assertThat(event(e).courseId()).isEqualTo(CaliperMapper.NO_COURSE);
+    }
+
+    @Test
+    void membershipRolesGiveStaffRoles() throws Exception {
+        ObjectNode e = view();
+        ((ObjectNode) e.get("membership")).set("roles", JSON.readTree("[\"Instructor\"]"));
+        assertThat(event(e).actorRole()).isEqualTo("instructor");
+        ((ObjectNode) e.get("membership")).set("roles", JSON.readTree("[\"Instructor#TeachingAssistant\"]"));
+        assertThat(event(e).actorRole()).isEqualTo("instructor");
+        ((ObjectNode) e.get("membership")).set("roles", JSON.readTree("[\"TeachingAssistant\"]"));
+        assertThat(event(e).actorRole()).isEqualTo("tutor");
+    }
+
+    @Test
+    void gradeEventScoresTheAssigneeWithASystemRole() throws Exception {
+        ObjectNode e = view();
+        e.put("type", "GradeEvent").put("action", "Graded").put("profile", "GradingProfile");
+        e.set("actor", JSON.readTree("{\"id\":\"https://ex.edu/autograder\",\"type\":\"SoftwareApplication\"}"));
+        e.remove("membership");
+        e.set("object", JSON.readTree("{\"id\":\"https://ex.edu/a/1\",\"type\":\"Attempt\",\"count\":2,"
+                + "\"duration\":\"PT50M12S\",\"assignee\":{\"id\":\"https://ex.edu/users/554433\",\"type\":\"Person\"},"
+                + "\"assignable\":{\"id\":\"https://ex.edu/assess/1\",\"type\":\"Assessment\"}}"));
+        e.set("generated", JSON.readTree("{\"id\":\"https://ex.edu/s/1\",\"type\":\"Score\",\"scoreGiven\":10.0,\"maxScore\":15.0}"));
+        CanonicalEvent g = event(e);
+        assertThat(g.action()).isEqualTo("scored");
+        assertThat(g.actorRole()).isEqualTo("system");
+        assertThat(g.learnerKey()).isEqualTo(PSEUDO.pseudonym("t", "caliper-actor:https://ex.edu/users/554433"));
+        assertThat(g.objectId()).isEqualTo("https://ex.edu/assess/1");
+        assertThat(g.objectType()).isEqualTo("quiz");
+        assertThat(g.scoreRaw()).isEqualTo(10.0);
+        assertThat(g.scoreMax()).isEqualTo(15.0);
+        assertThat(g.scoreScaled()).isEqualTo(10.0 / 15.0);
+        assertThat(g.attempt()).isEqualTo(2);
+        assertThat(g.durationS()).isEqualTo(3012.0);
+    }
+
+    @Test
+    void actionsByTypeAndResponses() throws Exception {
+        ObjectNode e = view();
+        e.put("type", "MediaEvent").put("action", "Paused").remove("profile");
+        e.set("object", JSON.readTree("{\"id\":\"https://ex.edu/v/1\",\"type\":\"VideoObject\"}"));
+        assertThat(event(e).action()).isEqualTo("video_paused");
+        assertThat(event(e).objectType()).isEqualTo("video");
+        e.put("type", "SessionEvent").put("action", "LoggedIn");
+        assertThat(event(e).action()).isEqualTo("logged_in");
+        e.put("type", "ToolUseEvent").put("action", "Used");
+        assertThat(event(e).action()).isEqualTo("interacted");
+        e.put("type", "Event").put("action", "Liked");
+        assertThat(event(e).action()).isEqualTo("other");
+        e.put("type", "AssessmentItemEvent").put("action", "Completed");
+        e.set("object", JSON.readTree("{\"id\":\"https://ex.edu/q/3\",\"type\":\"AssessmentItem\",\"isPartOf\":{\"id\":\"https://ex.edu/assess/1\",\"type\":\"Assessment\"}}"));
+        e.set("generated", JSON.readTree("{\"id\":\"https://ex.edu/r/1\",\"type\":\"FillinBlankResponse\",\"values\":[\"a\",\"b\"],"
+                + "\"attempt\":{\"id\":\"https://ex.edu/a/9\",\"type\":\"Attempt\",\"count\":1}}"));
+        CanonicalEvent a = event(e);
+        assertThat(a.action()).isEqualTo("answered");
+        assertThat(a.objectType()).isEqualTo("question");
+        assertThat(a.parentId()).isEqualTo("https://ex.edu/assess/1");
+        assertThat(a.response()).isEqualTo("a,b");
+        assertThat(a.attempt()).isEqualTo(1);
+    }
+
+    @Test
+    void aMessageWithReplyToIsAReply() throws Exception {
+        ObjectNode e = view();
+        e.put("type", "MessageEvent").put("action", "Posted").put("profile", "ForumProfile");
+        e.set("object", JSON.readTree("{\"id\":\"https://ex.edu/msg/2\",\"type\":\"Message\",\"replyTo\":"
+                + "{\"id\":\"https://ex.edu/msg/1\",\"type\":\"Message\"},\"isPartOf\":{\"id\":\"https://ex.edu/th/1\",\"type\":\"Thread\"}}"));
+        CanonicalEvent m = event(e);
+        assertThat(m.action()).isEqualTo("replied");
+        assertThat(m.inReplyTo()).isEqualTo("https://ex.edu/msg/1");
+        assertThat(m.parentId()).isEqualTo("https://ex.edu/th/1");
+        assertThat(m.objectType()).isEqualTo("forum_post");
+    }
+
+    @Test
+    void thinnedEventsWithIrisAreAccepted() throws Exception {
+        ObjectNode e = view();
+        e.put("actor", "https://ex.edu/users/1").put("object", "https://ex.edu/p/1").put("group", "https://ex.edu/c/1")
+                .put("membership", "https://ex.edu/m/1");
+        CanonicalEvent t = event(e);
+        assertThat(t.objectType()).isEqualTo("activity");
+        assertThat(t.learnerKey()).isEqualTo(PSEUDO.pseudonym("t", "caliper-actor:https://ex.edu/users/1"));
+    }
+
+    @Test
+    void theFormatIsRegistered() {
+        assertThat(dev.xueqing.common.config.Formats.KNOWN).contains("caliper");
+        assertThat(dev.xueqing.jobs.pipeline.Adapters.create("caliper", dev.xueqing.common.config.ConfigLoader.defaults(),
+                PSEUDO, "t", "r", Instant.EPOCH)).isInstanceOf(CaliperAdapter.class)
+                .extracting(a -> a.format()).isEqualTo("caliper");
+    }
+
+    @Test
+    void quarantineReasons() throws Exception {
+        assertThat(reason(JSON.readTree("{\"id\":\"https://ex.edu/users/1\",\"type\":\"Person\"}"))).isEqualTo("not_an_event");
+        assertThat(reason(JSON.readTree("[1]"))).isEqualTo("not_an_event");
+        assertThat(reason(view().put("@context", "http://some.domain/ctx"))).isEqualTo("invalid_context");
+        assertThat(reason(view().put("type", "NotAnEvent"))).isEqualTo("unknown_event_type");
+        assertThat(reason(without("type"))).isEqualTo("unknown_event_type");
+        assertThat(reason(without("id"))).isEqualTo("invalid_id");
+        assertThat(reason(view().put("id", "https://ex.edu/e/1"))).isEqualTo("invalid_id");
+        assertThat(reason(without("action"))).isEqualTo("invalid_action");
+        assertThat(reason(view().put("action", "NotAnAction"))).isEqualTo("invalid_action");
+        assertThat(reason(view().put("action", "Deleted"))).isEqualTo("invalid_action");
+        assertThat(reason(view().put("profile", "NoProfile"))).isEqualTo("invalid_profile");
+        assertThat(reason(without("actor"))).isEqualTo("missing_actor");
+        assertThat(reason(view().putNull("actor"))).isEqualTo("missing_actor");
+        assertThat(reason(view().put("actor", "not an IRI"))).isEqualTo("invalid_actor");
+        assertThat(reason(view().set("actor", JSON.readTree("{\"id\":\"https://ex.edu/s/1\",\"type\":\"Session\"}"))))
+                .isEqualTo("invalid_actor");
+        assertThat(reason(without("object"))).isEqualTo("missing_object");
+        assertThat(reason(view().set("object", JSON.readTree("{\"id\":\"https://ex.edu/u/1\",\"type\":\"Person\"}"))))
+                .isEqualTo("invalid_object");
+        assertThat(reason(without("eventTime"))).isEqualTo("missing_timestamp");
+        assertThat(reason(view().put("eventTime", "15 Nov 2016"))).isEqualTo("invalid_timestamp");
+        assertThat(reason(view().put("edApp", "not an IRI"))).isEqualTo("invalid_entity");
+        assertThat(reason(view().set("group", JSON.readTree("{\"id\":\"https://ex.edu/u/1\",\"type\":\"Person\"}"))))
+                .isEqualTo("invalid_entity");
+        assertThat(reason(view().set("generated", JSON.readTree("{\"id\":\"https://ex.edu/u/1\",\"type\":\"Person\"}"))))
+                .isEqualTo("invalid_entity");
+        ObjectNode launch = view().put("type", "ToolLaunchEvent").put("action", "Launched");
+        launch.remove("profile");
+        assertThat(reason(launch)).isEqualTo("invalid_entity");
+        assertThat(reason(view().put("extensions", "https://ex.edu/ext"))).isEqualTo("invalid_extension");
+    }
+
+    private static ObjectNode without(String field) throws Exception {
+        ObjectNode e = view();
+        e.remove(field);
+        return e;
+    }
+}

@@ -5,8 +5,9 @@ import java.util.List;
 /** Input formats Xueqing knows. Only the ones with an adapter in this build are accepted by ingest. */
 public final class Formats {
     public static final String XAPI = "xapi";
+    public static final String MOODLE = "moodle";
     /** Formats accepted in configuration and on the command line. */
-    public static final List<String> KNOWN = List.of(XAPI);
+    public static final List<String> KNOWN = List.of(XAPI, MOODLE);
 
     private Formats() {}
 }

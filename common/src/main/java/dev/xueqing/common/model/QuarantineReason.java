@@ -28,7 +28,8 @@ public enum QuarantineReason {
     INVALID_VOIDING("invalid_voiding", "a voiding statement whose object is not a statement reference"),
     MISSING_COURSE("missing_course", "no course can be found in the context activities or the object"),
     ID_CONFLICT("id_conflict", "the same statement id arrived with different content"),
-    UNREADABLE_INPUT("unreadable_input", "the rest of a file could not be read (corrupt gzip, truncated file, I/O error)");
+    UNREADABLE_INPUT("unreadable_input", "the rest of a file could not be read (corrupt gzip, truncated file, I/O error)"),
+    MALFORMED_CSV("malformed_csv", "a CSV row whose cells do not line up with the header (too many or too few)");
 
     private final String code;
     private final String description;

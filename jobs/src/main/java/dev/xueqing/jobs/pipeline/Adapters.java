@@ -18,6 +18,9 @@ public final class Adapters {
         if (Formats.XAPI.equals(format)) {
             return new XapiAdapter(config.xapi(), pseudonymizer, config.timezone(), tenant, runId, start);
         }
+        if (Formats.MOODLE.equals(format)) {
+            return new dev.xueqing.jobs.ingest.moodle.MoodleAdapter(pseudonymizer, config.timezone(), tenant, runId, start);
+        }
         throw new ConfigException("Unknown input format '" + format + "': use one of " + Formats.KNOWN + ".");
     }
 }

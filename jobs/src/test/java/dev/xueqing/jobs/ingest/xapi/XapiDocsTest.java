@@ -23,6 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * if one is added that only another source can produce), and the extension IRIs the mapper reads.
  */
 class XapiDocsTest {
+    /** Reasons only other adapters produce. */
+    private static final Set<String> OTHER_SOURCES_ONLY = Set.of("malformed_csv");
     private static final XueqingConfig.Xapi XAPI = ConfigLoader.defaults().xapi();
 
     private static List<String> docLines() throws IOException {
@@ -45,6 +47,9 @@ class XapiDocsTest {
     void everyQuarantineReasonOfTheXapiPathIsNamed() throws IOException {
         String doc = String.join("\n", docLines());
         for (QuarantineReason reason : QuarantineReason.values()) {
+            if (OTHER_SOURCES_ONLY.contains(reason.code())) {
+                continue;
+            }
             assertThat(doc).as("quarantine reason %s in docs/xapi.md", reason.code())
                     .contains("`" + reason.code() + "`");
         }

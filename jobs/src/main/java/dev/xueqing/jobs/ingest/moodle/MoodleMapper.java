@@ -22,8 +22,9 @@ import java.util.Objects;
  *
  * <p>Rules (see docs/moodle.md): the actor is {@code userid}; for the events of
  * {@link MoodleMapping#learnerIsRelatedUser()} (grading, enrolment, completion) the learner is
- * {@code relateduserid}. actor_role: userid 0 or below (guest, cli, cron) → system; {@code edulevel} 1 (teaching)
- * → instructor; else learner. The object is the course module ({@code contextinstanceid}) for {@code mod_*}
+ * {@code relateduserid} (userid may then be empty). actor_role: userid empty, 0 or below (guest, cli, cron) →
+ * system; {@code edulevel} 1 (teaching) → instructor; a user acting on another learner (enrolment by a manager,
+ * a quiz submitted on a learner's behalf) → system; else learner. The object is the course module ({@code contextinstanceid}) for {@code mod_*}
  * components, a more precise row for the object tables of the mapping, else the course. {@code ip},
  * {@code origin}, {@code anonymous}, {@code realuserid} and {@code other} are not read; ids of users only ever
  * reach the pseudonymizer.
@@ -71,13 +72,21 @@ public final class MoodleMapper implements Serializable {
         if (eventName == null) {
             return new Rejected(QuarantineReason.MISSING_VERB, "eventname is empty");
         }
+        String name = MoodleMapping.normalise(eventName);
+        boolean aboutRelated = mapping.learnerIsRelatedUser().contains(name);
         String userId = value(row, "userid");
-        if (userId == null) {
-            return new Rejected(QuarantineReason.MISSING_ACTOR, "userid is empty");
-        }
-        Long user = integer(userId);
-        if (user == null) {
+        Long user = userId == null ? null : integer(userId);
+        if (userId != null && user == null) {
             return new Rejected(QuarantineReason.INVALID_ACTOR, "userid '" + userId + "' is not an integer");
+        }
+        String relatedId = value(row, "relateduserid");
+        Long related = relatedId == null ? null : integer(relatedId);
+        if (aboutRelated && related == null) {
+            return new Rejected(QuarantineReason.MISSING_ACTOR,
+                    "relateduserid is empty or not an integer; " + name + " is about the related user");
+        }
+        if (!aboutRelated && user == null) {
+            return new Rejected(QuarantineReason.MISSING_ACTOR, "userid is empty");
         }
         String courseId = value(row, "courseid");
         Long course = courseId == null ? null : integer(courseId);
@@ -96,25 +105,18 @@ public final class MoodleMapper implements Serializable {
         }
         Instant time = Instant.ofEpochSecond(seconds);
 
-        String name = MoodleMapping.normalise(eventName);
-        String learnerRaw = userId.trim();
-        if (mapping.learnerIsRelatedUser().contains(name)) {
-            String related = value(row, "relateduserid");
-            if (related == null || integer(related) == null) {
-                return new Rejected(QuarantineReason.MISSING_ACTOR,
-                        "relateduserid is empty or not an integer; " + name + " is about the related user");
-            }
-            learnerRaw = related.trim();
-        }
+        Long learner = aboutRelated ? related : user;
         String role;
-        if (user <= 0) {
+        if (user == null || user <= 0) {
             role = ActorRoles.SYSTEM;
         } else if ("1".equals(value(row, "edulevel"))) {
             role = ActorRoles.INSTRUCTOR;
+        } else if (!user.equals(learner)) {
+            role = ActorRoles.SYSTEM;
         } else {
             role = ActorRoles.LEARNER;
         }
-        String learnerKey = pseudonymizer.pseudonym(tenant, mapping.userPrefix() + learnerRaw);
+        String learnerKey = pseudonymizer.pseudonym(tenant, mapping.userPrefix() + learner);
 
         String canonicalCourse = mapping.coursePrefix() + course;
         String component = value(row, "component");

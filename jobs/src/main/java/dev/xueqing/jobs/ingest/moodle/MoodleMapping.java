@@ -14,10 +14,10 @@ import java.util.Set;
 /**
  * The Moodle mapping tables of {@code xueqing/moodle-mapping.conf}: event name → action, component → object type,
  * the events whose learner is the related user, and the id prefixes. Event names are kept without their leading
- * backslash ({@code mod_quiz\event\attempt_started}).
+ * backslash ({@code mod_quiz\event\attempt_started}). Suffix rules are (suffix, action) pairs, in order.
  */
 public record MoodleMapping(String userPrefix, String coursePrefix, String modulePrefix, Map<String, String> events,
-                            List<Map.Entry<String, String>> suffixes, Set<String> learnerIsRelatedUser,
+                            List<List<String>> suffixes, Set<String> learnerIsRelatedUser,
                             Map<String, String> components, Map<String, String> objectTables)
         implements Serializable {
 
@@ -29,9 +29,9 @@ public record MoodleMapping(String userPrefix, String coursePrefix, String modul
         if (c.isEmpty()) {
             throw new IllegalStateException("The mapping resource " + RESOURCE + " is missing from the class path");
         }
-        List<Map.Entry<String, String>> suffixes = new ArrayList<>();
+        List<List<String>> suffixes = new ArrayList<>();
         for (Config s : c.getConfigList("suffixes")) {
-            suffixes.add(Map.entry(s.getString("suffix"), s.getString("action")));
+            suffixes.add(List.of(s.getString("suffix"), s.getString("action")));
         }
         return new MoodleMapping(c.getString("user-prefix"), c.getString("course-prefix"),
                 c.getString("module-prefix"), table(c, "events"), List.copyOf(suffixes),
@@ -55,9 +55,9 @@ public record MoodleMapping(String userPrefix, String coursePrefix, String modul
         if (a != null) {
             return a;
         }
-        for (Map.Entry<String, String> s : suffixes) {
-            if (name.endsWith(s.getKey())) {
-                return s.getValue();
+        for (List<String> s : suffixes) {
+            if (name.endsWith(s.get(0))) {
+                return s.get(1);
             }
         }
         return dev.xueqing.common.model.Actions.OTHER;

@@ -31,7 +31,7 @@ class MoodleMapperTest {
         String[] base = {"id", "7", "eventname", "\\mod_quiz\\event\\attempt_started", "component", "mod_quiz",
                 "action", "started", "target", "attempt", "objecttable", "quiz_attempts", "objectid", "11",
                 "crud", "c", "edulevel", "2", "contextid", "55", "contextlevel", "70", "contextinstanceid", "9",
-                "userid", "42", "courseid", "3", "relateduserid", "", "anonymous", "0", "other",
+                "userid", "42", "courseid", "3", "relateduserid", "42", "anonymous", "0", "other",
                 "a:1:{s:6:\"quizid\";i:4;}", "timecreated", "1700000000", "origin", "web", "ip", "10.1.2.3",
                 "realuserid", ""};
         for (int i = 0; i < base.length; i += 2) {
@@ -115,6 +115,7 @@ class MoodleMapperTest {
                 "component", "core", "edulevel", "0", "userid", "2", "relateduserid", "42"));
         assertThat(enrolled.action()).isEqualTo("enrolled");
         assertThat(enrolled.learnerKey()).isEqualTo(PSEUDO.pseudonym("uni-a", "moodle-user:42"));
+        assertThat(enrolled.actorRole()).as("a manager enrolled the learner").isEqualTo("system");
         assertThat(enrolled.objectId()).isEqualTo("moodle-course:3");
         assertThat(enrolled.objectType()).isEqualTo("course");
         assertThat(event(row("eventname", "\\core\\event\\user_enrolment_deleted", "component", "core",
@@ -124,6 +125,18 @@ class MoodleMapperTest {
                 "relateduserid", ""));
         assertThat(r.reason()).isEqualTo(QuarantineReason.MISSING_ACTOR);
         assertThat(r.detail()).contains("relateduserid");
+    }
+
+    @Test
+    void aQuizAttemptBelongsToItsOwnerWhoeverStartedIt() {
+        CanonicalEvent own = event(row("userid", "42", "relateduserid", "42"));
+        assertThat(own.actorRole()).isEqualTo("learner");
+        CanonicalEvent byCron = event(row("eventname", "\\mod_quiz\\event\\attempt_submitted", "userid", "",
+                "relateduserid", "42"));
+        assertThat(byCron.action()).isEqualTo("submitted");
+        assertThat(byCron.learnerKey()).isEqualTo(PSEUDO.pseudonym("uni-a", "moodle-user:42"));
+        assertThat(byCron.actorRole()).isEqualTo("system");
+        assertThat(event(row("userid", "5", "relateduserid", "42")).actorRole()).isEqualTo("system");
     }
 
     @Test
@@ -156,7 +169,8 @@ class MoodleMapperTest {
     @Test
     void eachQuarantineReason() {
         assertThat(rejected(row("eventname", "")).reason()).isEqualTo(QuarantineReason.MISSING_VERB);
-        assertThat(rejected(row("userid", "")).reason()).isEqualTo(QuarantineReason.MISSING_ACTOR);
+        assertThat(rejected(row("eventname", "\\core\\event\\course_viewed", "userid", "")).reason())
+                .isEqualTo(QuarantineReason.MISSING_ACTOR);
         assertThat(rejected(row("userid", "abc")).reason()).isEqualTo(QuarantineReason.INVALID_ACTOR);
         assertThat(rejected(row("courseid", "")).reason()).isEqualTo(QuarantineReason.MISSING_COURSE);
         MoodleMapper.Rejected site = rejected(row("courseid", "0"));

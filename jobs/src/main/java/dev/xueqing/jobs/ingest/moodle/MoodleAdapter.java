@@ -22,19 +22,23 @@ import java.util.function.Consumer;
 /**
  * Moodle's standard log ({@code logstore_standard_log}) exported as CSV with a header row of its column names →
  * canonical events and quarantine rows. The header row is not a record (not counted); every other row is one
- * record. Parsing is univocity's (quoted cells, embedded newlines and commas).
+ * record. Parsing is univocity's (quoted cells, embedded newlines and commas). A file whose header is that of the
+ * log report export (see {@link MoodleReportMapper#isReportHeader}) is mapped by {@link MoodleReportMapper}.
  */
 public final class MoodleAdapter implements SourceAdapter {
     private static final long serialVersionUID = 1L;
     public static final String FORMAT = MoodleMapper.SOURCE;
 
     private final MoodleMapper mapper;
+    private final MoodleReportMapper reportMapper;
     private final String tenant;
     private final String runId;
     private final Instant runStart;
 
     public MoodleAdapter(Pseudonymizer pseudonymizer, ZoneId zone, String tenant, String runId, Instant runStart) {
-        this.mapper = new MoodleMapper(MoodleMapping.load(), pseudonymizer, zone, tenant, runId);
+        MoodleMapping mapping = MoodleMapping.load();
+        this.mapper = new MoodleMapper(mapping, pseudonymizer, zone, tenant, runId);
+        this.reportMapper = new MoodleReportMapper(mapping.report(), pseudonymizer, zone, tenant, runId);
         this.tenant = tenant;
         this.runId = runId;
         this.runStart = runStart;
@@ -60,6 +64,7 @@ public final class MoodleAdapter implements SourceAdapter {
         long n = 0;
         try {
             String[] header = null;
+            boolean report = false;
             String[] cells;
             while ((cells = parser.parseNext()) != null) {
                 long line = parser.getContext().currentLine();
@@ -69,6 +74,7 @@ public final class MoodleAdapter implements SourceAdapter {
                         String h = cells[i] == null ? "" : cells[i].trim();
                         header[i] = (i == 0 && h.startsWith("\uFEFF") ? h.substring(1) : h).toLowerCase(Locale.ROOT);
                     }
+                    report = MoodleReportMapper.isReportHeader(java.util.Arrays.asList(header));
                     continue;
                 }
                 long seq = ParsedRecords.seq(fileOrdinal, n++);
@@ -83,7 +89,7 @@ public final class MoodleAdapter implements SourceAdapter {
                             MoodleMapper.rawJson(row), runStart, runId));
                     continue;
                 }
-                MoodleMapper.Mapped m = mapper.map(row, rawRef);
+                MoodleMapper.Mapped m = report ? reportMapper.map(row, rawRef) : mapper.map(row, rawRef);
                 if (m instanceof MoodleMapper.Event e) {
                     out.accept(ParsedRecords.event(seq, e.event()));
                 } else if (m instanceof MoodleMapper.Rejected r) {

@@ -32,8 +32,9 @@ import java.util.Objects;
 public final class MoodleMapper implements Serializable {
     private static final long serialVersionUID = 1L;
     public static final String SOURCE = "moodle";
-    /** Columns left out of the content hash and of quarantined raw rows: network data, never stored. */
-    static final java.util.Set<String> NOT_KEPT = java.util.Set.of("ip");
+    /** Columns left out of the content hash and of quarantined raw rows (standard log, log report): IP addresses are
+     * never stored. */
+    static final java.util.Set<String> NOT_KEPT = java.util.Set.of("ip", "ip address");
 
     public sealed interface Mapped permits Event, Rejected {}
 

@@ -18,8 +18,13 @@ import java.util.Set;
  */
 public record MoodleMapping(String userPrefix, String coursePrefix, String modulePrefix, Map<String, String> events,
                             List<List<String>> suffixes, Set<String> learnerIsRelatedUser,
-                            Map<String, String> components, Map<String, String> objectTables)
+                            Map<String, String> components, Map<String, String> objectTables,
+                            Report report)
         implements Serializable {
+
+    /** The log report export's settings (the {@code report} block). */
+    public record Report(String userPrefix, String coursePrefix, String contextPrefix, List<String> timePatterns,
+                         Map<String, String> events) implements Serializable {}
 
     public static final String RESOURCE = "xueqing/moodle-mapping.conf";
 
@@ -36,7 +41,9 @@ public record MoodleMapping(String userPrefix, String coursePrefix, String modul
         return new MoodleMapping(c.getString("user-prefix"), c.getString("course-prefix"),
                 c.getString("module-prefix"), table(c, "events"), List.copyOf(suffixes),
                 Set.copyOf(c.getStringList("learner-is-related-user")), table(c, "components"),
-                table(c, "objecttables"));
+                table(c, "objecttables"), new Report(c.getString("report.user-prefix"),
+                        c.getString("report.course-prefix"), c.getString("report.context-prefix"),
+                        List.copyOf(c.getStringList("report.time-patterns")), table(c.getConfig("report"), "events")));
     }
 
     /** A table whose keys may hold backslashes or dots: read from the object's root, not by path. */

@@ -205,4 +205,34 @@ class MoodleMapperTest {
         assertThat(rows.get(3).getStruct(3).getString(3)).isEqualTo("missing_actor");
         assertThat(rows.get(3).getStruct(3).getString(5)).doesNotContain("10.0.0.1");
     }
+
+    @Test
+    void theLogReportExportIsRecognisedByItsHeaderAndPseudonymisesTheFullName() throws IOException {
+        String csv = ",Time,User full name,Affected user,Event context,Component,Event name,Description,Origin,"
+                + "IP address\n"
+                + "0,\"23/01/23, 12:09\",Li Hua,-,Course: Algebra 1,System,Course viewed,The user viewed.,web,10.9.9.9\n"
+                + "1,\"23/01/23, 12:10\",Li Hua,-,Assignment: Project,Assignment,Course module viewed,x,web,10.9.9.9\n"
+                + "2,\"2023-01-23T12:11\",Li Hua,-,Course: Algebra 1,System,Course viewed,x,web,10.9.9.9\n"
+                + "3,\"23/01/23, 12:12\",-,-,Course: Algebra 1,System,Course viewed,x,cli,\n"
+                + "5,\"23/01/23, 12:14\",,-,Course: Algebra 1,System,Course viewed,x,web,\n"
+                + "4,\"23/01/23, 12:13\",Li Hua,-,Course: Algebra 1,Logs,Log report viewed,x,web,10.9.9.9\n";
+        MoodleAdapter adapter = new MoodleAdapter(PSEUDO, SHANGHAI, "uni-a", "run-1", Instant.EPOCH);
+        List<Row> rows = new ArrayList<>();
+        long n = adapter.read("file:/r.csv", 0, new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)),
+                rows::add);
+        assertThat(n).isEqualTo(6);
+        Row e = rows.get(0).getStruct(2);
+        assertThat(e.getString(3)).isEqualTo(PSEUDO.pseudonym("uni-a", "moodle-fullname:Li Hua"));
+        assertThat(e.getString(5)).isEqualTo("moodle-course-name:Algebra 1");
+        assertThat(e.getString(8)).isEqualTo("viewed");
+        // 12:09 in Shanghai is 04:09 UTC
+        assertThat(e.getTimestamp(7).toInstant()).isEqualTo(Instant.parse("2023-01-23T04:09:00Z"));
+        assertThat(e.toString()).doesNotContain("Li Hua").doesNotContain("10.9.9.9");
+        assertThat(rows.get(1).getStruct(3).getString(3)).isEqualTo("missing_course");
+        assertThat(rows.get(1).getStruct(3).getString(5)).doesNotContain("10.9.9.9");
+        assertThat(rows.get(2).getStruct(3).getString(3)).isEqualTo("invalid_timestamp");
+        assertThat(rows.get(3).getStruct(2).getString(4)).as("user '-' is user id 0").isEqualTo("system");
+        assertThat(rows.get(4).getStruct(3).getString(3)).isEqualTo("missing_actor");
+        assertThat(rows.get(5).getStruct(2).getString(8)).isEqualTo("other");
+    }
 }

@@ -178,4 +178,22 @@ class MoodleRealDataTest extends SparkTestBase {
         assertThat(withVerbs).isEqualTo(95);
         assertThat(agree).isEqualTo(76);
     }
+
+    @Test
+    void theLogReportExportExample(@TempDir Path dir) {
+        Path csv = moodle().resolve("report_log_export_example/src/datasets/example_platform_logs.csv");
+        Assumptions.assumeTrue(Files.exists(csv), csv + " is absent");
+        MoodleAdapter adapter = new MoodleAdapter(PSEUDO, ZoneId.of("UTC"), "t", "run-1", NOW);
+        IngestJob.Result r = new IngestJob(new Warehouse(spark(), dir.resolve("wh").toString()))
+                .run(adapter, List.of(csv.toUri().toString()), "t", "run-1", NOW, null);
+        System.out.printf("moodle log report export (example_platform_logs.csv): read=%d accepted=%d "
+                + "duplicates=%d quarantined=%d %s%n", r.read(), r.accepted(), r.duplicates(), r.quarantined(),
+                r.quarantinedByReason());
+        assertThat(r.read()).isEqualTo(r.accepted() + r.duplicates() + r.quarantined());
+        assertThat(r.read()).isEqualTo(20);
+        // Measured: only one row names its course ("Course: Course name 36"); the front page, system, user and
+        // module contexts name none.
+        assertThat(r.accepted()).isEqualTo(1);
+        assertThat(r.quarantinedByReason()).isEqualTo(Map.of("missing_course", 19L));
+    }
 }

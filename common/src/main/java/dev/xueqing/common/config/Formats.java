@@ -9,8 +9,9 @@ public final class Formats {
     public static final String CSV = "csv";
     public static final String EDX = "edx";
     public static final String CALIPER = "caliper";
+    public static final String MOODLE = "moodle";
     /** Formats accepted in configuration and on the command line. */
-    public static final List<String> KNOWN = List.of(XAPI, CALIPER, EDX, OULAD, CSV);
+    public static final List<String> KNOWN = List.of(XAPI, CALIPER, EDX, MOODLE, OULAD, CSV);
 
     private Formats() {}
 }

@@ -34,7 +34,8 @@ public enum QuarantineReason {
     UNKNOWN_EVENT_TYPE("unknown_event_type", "the event has no type, or a type the source's specification does not define"),
     INVALID_ACTION("invalid_action", "the event has no action, an unknown action, or one its event type does not allow"),
     INVALID_ENTITY("invalid_entity", "a property holds neither an IRI nor an entity of a type the specification allows there"),
-    INVALID_PROFILE("invalid_profile", "the event names a profile the specification does not define");
+    INVALID_PROFILE("invalid_profile", "the event names a profile the specification does not define"),
+    MALFORMED_CSV("malformed_csv", "a CSV row whose cells do not line up with the header (too many or too few)");
 
     private final String code;
     private final String description;

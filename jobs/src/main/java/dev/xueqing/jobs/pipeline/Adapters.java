@@ -7,6 +7,7 @@ import dev.xueqing.common.privacy.Pseudonymizer;
 import dev.xueqing.jobs.ingest.SourceAdapter;
 import dev.xueqing.jobs.ingest.edx.EdxAdapter;
 import dev.xueqing.jobs.ingest.caliper.CaliperAdapter;
+import dev.xueqing.jobs.ingest.moodle.MoodleAdapter;
 import dev.xueqing.jobs.ingest.xapi.XapiAdapter;
 
 import dev.xueqing.jobs.ingest.csv.CsvAdapter;
@@ -46,6 +47,10 @@ public final class Adapters {
         }
         if (Formats.CALIPER.equals(format)) {
             return new CaliperAdapter(pseudonymizer, config.timezone(), tenant, runId, start);
+        }
+        if (Formats.MOODLE.equals(format)) {
+            return new MoodleAdapter(pseudonymizer, config.timezone(), tenant, runId,
+                    start);
         }
         throw new ConfigException("Unknown input format '" + format + "': use one of " + Formats.KNOWN + ".");
     }

@@ -1,0 +1,172 @@
+package dev.xueqing.jobs.ingest.moodle;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.xueqing.common.model.ActorRoles;
+import dev.xueqing.common.model.CanonicalEvent;
+import dev.xueqing.common.model.ObjectTypes;
+import dev.xueqing.common.model.QuarantineReason;
+import dev.xueqing.common.privacy.Pseudonymizer;
+import dev.xueqing.jobs.ingest.RecordHashes;
+
+import java.io.Serializable;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Maps one row of Moodle's standard log ({@code logstore_standard_log}, columns by name) to a canonical event or a
+ * rejection with its quarantine reason. Pure: no Spark, no I/O.
+ *
+ * <p>Rules (see docs/moodle.md): the actor is {@code userid}; for the events of
+ * {@link MoodleMapping#learnerIsRelatedUser()} (grading, enrolment, completion) the learner is
+ * {@code relateduserid} (userid may then be empty). actor_role: userid empty, 0 or below (guest, cli, cron) →
+ * system; {@code edulevel} 1 (teaching) → instructor; a user acting on another learner (enrolment by a manager,
+ * a quiz submitted on a learner's behalf) → system; else learner. The object is the course module ({@code contextinstanceid}) for {@code mod_*}
+ * components, a more precise row for the object tables of the mapping, else the course. {@code ip},
+ * {@code origin}, {@code anonymous}, {@code realuserid} and {@code other} are not read; ids of users only ever
+ * reach the pseudonymizer.
+ */
+public final class MoodleMapper implements Serializable {
+    private static final long serialVersionUID = 1L;
+    public static final String SOURCE = "moodle";
+    /** Columns left out of the content hash and of quarantined raw rows (standard log, log report): IP addresses are
+     * never stored. */
+    static final java.util.Set<String> NOT_KEPT = java.util.Set.of("ip", "ip address");
+
+    public sealed interface Mapped permits Event, Rejected {}
+
+    public record Event(CanonicalEvent event) implements Mapped {}
+
+    public record Rejected(QuarantineReason reason, String detail) implements Mapped {}
+
+    private final MoodleMapping mapping;
+    private final Pseudonymizer pseudonymizer;
+    private final ZoneId zone;
+    private final String tenant;
+    private final String runId;
+
+    public MoodleMapper(MoodleMapping mapping, Pseudonymizer pseudonymizer, ZoneId zone, String tenant, String runId) {
+        this.mapping = Objects.requireNonNull(mapping);
+        this.pseudonymizer = Objects.requireNonNull(pseudonymizer);
+        this.zone = Objects.requireNonNull(zone);
+        this.tenant = Objects.requireNonNull(tenant);
+        this.runId = Objects.requireNonNull(runId);
+    }
+
+    /** The row as JSON with the columns in file order, ip left out: the quarantined raw text and the hashed content. */
+    public static String rawJson(Map<String, String> row) {
+        ObjectNode n = JsonNodeFactory.instance.objectNode();
+        row.forEach((k, v) -> {
+            if (!NOT_KEPT.contains(k)) {
+                n.put(k, v);
+            }
+        });
+        return n.toString();
+    }
+
+    /** Maps one row (column name → value, empty cells and {@code \N} as null). */
+    public Mapped map(Map<String, String> row, String rawRef) {
+        String eventName = value(row, "eventname");
+        if (eventName == null) {
+            return new Rejected(QuarantineReason.MISSING_VERB, "eventname is empty");
+        }
+        String name = MoodleMapping.normalise(eventName);
+        boolean aboutRelated = mapping.learnerIsRelatedUser().contains(name);
+        String userId = value(row, "userid");
+        Long user = userId == null ? null : integer(userId);
+        if (userId != null && user == null) {
+            return new Rejected(QuarantineReason.INVALID_ACTOR, "userid '" + userId + "' is not an integer");
+        }
+        String relatedId = value(row, "relateduserid");
+        Long related = relatedId == null ? null : integer(relatedId);
+        if (aboutRelated && related == null) {
+            return new Rejected(QuarantineReason.MISSING_ACTOR,
+                    "relateduserid is empty or not an integer; " + name + " is about the related user");
+        }
+        if (!aboutRelated && user == null) {
+            return new Rejected(QuarantineReason.MISSING_ACTOR, "userid is empty");
+        }
+        String courseId = value(row, "courseid");
+        Long course = courseId == null ? null : integer(courseId);
+        if (course == null || course <= 0) {
+            return new Rejected(QuarantineReason.MISSING_COURSE, courseId == null ? "courseid is empty"
+                    : "courseid '" + courseId + "' is not a course (0 is a site-level event)");
+        }
+        String tc = value(row, "timecreated");
+        if (tc == null) {
+            return new Rejected(QuarantineReason.MISSING_TIMESTAMP, "timecreated is empty");
+        }
+        Long seconds = integer(tc);
+        if (seconds == null || seconds <= 0) {
+            return new Rejected(QuarantineReason.INVALID_TIMESTAMP,
+                    "timecreated '" + tc + "' is not a positive Unix time in seconds");
+        }
+        Instant time = Instant.ofEpochSecond(seconds);
+
+        Long learner = aboutRelated ? related : user;
+        String role;
+        if (user == null || user <= 0) {
+            role = ActorRoles.SYSTEM;
+        } else if ("1".equals(value(row, "edulevel"))) {
+            role = ActorRoles.INSTRUCTOR;
+        } else if (!user.equals(learner)) {
+            role = ActorRoles.SYSTEM;
+        } else {
+            role = ActorRoles.LEARNER;
+        }
+        String learnerKey = pseudonymizer.pseudonym(tenant, mapping.userPrefix() + learner);
+
+        String canonicalCourse = mapping.coursePrefix() + course;
+        String component = value(row, "component");
+        if (component == null) {
+            int slash = name.indexOf('\\');
+            component = slash > 0 ? name.substring(0, slash) : name;
+        }
+        String objectId = canonicalCourse;
+        String objectType = ObjectTypes.COURSE;
+        String parentId = null;
+        String cm = value(row, "contextinstanceid");
+        if (component.startsWith("mod_") && cm != null && integer(cm) != null) {
+            objectId = mapping.modulePrefix() + cm.trim();
+            objectType = mapping.components().getOrDefault(component, ObjectTypes.ACTIVITY);
+        }
+        String table = value(row, "objecttable");
+        String oid = value(row, "objectid");
+        if (table != null && oid != null && mapping.objectTables().containsKey(table)) {
+            parentId = objectType.equals(ObjectTypes.COURSE) ? null : objectId;
+            objectId = "moodle-" + table + ":" + oid.trim();
+            objectType = mapping.objectTables().get(table);
+        }
+
+        String raw = rawJson(row);
+        String contentHash = RecordHashes.sha256Hex(raw);
+        String id = value(row, "id");
+        String eventId = id != null && integer(id) != null ? "moodle-log:" + id.trim()
+                : RecordHashes.uuidV5(RecordHashes.NAMESPACE, SOURCE + ":" + contentHash).toString();
+        String action = mapping.action(name);
+        CanonicalEvent e = new CanonicalEvent(eventId, SOURCE, tenant, learnerKey, role, canonicalCourse, null, time,
+                action, "\\" + name, objectId, objectType, parentId, null, null, null, null, null, null, null, null,
+                null, rawRef, runId, contentHash, LocalDate.ofInstant(time, zone));
+        return new Event(e);
+    }
+
+    private static String value(Map<String, String> row, String column) {
+        String v = row.get(column);
+        if (v == null) {
+            return null;
+        }
+        v = v.trim();
+        return v.isEmpty() || v.equals("\\N") || v.equalsIgnoreCase("NULL") ? null : v;
+    }
+
+    private static Long integer(String s) {
+        try {
+            return Long.parseLong(s.trim());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+}

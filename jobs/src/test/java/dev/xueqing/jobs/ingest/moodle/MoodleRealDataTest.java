@@ -1,0 +1,199 @@
+package dev.xueqing.jobs.ingest.moodle;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.univocity.parsers.csv.CsvWriter;
+import com.univocity.parsers.csv.CsvWriterSettings;
+import dev.xueqing.common.config.ConfigLoader;
+import dev.xueqing.common.io.Warehouse;
+import dev.xueqing.common.model.Actions;
+import dev.xueqing.common.privacy.Pseudonymizer;
+import dev.xueqing.common.testing.SparkTestBase;
+import dev.xueqing.jobs.ingest.IngestJob;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The Moodle adapter on the shared real data: a standard-log CSV built from the 172 {@code event.json} rows of
+ * moodle-logstore_xapi's test cases (columns as in logstore_standard_log.install.xml), checked against the xAPI
+ * verbs those cases map to; and Moodle's log report export. Skips when ../shared/data is absent.
+ */
+class MoodleRealDataTest extends SparkTestBase {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pseudonymizer PSEUDO =
+            new Pseudonymizer("test-key-0123456789abcdef".getBytes(StandardCharsets.UTF_8));
+    private static final Instant NOW = Instant.parse("2026-11-28T00:00:00Z");
+
+    private static Path moodle() {
+        Path shared = sharedData();
+        Path m = shared == null ? null : shared.resolve("moodle");
+        Assumptions.assumeTrue(m != null && Files.isDirectory(m), "../shared/data/moodle is absent");
+        return m;
+    }
+
+    /** The column names of the standard log, from its table definition. */
+    static List<String> columns(Path installXml) throws IOException {
+        List<String> out = new ArrayList<>();
+        Matcher m = Pattern.compile("<FIELD NAME=\"([a-z_]+)\"").matcher(Files.readString(installXml));
+        while (m.find()) {
+            out.add(m.group(1));
+        }
+        return out;
+    }
+
+    record Case(String path, JsonNode event, Set<String> xapiActions) {}
+
+    static List<Case> cases(Path moodle) throws IOException {
+        Map<String, String> verbs = ConfigLoader.defaults().xapi().verbs();
+        List<Case> out = new ArrayList<>();
+        Path tests = moodle.resolve("logstore_xapi_cases").resolve("tests");
+        List<Path> files;
+        try (Stream<Path> s = Files.walk(tests)) {
+            files = s.filter(p -> p.getFileName().toString().equals("event.json")).sorted().toList();
+        }
+        for (Path f : files) {
+            JsonNode event = JSON.readTree(f.toFile());
+            Path st = f.resolveSibling("statements.json");
+            Set<String> actions = new TreeSet<>();
+            if (Files.exists(st)) {
+                for (JsonNode s : JSON.readTree(st.toFile())) {
+                    actions.add(verbs.getOrDefault(s.path("verb").path("id").asText(), Actions.OTHER));
+                }
+            }
+            out.add(new Case(tests.relativize(f).toString(), event, actions));
+        }
+        return out;
+    }
+
+    /**
+     * Writes the cases as one standard-log CSV. Every fixture row has id 1, so the row's id becomes its 1-based
+     * position (a table's ids are unique); objects (the {@code other} column) are written as their JSON.
+     */
+    static Path writeCsv(List<String> columns, List<Case> cases, Path file) throws IOException {
+        try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            CsvWriter csv = new CsvWriter(w, new CsvWriterSettings());
+            csv.writeHeaders(columns);
+            int n = 0;
+            for (Case c : cases) {
+                n++;
+                List<String> cells = new ArrayList<>();
+                for (String col : columns) {
+                    JsonNode v = c.event().get(col);
+                    cells.add(col.equals("id") ? String.valueOf(n)
+                            : v == null || v.isNull() ? "" : v.isValueNode() ? v.asText() : v.toString());
+                }
+                csv.writeRow(cells);
+            }
+            csv.close();
+        }
+        return file;
+    }
+
+    @Test
+    void standardLogRowsOfTheXapiPluginCases(@TempDir Path dir) throws IOException {
+        Path moodle = moodle();
+        List<String> columns = columns(moodle.resolve("logstore_standard_log.install.xml"));
+        assertThat(columns).hasSize(20).contains("eventname", "userid", "relateduserid", "courseid", "timecreated");
+        List<Case> cases = cases(moodle);
+        assertThat(cases).hasSize(172);
+        Path csv = writeCsv(columns, cases, dir.resolve("logstore_standard_log.csv"));
+
+        // Accounting through the real engine.
+        MoodleAdapter adapter = new MoodleAdapter(PSEUDO, ZoneId.of("UTC"), "t", "run-1", NOW);
+        IngestJob.Result r = new IngestJob(new Warehouse(spark(), dir.resolve("wh").toString()))
+                .run(adapter, List.of(csv.toUri().toString()), "t", "run-1", NOW, null);
+        System.out.printf("moodle standard log (xapi plugin cases): read=%d accepted=%d duplicates=%d "
+                + "quarantined=%d %s%n", r.read(), r.accepted(), r.duplicates(), r.quarantined(),
+                r.quarantinedByReason());
+        assertThat(r.read()).isEqualTo(r.accepted() + r.duplicates() + r.quarantined());
+        assertThat(r.read()).isEqualTo(172);
+        assertThat(r.duplicates()).isZero();
+
+        // Agreement of the actions with the xAPI verbs of each case, through the xAPI verb table.
+        MoodleMapper mapper = new MoodleMapper(MoodleMapping.load(), PSEUDO, ZoneId.of("UTC"), "t", "run-1");
+        Map<String, Long> reasons = new TreeMap<>();
+        int mapped = 0;
+        int withVerbs = 0;
+        int agree = 0;
+        int other = 0;
+        List<String> disagreements = new ArrayList<>();
+        for (Case c : cases) {
+            Map<String, String> row = new LinkedHashMap<>();
+            c.event().fields().forEachRemaining(e -> row.put(e.getKey(),
+                    e.getValue().isValueNode() ? e.getValue().asText() : e.getValue().toString()));
+            MoodleMapper.Mapped m = mapper.map(row, c.path());
+            if (m instanceof MoodleMapper.Rejected rej) {
+                reasons.merge(rej.reason().code(), 1L, Long::sum);
+                continue;
+            }
+            mapped++;
+            String action = ((MoodleMapper.Event) m).event().action();
+            if (action.equals(Actions.OTHER)) {
+                other++;
+            }
+            Set<String> expected = new TreeSet<>(c.xapiActions());
+            expected.remove(Actions.OTHER);
+            if (expected.isEmpty()) {
+                continue; // the plugin's verbs have no canonical action: nothing to agree with
+            }
+            withVerbs++;
+            if (expected.contains(action)) {
+                agree++;
+            } else {
+                disagreements.add(c.path() + ": " + action + " vs " + expected);
+            }
+        }
+        System.out.printf("agreement: %d mapped, %d other; of %d cases whose xAPI verbs have a canonical action, "
+                + "%d agree%n", mapped, other, withVerbs, agree);
+        disagreements.forEach(d -> System.out.println("  differs: " + d));
+        assertThat(reasons).isEqualTo(r.quarantinedByReason());
+        assertThat(mapped).isEqualTo(r.accepted());
+        // Measured (docs/moodle.md): the differences are deliberate (quiz attempt_submitted is a hand-in,
+        // submitted; the plugin says completed) or BigBlueButton verbs that have no canonical meeting action.
+        assertThat(r.accepted()).isEqualTo(158);
+        assertThat(r.quarantinedByReason()).isEqualTo(Map.of("missing_actor", 6L, "missing_course", 7L,
+                "missing_verb", 1L));
+        assertThat(other).isEqualTo(55);
+        assertThat(withVerbs).isEqualTo(95);
+        assertThat(agree).isEqualTo(76);
+    }
+
+    @Test
+    void theLogReportExportExample(@TempDir Path dir) {
+        Path csv = moodle().resolve("report_log_export_example/src/datasets/example_platform_logs.csv");
+        Assumptions.assumeTrue(Files.exists(csv), csv + " is absent");
+        MoodleAdapter adapter = new MoodleAdapter(PSEUDO, ZoneId.of("UTC"), "t", "run-1", NOW);
+        IngestJob.Result r = new IngestJob(new Warehouse(spark(), dir.resolve("wh").toString()))
+                .run(adapter, List.of(csv.toUri().toString()), "t", "run-1", NOW, null);
+        System.out.printf("moodle log report export (example_platform_logs.csv): read=%d accepted=%d "
+                + "duplicates=%d quarantined=%d %s%n", r.read(), r.accepted(), r.duplicates(), r.quarantined(),
+                r.quarantinedByReason());
+        assertThat(r.read()).isEqualTo(r.accepted() + r.duplicates() + r.quarantined());
+        assertThat(r.read()).isEqualTo(20);
+        // Measured: only one row names its course ("Course: Course name 36"); the front page, system, user and
+        // module contexts name none.
+        assertThat(r.accepted()).isEqualTo(1);
+        assertThat(r.quarantinedByReason()).isEqualTo(Map.of("missing_course", 19L));
+    }
+}

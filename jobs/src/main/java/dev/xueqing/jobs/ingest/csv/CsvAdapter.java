@@ -1,7 +1,6 @@
 package dev.xueqing.jobs.ingest.csv;
 
 import com.univocity.parsers.csv.CsvParser;
-import com.univocity.parsers.csv.CsvParserSettings;
 import dev.xueqing.common.config.XueqingConfig;
 import dev.xueqing.common.model.Actions;
 import dev.xueqing.common.model.ActorRoles;
@@ -9,6 +8,7 @@ import dev.xueqing.common.model.CanonicalEvent;
 import dev.xueqing.common.model.ObjectObservation;
 import dev.xueqing.common.model.QuarantineReason;
 import dev.xueqing.common.privacy.Pseudonymizer;
+import dev.xueqing.jobs.ingest.CsvFiles;
 import dev.xueqing.jobs.ingest.ParsedRecords;
 import dev.xueqing.jobs.ingest.RecordHashes;
 import dev.xueqing.jobs.ingest.SourceAdapter;
@@ -68,13 +68,7 @@ public final class CsvAdapter implements SourceAdapter {
 
     @Override
     public long read(String fileUri, int fileOrdinal, InputStream in, Consumer<Row> out) throws IOException {
-        CsvParserSettings settings = new CsvParserSettings();
-        settings.getFormat().setDelimiter(mapping.delimiter());
-        settings.setLineSeparatorDetectionEnabled(true);
-        settings.setMaxCharsPerColumn(1_000_000);
-        settings.setNullValue("");
-        settings.setEmptyValue("");
-        CsvParser parser = new CsvParser(settings);
+        CsvParser parser = CsvFiles.parser(mapping.delimiter());
         long records = 0;
         try (Reader reader = new InputStreamReader(in, Charset.forName(mapping.encoding()))) {
             parser.beginParsing(reader);
@@ -82,8 +76,7 @@ public final class CsvAdapter implements SourceAdapter {
             if (header == null) {
                 return 0;
             }
-            List<String> names = Arrays.stream(header).map(h -> h == null ? "" : h.trim().replace("\uFEFF", ""))
-                    .toList();
+            List<String> names = CsvFiles.header(header);
             List<String> missing = mapping.columns().values().stream().filter(c -> !names.contains(c)).toList();
             if (!missing.isEmpty()) {
                 long skipped = 0;

@@ -1,9 +1,9 @@
 package dev.xueqing.jobs.ingest.moodle;
 
 import com.univocity.parsers.csv.CsvParser;
-import com.univocity.parsers.csv.CsvParserSettings;
 import dev.xueqing.common.model.QuarantineReason;
 import dev.xueqing.common.privacy.Pseudonymizer;
+import dev.xueqing.jobs.ingest.CsvFiles;
 import dev.xueqing.jobs.ingest.ParsedRecords;
 import dev.xueqing.jobs.ingest.SourceAdapter;
 import org.apache.spark.sql.Row;
@@ -51,15 +51,7 @@ public final class MoodleAdapter implements SourceAdapter {
 
     @Override
     public long read(String fileUri, int fileOrdinal, InputStream in, Consumer<Row> out) throws IOException {
-        CsvParserSettings settings = new CsvParserSettings();
-        settings.setHeaderExtractionEnabled(false);
-        settings.setLineSeparatorDetectionEnabled(true);
-        settings.setMaxCharsPerColumn(1 << 20);
-        settings.setMaxColumns(512);
-        settings.setSkipEmptyLines(true);
-        settings.setNullValue("");
-        settings.setEmptyValue("");
-        CsvParser parser = new CsvParser(settings);
+        CsvParser parser = CsvFiles.parser(',');
         parser.beginParsing(new InputStreamReader(in, StandardCharsets.UTF_8));
         long n = 0;
         try {

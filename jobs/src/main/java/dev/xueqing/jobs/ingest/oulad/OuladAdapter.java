@@ -1,7 +1,6 @@
 package dev.xueqing.jobs.ingest.oulad;
 
 import com.univocity.parsers.csv.CsvParser;
-import com.univocity.parsers.csv.CsvParserSettings;
 import dev.xueqing.common.config.XueqingConfig;
 import dev.xueqing.common.model.Actions;
 import dev.xueqing.common.model.ActorRoles;
@@ -10,6 +9,7 @@ import dev.xueqing.common.model.ObjectObservation;
 import dev.xueqing.common.model.ObjectTypes;
 import dev.xueqing.common.model.QuarantineReason;
 import dev.xueqing.common.privacy.Pseudonymizer;
+import dev.xueqing.jobs.ingest.CsvFiles;
 import dev.xueqing.jobs.ingest.ParsedRecords;
 import dev.xueqing.jobs.ingest.RecordHashes;
 import dev.xueqing.jobs.ingest.SourceAdapter;
@@ -26,7 +26,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneId;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -105,12 +104,7 @@ public final class OuladAdapter implements SourceAdapter {
 
     @Override
     public long read(String fileUri, int fileOrdinal, InputStream in, Consumer<Row> out) throws IOException {
-        CsvParserSettings settings = new CsvParserSettings();
-        settings.setLineSeparatorDetectionEnabled(true);
-        settings.setMaxCharsPerColumn(100_000);
-        settings.setNullValue("");
-        settings.setEmptyValue("");
-        CsvParser parser = new CsvParser(settings);
+        CsvParser parser = CsvFiles.parser(',');
         long records = 0;
         try (Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8)) {
             parser.beginParsing(reader);
@@ -118,8 +112,7 @@ public final class OuladAdapter implements SourceAdapter {
             if (header == null) {
                 return 0;
             }
-            List<String> names = Arrays.stream(header).map(h -> h == null ? "" : h.trim().replace("\uFEFF", ""))
-                    .toList();
+            List<String> names = CsvFiles.header(header);
             Table table = Table.of(names);
             if (table == null) {
                 long skipped = 0;

@@ -1,8 +1,8 @@
 package dev.xueqing.jobs.ingest.oulad;
 
 import com.univocity.parsers.csv.CsvParser;
-import com.univocity.parsers.csv.CsvParserSettings;
 import dev.xueqing.common.model.ObjectTypes;
+import dev.xueqing.jobs.ingest.CsvFiles;
 import dev.xueqing.jobs.ingest.InputFiles;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -14,7 +14,6 @@ import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -78,16 +77,13 @@ public final class OuladTables implements Serializable {
                 FileSystem fs = p.getFileSystem(hadoop);
                 try (InputStream in = dev.xueqing.jobs.ingest.FileRecordsAccess.decompress(fs.open(p));
                      Reader r = new InputStreamReader(in, StandardCharsets.UTF_8)) {
-                    CsvParserSettings s = new CsvParserSettings();
-                    s.setLineSeparatorDetectionEnabled(true);
-                    CsvParser parser = new CsvParser(s);
+                    CsvParser parser = CsvFiles.parser(',');
                     parser.beginParsing(r);
                     String[] header = parser.parseNext();
                     if (header == null) {
                         continue;
                     }
-                    List<String> names = Arrays.stream(header).map(h -> h == null ? "" : h.trim().replace("\uFEFF", ""))
-                            .toList();
+                    List<String> names = CsvFiles.header(header);
                     OuladAdapter.Table table = OuladAdapter.Table.of(names);
                     if (table == OuladAdapter.Table.ASSESSMENTS) {
                         int m = names.indexOf("code_module");

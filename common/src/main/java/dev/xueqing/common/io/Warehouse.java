@@ -1,5 +1,6 @@
 package dev.xueqing.common.io;
 
+import dev.xueqing.common.schema.EventSchema;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -77,11 +78,16 @@ public final class Warehouse {
 
     /**
      * Spark ignores input folders whose name starts with '_' (as it does _SUCCESS files), so unpartitioned
-     * datasets are read through a glob of their Parquet files, which also works for {@code _runs}.
+     * datasets are read through a glob of their Parquet files, which also works for {@code _runs}. Events are read
+     * with the canonical schema, so partitions written before a column was added read that column as null.
      */
     private Dataset<Row> load(DatasetRef ref) {
         String p = path(ref).toString();
-        return spark.read().parquet(ref.partitions().isEmpty() ? p + "/*.parquet" : p);
+        var reader = spark.read();
+        if (DatasetRef.EVENTS.equals(ref)) {
+            reader = reader.schema(EventSchema.SCHEMA);
+        }
+        return reader.parquet(ref.partitions().isEmpty() ? p + "/*.parquet" : p);
     }
 
     /** Reads a published dataset, failing with a clear message when it is missing. */

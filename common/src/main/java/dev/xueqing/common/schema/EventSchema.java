@@ -8,9 +8,11 @@ import java.util.List;
 
 /**
  * The canonical {@code events} dataset (DESIGN.md "Canonical event"), partitioned by {@code event_date}.
- * Two columns beyond the design table: {@code source_verb} (the source's own verb IRI or event name, so an
- * unmapped verb is never lost) and {@code content_hash} (SHA-256 of the normalised source record, used to tell a
- * re-delivered duplicate from a conflicting record with the same id).
+ * Three columns beyond the design table: {@code source_verb} (the source's own verb IRI or event name, so an
+ * unmapped verb is never lost), {@code interactions} (how many platform interactions, such as clicks, one event
+ * stands for when the source only gives aggregates; null for the usual single interaction) and
+ * {@code content_hash} (SHA-256 of the normalised source record, used to tell a re-delivered duplicate from a
+ * conflicting record with the same id).
  */
 public final class EventSchema {
     public static final String EVENT_ID = "event_id";
@@ -36,6 +38,7 @@ public final class EventSchema {
     public static final String RESPONSE = "response";
     public static final String ATTEMPT = "attempt";
     public static final String IN_REPLY_TO = "in_reply_to";
+    public static final String INTERACTIONS = "interactions";
     public static final String RAW_REF = "raw_ref";
     public static final String RUN_ID = "run_id";
     public static final String CONTENT_HASH = "content_hash";
@@ -64,6 +67,7 @@ public final class EventSchema {
             field(RESPONSE, DataTypes.StringType, true),
             field(ATTEMPT, DataTypes.IntegerType, true),
             field(IN_REPLY_TO, DataTypes.StringType, true),
+            field(INTERACTIONS, DataTypes.IntegerType, true),
             field(RAW_REF, DataTypes.StringType, false),
             field(RUN_ID, DataTypes.StringType, false),
             field(CONTENT_HASH, DataTypes.StringType, false),

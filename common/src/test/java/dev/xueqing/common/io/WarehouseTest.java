@@ -20,7 +20,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class WarehouseTest extends SparkTestBase {
     static final StructType SCHEMA = new StructType().add("id", DataTypes.StringType).add("event_date", DataTypes.DateType);
-    static final DatasetRef EVENTS = DatasetRef.EVENTS;
+    /** A partitioned dataset like events, with a two-column schema of its own. */
+    static final DatasetRef EVENTS = new DatasetRef("daily", DatasetRef.Kind.EVENTS, "daily", List.of("event_date"));
 
     private Dataset<Row> rows(Object[]... rows) {
         return spark().createDataFrame(java.util.Arrays.stream(rows).map(r -> RowFactory.create(r[0],
@@ -39,6 +40,26 @@ class WarehouseTest extends SparkTestBase {
         assertThat(ids).containsExactly("a", "c", "d");
         assertThat(wh.partitionValues(EVENTS)).containsExactly("2026-01-01", "2026-01-02", "2026-01-03");
         assertThat(Files.exists(dir.resolve("_staging/run2"))).isFalse();
+    }
+
+    @Test
+    void eventsWrittenBeforeAColumnWasAddedReadItAsNull(@TempDir Path dir) {
+        // an events partition as an older release wrote it: the canonical columns less `interactions`
+        StructType old = new StructType(java.util.Arrays.stream(dev.xueqing.common.schema.EventSchema.SCHEMA.fields())
+                .filter(f -> !f.name().equals("interactions")).toArray(org.apache.spark.sql.types.StructField[]::new));
+        Object[] values = new Object[old.size()];
+        for (int i = 0; i < values.length; i++) {
+            var f = old.fields()[i];
+            values[i] = f.dataType() == DataTypes.TimestampType ? java.sql.Timestamp.valueOf("2026-01-01 10:00:00")
+                    : f.dataType() == DataTypes.DateType ? Date.valueOf("2026-01-01")
+                    : f.dataType() == DataTypes.StringType ? "x" : null;
+        }
+        Warehouse wh = new Warehouse(spark(), dir.toString());
+        wh.publishPartitions(DatasetRef.EVENTS, spark().createDataFrame(List.of(RowFactory.create(values)), old),
+                List.of("2026-01-01"), "run1");
+        Dataset<Row> read = wh.read(DatasetRef.EVENTS);
+        assertThat(read.columns()).containsExactly(dev.xueqing.common.schema.EventSchema.SCHEMA.fieldNames());
+        assertThat(read.first().isNullAt(read.first().fieldIndex("interactions"))).isTrue();
     }
 
     @Test

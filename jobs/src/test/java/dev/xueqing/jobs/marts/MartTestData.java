@@ -61,6 +61,7 @@ public final class MartTestData {
         String objectType = "page";
         Double scoreScaled;
         Double duration;
+        Integer interactions;
 
         public Ev id(String v) { id = v; return this; }
         public Ev role(String v) { role = v; return this; }
@@ -69,12 +70,13 @@ public final class MartTestData {
         public Ev object(String id, String type) { objectId = id; objectType = type; return this; }
         public Ev score(double v) { scoreScaled = v; return this; }
         public Ev duration(double v) { duration = v; return this; }
+        public Ev interactions(int v) { interactions = v; return this; }
 
         Row row() {
             LocalDate date = time.toInstant().atZone(ZONE).toLocalDate();
             return RowFactory.create(id, "test", "t1", learner, role, course, classId, time, action, null,
                     objectId, objectType, null, null, null, scoreScaled, null, null, duration, null, null, null,
-                    "test:" + id, "run-1", "hash-" + id, Date.valueOf(date));
+                    interactions, "test:" + id, "run-1", "hash-" + id, Date.valueOf(date));
         }
     }
 

@@ -26,8 +26,12 @@ import java.util.Objects;
  * system; {@code edulevel} 1 (teaching) → instructor; a user acting on another learner (enrolment by a manager,
  * a quiz submitted on a learner's behalf) → system; else learner. The object is the course module ({@code contextinstanceid}) for {@code mod_*}
  * components, a more precise row for the object tables of the mapping, else the course. {@code ip},
- * {@code origin}, {@code anonymous}, {@code realuserid} and {@code other} are not read; ids of users only ever
- * reach the pseudonymizer.
+ * {@code origin}, {@code anonymous} and {@code realuserid} are not read; ids of users only ever reach the
+ * pseudonymizer. From {@code other} ({@link MoodleOther}, PHP-serialised or JSON) four facts are read: the final
+ * grade of {@code user_graded} and the raw score of SCORM's {@code scoreraw_submitted} become score_raw (the
+ * maximum is in the gradebook, not in the log, so score_scaled stays null); the completion state of
+ * {@code course_module_completion_updated} gives completion and success; the discussion of a forum
+ * {@code post_created} becomes its parent and the post it answers ({@code in_reply_to}).
  */
 public final class MoodleMapper implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -35,6 +39,11 @@ public final class MoodleMapper implements Serializable {
     /** Columns left out of the content hash and of quarantined raw rows (standard log, log report): IP addresses are
      * never stored. */
     static final java.util.Set<String> NOT_KEPT = java.util.Set.of("ip", "ip address");
+
+    static final String USER_GRADED = "core\\event\\user_graded";
+    static final String SCORM_SCORE = "mod_scorm\\event\\scoreraw_submitted";
+    static final String MODULE_COMPLETION = "core\\event\\course_module_completion_updated";
+    static final String POST_CREATED = "mod_forum\\event\\post_created";
 
     public sealed interface Mapped permits Event, Rejected {}
 
@@ -147,9 +156,36 @@ public final class MoodleMapper implements Serializable {
         String eventId = id != null && integer(id) != null ? "moodle-log:" + id.trim()
                 : RecordHashes.uuidV5(RecordHashes.NAMESPACE, SOURCE + ":" + contentHash).toString();
         String action = mapping.action(name);
+
+        // facts from `other` (see the class comment)
+        MoodleOther other = MoodleOther.parse(value(row, "other"));
+        Double scoreRaw = null;
+        Boolean success = null;
+        Boolean completion = null;
+        String inReplyTo = null;
+        switch (name) {
+            case USER_GRADED -> scoreRaw = other.number("finalgrade");
+            case SCORM_SCORE -> scoreRaw = other.number("cmivalue");
+            case MODULE_COMPLETION -> {
+                String state = other.id("completionstate");
+                if (state != null) {
+                    // completion_info: 0 incomplete, 1 complete, 2 complete and passed, 3 complete and failed
+                    completion = !state.equals("0");
+                    success = state.equals("2") ? Boolean.TRUE : state.equals("3") ? Boolean.FALSE : null;
+                }
+            }
+            case POST_CREATED -> {
+                String discussion = other.id("discussionid");
+                if (discussion != null) {
+                    inReplyTo = "moodle-forum_discussions:" + discussion;
+                    parentId = inReplyTo;
+                }
+            }
+            default -> { }
+        }
         CanonicalEvent e = new CanonicalEvent(eventId, SOURCE, tenant, learnerKey, role, canonicalCourse, null, time,
-                action, "\\" + name, objectId, objectType, parentId, null, null, null, null, null, null, null, null,
-                null, rawRef, runId, contentHash, LocalDate.ofInstant(time, zone));
+                action, "\\" + name, objectId, objectType, parentId, scoreRaw, null, null, success, completion, null,
+                null, null, inReplyTo, rawRef, runId, contentHash, LocalDate.ofInstant(time, zone));
         return new Event(e);
     }
 

@@ -233,11 +233,11 @@ public final class OuladAdapter implements SourceAdapter {
         Integer unregistered = r.integer("date_unregistration", false);
         String verb = registered == null ? "studentRegistration:date_registration-missing" : "studentRegistration";
         out.accept(ParsedRecords.event(r.seq, event(r, "enrolled", learner, course, Actions.ENROLLED, verb,
-                course, ObjectTypes.COURSE, start.plusDays(registered == null ? 0 : registered), null)));
+                course, ObjectTypes.COURSE, start.plusDays(registered == null ? 0 : registered), null, null)));
         if (unregistered != null) {
             out.accept(ParsedRecords.event(r.seq, event(r, "unenrolled", learner, course, Actions.UNENROLLED,
                     "studentRegistration:date_unregistration", course, ObjectTypes.COURSE,
-                    start.plusDays(unregistered), null)));
+                    start.plusDays(unregistered), null, null)));
         }
     }
 
@@ -270,17 +270,22 @@ public final class OuladAdapter implements SourceAdapter {
         String learner = learner(r);
         String site = r.required("id_site", QuarantineReason.MISSING_OBJECT);
         int day = r.integer("date", true);
+        Integer clicks = r.integer("sum_click", true);
+        if (clicks < 1) {
+            throw new Bad(QuarantineReason.INVALID_RESULT, "sum_click " + clicks + " is not a positive click count");
+        }
         out.accept(ParsedRecords.event(r.seq, event(r, "viewed", learner, course, Actions.VIEWED, "studentVle",
-                vleId(site), tables.typeOfSite(site), start.plusDays(day), null)));
+                vleId(site), tables.typeOfSite(site), start.plusDays(day), null, clicks)));
     }
 
     // --- helpers ---------------------------------------------------------------------------------------------
 
     private CanonicalEvent event(Rec r, String what, String learner, String course, String action, String verb,
-                                 String objectId, String objectType, LocalDate day, String parent) {
+                                 String objectId, String objectType, LocalDate day, String parent,
+                                 Integer interactions) {
         return new CanonicalEvent(id(r, what), FORMAT, tenant, learner, ActorRoles.LEARNER, course, null,
                 instant(day), action, verb, objectId, objectType, parent, null, null, null, null, null, null, null,
-                null, null, r.ref, runId, hash(r, what), day);
+                null, null, interactions, r.ref, runId, hash(r, what), day);
     }
 
     private String id(Rec r, String what) {
@@ -379,7 +384,9 @@ public final class OuladAdapter implements SourceAdapter {
             String v = get(column);
             if (v == null) {
                 if (required) {
-                    throw new Bad(QuarantineReason.INVALID_TIMESTAMP, column + " is empty");
+                    throw new Bad(column.startsWith("date") || column.startsWith("module_presentation")
+                            ? QuarantineReason.INVALID_TIMESTAMP : QuarantineReason.INVALID_RESULT,
+                            column + " is empty");
                 }
                 return null;
             }

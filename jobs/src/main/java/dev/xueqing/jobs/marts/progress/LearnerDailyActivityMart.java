@@ -44,6 +44,8 @@ public final class LearnerDailyActivityMart implements Mart {
                     key("event_date", DateType, "tenant-local calendar day"),
                     col("class_id", StringType, "the learner's class from enrollments, else the class on the day's events, else null"),
                     key("events", LongType, "learner-initiated events on the day"),
+                    key("interactions", LongType, "platform interactions the day's events stand for: each event counts "
+                            + "its interactions (clicks) where the source aggregates them (OULAD studentVle), else 1"),
                     key("active_minutes", DoubleType, "active time on the day in minutes (gaps under the idle cutoff, split at local midnight)"),
                     key("sessions", LongType, "sessions that started on the day"),
                     key("objects_viewed", LongType, "distinct objects viewed, played, progressed, completed or interacted with"),
@@ -63,6 +65,7 @@ public final class LearnerDailyActivityMart implements Mart {
                     new Expectation.Between("posts", 0, Double.MAX_VALUE),
                     new Expectation.Between("mean_score", 0, 1),
                     new Expectation.Holds("sessions <= events", "a session starts at an event"),
+                    new Expectation.Holds("interactions >= events", "every event is at least one interaction"),
                     new Expectation.Holds("attempts + submissions + posts <= events", "counted events are events"),
                     new Expectation.References("learner_key", DatasetRef.LEARNERS, "learner_key"),
                     new Expectation.References("course_id", DatasetRef.COURSES, "course_id")));
@@ -84,6 +87,7 @@ public final class LearnerDailyActivityMart implements Mart {
         Dataset<Row> daily = events.groupBy("learner_key", "course_id", "event_date").agg(
                 max("class_id").as("event_class_id"),
                 count(lit(1)).as("events"),
+                sum(coalesce(c("interactions"), lit(1))).cast("long").as("interactions"),
                 countDistinct(when(action.isin(Actions.CONTENT_VIEWS.toArray()), c("object_id")))
                         .as("objects_viewed"),
                 coalesce(sum(when(action.isin(Actions.VIDEO.toArray()), c("duration_s"))),

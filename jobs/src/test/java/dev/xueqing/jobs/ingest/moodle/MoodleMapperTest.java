@@ -157,6 +157,59 @@ class MoodleMapperTest {
     }
 
     @Test
+    void aForumReplyAnswersItsDiscussionNamedInOther() {
+        CanonicalEvent e = event(row("eventname", "\\mod_forum\\event\\post_created", "component", "mod_forum",
+                "objecttable", "forum_posts", "objectid", "78", "contextinstanceid", "12", "other",
+                "a:3:{s:12:\"discussionid\";i:5;s:7:\"forumid\";i:2;s:9:\"forumtype\";s:7:\"general\";}"));
+        assertThat(e.action()).isEqualTo("replied");
+        assertThat(e.inReplyTo()).isEqualTo("moodle-forum_discussions:5");
+        assertThat(e.parentId()).isEqualTo("moodle-forum_discussions:5");
+    }
+
+    @Test
+    void gradesAndScormScoresComeFromOtherInEitherEncoding() {
+        // PHP serialize(): a double; JSON (newer sites): a number; the log has no maximum, so nothing is scaled
+        CanonicalEvent php = event(row("eventname", "\\core\\event\\user_graded", "component", "core",
+                "objecttable", "grade_grades", "objectid", "31", "edulevel", "1", "userid", "2", "relateduserid", "42",
+                "other", "a:3:{s:6:\"itemid\";i:3;s:10:\"overridden\";b:0;s:10:\"finalgrade\";d:85.5;}"));
+        assertThat(php.action()).isEqualTo("scored");
+        assertThat(php.learnerKey()).isEqualTo(PSEUDO.pseudonym("uni-a", "moodle-user:42"));
+        assertThat(php.actorRole()).isEqualTo("instructor");
+        assertThat(php.scoreRaw()).isEqualTo(85.5);
+        assertThat(php.scoreScaled()).isNull();
+        CanonicalEvent json = event(row("eventname", "\\core\\event\\user_graded", "component", "core",
+                "userid", "2", "relateduserid", "42",
+                "other", "{\"itemid\":3,\"overridden\":false,\"finalgrade\":\"72.25000\"}"));
+        assertThat(json.scoreRaw()).isEqualTo(72.25);
+        CanonicalEvent scorm = event(row("eventname", "\\mod_scorm\\event\\scoreraw_submitted",
+                "component", "mod_scorm", "other", "a:2:{s:8:\"cmivalue\";i:100;s:9:\"attemptid\";i:1;}"));
+        assertThat(scorm.scoreRaw()).isEqualTo(100.0);
+    }
+
+    @Test
+    void completionStateGivesCompletionAndSuccess() {
+        String[] expected = {"false/null", "true/null", "true/true", "true/false"};
+        for (int state = 0; state < 4; state++) {
+            CanonicalEvent e = event(row("eventname", "\\core\\event\\course_module_completion_updated",
+                    "component", "core", "other", "a:3:{s:13:\"relateduserid\";i:42;s:10:\"overrideby\";N;"
+                            + "s:15:\"completionstate\";i:" + state + ";}"));
+            assertThat(e.completion() + "/" + e.success()).isEqualTo(expected[state]);
+        }
+    }
+
+    @Test
+    void anUnreadableOtherLeavesTheEventWithoutItsFacts() {
+        CanonicalEvent e = event(row("eventname", "\\core\\event\\user_graded", "component", "core",
+                "userid", "2", "relateduserid", "42", "other", "a:3:{s:6:\"itemid\";i:3;s:10:\"finalg"));
+        assertThat(e.action()).isEqualTo("scored");
+        assertThat(e.scoreRaw()).isNull();
+        assertThat(MoodleOther.parse("a:3:{s:6:\"itemid\";").readable()).isFalse();
+        assertThat(MoodleOther.parse("N;").readable()).isTrue();
+        // PHP string lengths count UTF-8 bytes: 学 is 3 bytes
+        assertThat(MoodleOther.parse("a:1:{s:4:\"name\";s:3:\"学\";}").values()).containsEntry("name", "学");
+    }
+
+    @Test
     void noIdGivesAContentV5IdAndNullCellsAreNull() {
         CanonicalEvent a = event(row("id", ""));
         CanonicalEvent b = event(row("id", "\\N"));
@@ -198,7 +251,7 @@ class MoodleMapperTest {
         assertThat(n).isEqualTo(4);
         assertThat(rows).extracting(r -> r.getString(0))
                 .containsExactly("event", "event", "quarantine", "quarantine");
-        assertThat(rows.get(0).getStruct(2).getString(22)).isEqualTo("file:/x.csv:2");
+        assertThat(rows.get(0).getStruct(2).getString(dev.xueqing.common.schema.EventSchema.SCHEMA.fieldIndex("raw_ref"))).isEqualTo("file:/x.csv:2");
         assertThat(rows.get(1).getStruct(2).getString(11)).isEqualTo("page");
         assertThat(rows.get(2).getStruct(3).getString(3)).isEqualTo("malformed_csv");
         assertThat(rows.get(2).getStruct(3).getString(4)).isEqualTo("the row has 4 cells, the header 11");

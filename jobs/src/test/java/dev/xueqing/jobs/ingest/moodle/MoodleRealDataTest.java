@@ -62,7 +62,8 @@ class MoodleRealDataTest extends SparkTestBase {
         return out;
     }
 
-    record Case(String path, JsonNode event, Set<String> xapiActions) {}
+    /** A case: its log row, the canonical actions of its xAPI verbs, and the results of its statements. */
+    record Case(String path, JsonNode event, Set<String> xapiActions, List<JsonNode> results) {}
 
     static List<Case> cases(Path moodle) throws IOException {
         Map<String, String> verbs = ConfigLoader.defaults().xapi().verbs();
@@ -76,12 +77,16 @@ class MoodleRealDataTest extends SparkTestBase {
             JsonNode event = JSON.readTree(f.toFile());
             Path st = f.resolveSibling("statements.json");
             Set<String> actions = new TreeSet<>();
+            List<JsonNode> results = new ArrayList<>();
             if (Files.exists(st)) {
                 for (JsonNode s : JSON.readTree(st.toFile())) {
                     actions.add(verbs.getOrDefault(s.path("verb").path("id").asText(), Actions.OTHER));
+                    if (s.has("result")) {
+                        results.add(s.get("result"));
+                    }
                 }
             }
-            out.add(new Case(tests.relativize(f).toString(), event, actions));
+            out.add(new Case(tests.relativize(f).toString(), event, actions, results));
         }
         return out;
     }
@@ -137,6 +142,8 @@ class MoodleRealDataTest extends SparkTestBase {
         int withVerbs = 0;
         int agree = 0;
         int other = 0;
+        int resultFacts = 0;
+        int resultAgree = 0;
         List<String> disagreements = new ArrayList<>();
         for (Case c : cases) {
             Map<String, String> row = new LinkedHashMap<>();
@@ -148,7 +155,21 @@ class MoodleRealDataTest extends SparkTestBase {
                 continue;
             }
             mapped++;
-            String action = ((MoodleMapper.Event) m).event().action();
+            dev.xueqing.common.model.CanonicalEvent ev = ((MoodleMapper.Event) m).event();
+            String action = ev.action();
+            // facts read from `other`, against the results of the plugin's statements (which read the database)
+            for (JsonNode res : c.results()) {
+                if (ev.completion() != null && res.has("completion")) {
+                    resultFacts++;
+                    resultAgree += ev.completion() == res.get("completion").asBoolean()
+                            && (ev.success() == null || !res.has("success")
+                            || ev.success() == res.get("success").asBoolean()) ? 1 : 0;
+                }
+                if (ev.scoreRaw() != null && res.path("score").has("raw")) {
+                    resultFacts++;
+                    resultAgree += ev.scoreRaw() == res.path("score").path("raw").asDouble() ? 1 : 0;
+                }
+            }
             if (action.equals(Actions.OTHER)) {
                 other++;
             }
@@ -167,6 +188,8 @@ class MoodleRealDataTest extends SparkTestBase {
         System.out.printf("agreement: %d mapped, %d other; of %d cases whose xAPI verbs have a canonical action, "
                 + "%d agree%n", mapped, other, withVerbs, agree);
         disagreements.forEach(d -> System.out.println("  differs: " + d));
+        System.out.printf("facts from `other` with a statement result to compare: %d, agreeing %d%n", resultFacts,
+                resultAgree);
         assertThat(reasons).isEqualTo(r.quarantinedByReason());
         assertThat(mapped).isEqualTo(r.accepted());
         // Measured (docs/moodle.md): the differences are deliberate (quiz attempt_submitted is a hand-in,
@@ -177,6 +200,9 @@ class MoodleRealDataTest extends SparkTestBase {
         assertThat(other).isEqualTo(55);
         assertThat(withVerbs).isEqualTo(95);
         assertThat(agree).isEqualTo(76);
+        // completion state 2 of course_module_completion_updated and SCORM's raw score 100
+        assertThat(resultFacts).isEqualTo(2);
+        assertThat(resultAgree).isEqualTo(resultFacts);
     }
 
     @Test

@@ -106,6 +106,30 @@ class OuladAdapterTest {
     }
 
     @Test
+    void vleRowsBecomeOneViewPerSiteAndDayCarryingTheirClickCount() throws IOException {
+        List<Row> rows = read("code_module,code_presentation,id_student,id_site,date,sum_click\n"
+                + "AAA,2013J,11391,546943,-3,7\nAAA,2013J,11391,546614,2,1\n"
+                + "AAA,2013J,11391,546943,4,0\nAAA,2013J,11391,546943,4,\nAAA,2013J,11391,546943,4,many\n");
+        assertThat(rows).extracting(r -> r.getString(0))
+                .containsExactly("event", "event", "quarantine", "quarantine", "quarantine");
+        Row page = event(rows.get(0));
+        assertThat(page.<String>getAs("action")).isEqualTo("viewed");
+        assertThat(page.<String>getAs("object_id")).isEqualTo("oulad:vle:546943");
+        assertThat(page.<String>getAs("object_type")).isEqualTo("page");
+        assertThat(page.<Integer>getAs("interactions")).isEqualTo(7);
+        // 2013-10-01 - 3 days
+        assertThat(page.<java.sql.Date>getAs("event_date").toLocalDate()).isEqualTo(LocalDate.of(2013, 9, 28));
+        Row quiz = event(rows.get(1));
+        assertThat(quiz.<String>getAs("object_type")).isEqualTo("quiz");
+        assertThat(quiz.<Integer>getAs("interactions")).isEqualTo(1);
+        assertThat(rows.subList(2, 5)).extracting(r -> part(r, "quarantine").<String>getAs("reason"))
+                .containsOnly("invalid_result");
+        assertThat(part(rows.get(2), "quarantine").<String>getAs("detail")).contains("sum_click 0");
+        assertThat(part(rows.get(3), "quarantine").<String>getAs("detail")).contains("sum_click is empty");
+        assertThat(part(rows.get(4), "quarantine").<String>getAs("detail")).contains("sum_click 'many'");
+    }
+
+    @Test
     void studentInfoGivesDemographicsAndTheFinalResult() throws IOException {
         List<Row> rows = read("code_module,code_presentation,id_student,gender,region,highest_education,imd_band,"
                 + "age_band,num_of_prev_attempts,studied_credits,disability,final_result\n"

@@ -129,7 +129,7 @@ class XapiMapperTest {
         assertThat(e.attempt()).isNull();
         assertThat(e.inReplyTo()).isNull();
         assertThat(e.contentHash()).matches("[0-9a-f]{64}");
-        assertThat(e.toRow().size()).isEqualTo(26);
+        assertThat(e.toRow().size()).isEqualTo(27);
     }
 
     @Test

@@ -31,7 +31,7 @@ class LearnerDailyActivityMartTest extends SparkTestBase {
     @Test
     void dailyCountsActiveTimeAcrossMidnightAndTheIdleCutoff() {
         // As of Wed 2026-11-25, Asia/Shanghai, idle cutoff 30 min. Learner a (class K1), course C:
-        //   11-24 23:50 viewed page-1                      session 1 starts (11-24)
+        //   11-24 23:50 viewed page-1 (5 clicks)           session 1 starts (11-24)
         //   11-24 23:55 video_played video-1 (120 s)       +5 min -> 11-24
         //   11-25 00:10 video_paused video-1 (60 s)        +15 min: 5 min to 11-24, 10 min to 11-25
         //   11-25 00:50 attempted quiz-1                   gap 40 min >= 30: session 2 starts (11-25)
@@ -40,14 +40,14 @@ class LearnerDailyActivityMartTest extends SparkTestBase {
         //   11-25 09:00 viewed page-1                      session 3 starts (11-25)
         //   11-25 09:05 scored quiz-1 (score 0.6)          +5 min
         // excluded: a's enrolled event (11-01), an instructor event (11-25), an event after asOf (11-26).
-        // 11-24: events 2, active 5+5 = 10 min, sessions 1, objects_viewed {page-1, video-1} = 2, video 120 s,
+        // 11-24: events 2, interactions 5+1 = 6, active 5+5 = 10 min, sessions 1, objects_viewed {page-1, video-1} = 2, video 120 s,
         //        attempts 0, submissions 0, mean_score null, posts 0.
-        // 11-25: events 6, active 10+5+5+5 = 25 min, sessions 2, objects_viewed {video-1, page-1} = 2, video 60 s,
+        // 11-25: events 6, interactions 6 (no counts), active 10+5+5+5 = 25 min, sessions 2, objects_viewed {video-1, page-1} = 2, video 60 s,
         //        attempts 1, submissions 1, mean_score (0.8+0.6)/2 = 0.7, posts 1.
         // Learner b has no class in enrollments: class_id falls back to the event's class K9; one event: 0 min, 1 session.
         Dataset<Row> ev = events(List.of(
                 ev("a", "C", "2026-11-01 09:00").action("enrolled").object("C", "course"),
-                ev("a", "C", "2026-11-24 23:50").object("page-1", "page"),
+                ev("a", "C", "2026-11-24 23:50").object("page-1", "page").interactions(5),
                 ev("a", "C", "2026-11-24 23:55").action("video_played").object("video-1", "video").duration(120),
                 ev("a", "C", "2026-11-25 00:10").action("video_paused").object("video-1", "video").duration(60),
                 ev("a", "C", "2026-11-25 00:50").action("attempted").object("quiz-1", "quiz"),
@@ -71,6 +71,7 @@ class LearnerDailyActivityMartTest extends SparkTestBase {
         Row d1 = rows.get("a|C|2026-11-24");
         assertThat(d1.<String>getAs("class_id")).isEqualTo("K1");
         assertThat(d1.<Long>getAs("events")).isEqualTo(2L);
+        assertThat(d1.<Long>getAs("interactions")).isEqualTo(6L);
         assertThat(d1.<Double>getAs("active_minutes")).isCloseTo(10.0, within(1e-9));
         assertThat(d1.<Long>getAs("sessions")).isEqualTo(1L);
         assertThat(d1.<Long>getAs("objects_viewed")).isEqualTo(2L);
@@ -82,6 +83,7 @@ class LearnerDailyActivityMartTest extends SparkTestBase {
 
         Row d2 = rows.get("a|C|2026-11-25");
         assertThat(d2.<Long>getAs("events")).isEqualTo(6L);
+        assertThat(d2.<Long>getAs("interactions")).isEqualTo(6L);
         assertThat(d2.<Double>getAs("active_minutes")).isCloseTo(25.0, within(1e-9));
         assertThat(d2.<Long>getAs("sessions")).isEqualTo(2L);
         assertThat(d2.<Long>getAs("objects_viewed")).isEqualTo(2L);

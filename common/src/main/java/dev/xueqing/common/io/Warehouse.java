@@ -21,17 +21,44 @@ import java.util.List;
 
 /**
  * The warehouse root and the I/O every job shares: resolve a {@link DatasetRef} to a path, read it, and publish
- * whole datasets or single partitions by writing to a staging folder first and then renaming into place, so that
- * a failed write never touches what was already published.
+ * whole datasets or single partitions so that a reader never sees a half-written dataset and a failed or killed
+ * run never loses what was already published.
+ *
+ * <p>Whole datasets (dims, marts, ingest state) are <b>versioned</b>: each publish writes a new folder
+ * {@code <dataset>/v-<yyyyMMddHHmmssSSS>-<run>/}; Spark's job commit writes its {@code _SUCCESS} marker last, and the
+ * current version is the newest folder that has one. A run killed while writing leaves a folder without the
+ * marker, which readers never choose and the next publish deletes. On a local file system a symbolic link
+ * {@code <dataset>/current} is switched atomically to the current version, for readers that open files directly
+ * (DuckDB, pandas). The newest {@code keepVersions} committed versions are kept, older ones deleted.
+ *
+ * <p>Event partitions are replaced through a journal (see {@link #publishPartitions}).
  */
 public final class Warehouse {
     private static final Logger LOG = LoggerFactory.getLogger(Warehouse.class);
 
+    /** Prefix of version folders; the rest of the name sorts in publishing order. */
+    public static final String VERSION_PREFIX = "v-";
+    /** The symbolic link to the current version (local file systems only). */
+    public static final String CURRENT_LINK = "current";
+    public static final int DEFAULT_KEEP_VERSIONS = 3;
+    private static final java.time.format.DateTimeFormatter VERSION_TIME =
+            java.time.format.DateTimeFormatter.ofPattern("yyyyMMddHHmmssSSS").withZone(java.time.ZoneOffset.UTC);
+
     private final SparkSession spark;
     private final Path root;
     private final FileSystem fs;
+    private final int keepVersions;
 
     public Warehouse(SparkSession spark, String rootUri) {
+        this(spark, rootUri, DEFAULT_KEEP_VERSIONS);
+    }
+
+    /** @param keepVersions committed versions of each whole dataset to keep (at least 1) */
+    public Warehouse(SparkSession spark, String rootUri, int keepVersions) {
+        if (keepVersions < 1) {
+            throw new IllegalArgumentException("keepVersions must be at least 1, was " + keepVersions);
+        }
+        this.keepVersions = keepVersions;
         this.spark = spark;
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         try {
@@ -59,13 +86,58 @@ public final class Warehouse {
         return new Path(root, ref.relative());
     }
 
-    /** True when the dataset has been published (a _SUCCESS marker or any Parquet file under it). */
+    /**
+     * True when the dataset has been published: a partitioned or appended dataset whose folder exists, or a
+     * versioned one with a committed version (or, from releases before versioning, Parquet files in its folder).
+     */
     public boolean exists(DatasetRef ref) {
         try {
-            return fs.exists(path(ref));
+            if (!fs.exists(path(ref))) {
+                return false;
+            }
+            if (!ref.partitions().isEmpty()) {
+                return true;
+            }
+            return currentVersion(ref) != null || hasFlatFiles(ref);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The folder of the current version of a whole dataset, or null when it has none (not versioned yet). */
+    public Path currentVersion(DatasetRef ref) {
+        List<Path> committed = versions(ref, true);
+        return committed.isEmpty() ? null : committed.get(committed.size() - 1);
+    }
+
+    /** Version folders of a dataset in publishing order; only committed ones (with _SUCCESS) when asked. */
+    public List<Path> versions(DatasetRef ref, boolean committedOnly) {
+        List<Path> out = new ArrayList<>();
+        try {
+            Path dir = path(ref);
+            if (!fs.exists(dir)) {
+                return out;
+            }
+            for (FileStatus st : fs.listStatus(dir)) {
+                if (st.isDirectory() && st.getPath().getName().startsWith(VERSION_PREFIX)
+                        && (!committedOnly || fs.exists(new Path(st.getPath(), "_SUCCESS")))) {
+                    out.add(st.getPath());
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        out.sort(java.util.Comparator.comparing(Path::getName));
+        return out;
+    }
+
+    private boolean hasFlatFiles(DatasetRef ref) throws IOException {
+        for (FileStatus st : fs.listStatus(path(ref))) {
+            if (st.isFile() && st.getPath().getName().endsWith(".parquet")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Reads a published dataset; when it does not exist yet, an empty Dataset with the given schema. */
@@ -78,16 +150,20 @@ public final class Warehouse {
 
     /**
      * Spark ignores input folders whose name starts with '_' (as it does _SUCCESS files), so unpartitioned
-     * datasets are read through a glob of their Parquet files, which also works for {@code _runs}. Events are read
+     * datasets are read through a glob of their Parquet files (in the current version folder, or in the dataset's
+     * own folder for appended datasets such as {@code _runs}). Events are read
      * with the canonical schema, so partitions written before a column was added read that column as null.
      */
     private Dataset<Row> load(DatasetRef ref) {
-        String p = path(ref).toString();
         var reader = spark.read();
         if (DatasetRef.EVENTS.equals(ref)) {
             reader = reader.schema(EventSchema.SCHEMA);
         }
-        return reader.parquet(ref.partitions().isEmpty() ? p + "/*.parquet" : p);
+        if (!ref.partitions().isEmpty()) {
+            return reader.parquet(path(ref).toString());
+        }
+        Path version = currentVersion(ref);
+        return reader.parquet((version != null ? version : path(ref)) + "/*.parquet");
     }
 
     /** Reads a published dataset, failing with a clear message when it is missing. */
@@ -99,25 +175,102 @@ public final class Warehouse {
     }
 
     /**
-     * Replaces the whole dataset: writes to {@code _staging/<runId>/<name>}, then moves the old folder aside and the
-     * new one into place, then deletes the old. A failure before the move leaves the old dataset untouched.
+     * Replaces the whole dataset by publishing a new version (see the class comment): the previous version stays
+     * the current one until Spark has committed every file of the new one, so a failed or killed write leaves it
+     * untouched. Returns the rows of the new version.
      */
     public long publish(DatasetRef ref, Dataset<Row> data, String runId) {
-        Path staging = stagingPath(runId, ref);
-        Dataset<Row> out = data;
-        var writer = out.write().mode(SaveMode.Overwrite).option("compression", "zstd");
         if (!ref.partitions().isEmpty()) {
-            writer = writer.partitionBy(ref.partitions().toArray(String[]::new));
+            throw new IllegalArgumentException(ref.name() + " is partitioned: publish its partitions");
         }
-        writer.parquet(staging.toString());
-        swap(staging, path(ref), runId);
+        Path dir = new Path(path(ref), nextVersionName(ref, runId));
+        FaultPoints.haltWhileWriting(data, "publish-writing:" + ref.name()).write().mode(SaveMode.ErrorIfExists).option("compression", "zstd").parquet(dir.toString());
+        try {
+            Path marker = new Path(dir, "_SUCCESS");
+            if (!fs.exists(marker)) {
+                // the committer's marker is switched off in this Hadoop configuration: the files are committed
+                fs.create(marker, false).close();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Committing " + dir + " failed", e);
+        }
+        linkCurrent(ref, dir);
+        prune(ref);
+        LOG.debug("published {}", dir);
         return countPublished(ref);
+    }
+
+    /** A version name that sorts after every existing version of the dataset. */
+    private String nextVersionName(DatasetRef ref, String runId) {
+        String stamp = VERSION_TIME.format(java.time.Instant.now());
+        List<Path> all = versions(ref, false);
+        if (!all.isEmpty()) {
+            String last = all.get(all.size() - 1).getName().substring(VERSION_PREFIX.length(),
+                    VERSION_PREFIX.length() + stamp.length());
+            if (last.compareTo(stamp) >= 0) {
+                // the clock went back, or two publishes in one millisecond: continue after the last one
+                stamp = String.format(java.util.Locale.ROOT, "%017d", Long.parseLong(last) + 1);
+            }
+        }
+        return VERSION_PREFIX + stamp + "-" + runId.replaceAll("[^A-Za-z0-9_.-]", "_");
+    }
+
+    /** Points the local {@code current} link at the version, atomically (rename over the old link). */
+    private void linkCurrent(DatasetRef ref, Path version) {
+        if (!"file".equals(root.toUri().getScheme())) {
+            return;
+        }
+        java.nio.file.Path dir = java.nio.file.Path.of(path(ref).toUri());
+        java.nio.file.Path tmp = dir.resolve("." + CURRENT_LINK + "-" + version.getName());
+        try {
+            java.nio.file.Files.deleteIfExists(tmp);
+            java.nio.file.Files.createSymbolicLink(tmp, java.nio.file.Path.of(version.getName()));
+            java.nio.file.Files.move(tmp, dir.resolve(CURRENT_LINK), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException | UnsupportedOperationException e) {
+            LOG.warn("Could not link {}/{} to {}: {} (readers through xueqing are not affected)", dir, CURRENT_LINK,
+                    version.getName(), e.getMessage());
+        }
+    }
+
+    /**
+     * Deletes committed versions beyond the newest {@code keepVersions}, uncommitted folders left by killed runs
+     * (those older than the current version), and Parquet files that a release before versioning wrote into the
+     * dataset's folder itself.
+     */
+    private void prune(DatasetRef ref) {
+        try {
+            List<Path> committed = versions(ref, true);
+            Path current = committed.get(committed.size() - 1);
+            for (int i = 0; i < committed.size() - keepVersions; i++) {
+                fs.delete(committed.get(i), true);
+            }
+            for (Path v : versions(ref, false)) {
+                if (!committed.contains(v) && v.getName().compareTo(current.getName()) < 0) {
+                    fs.delete(v, true);
+                }
+            }
+            for (FileStatus st : fs.listStatus(path(ref))) {
+                String n = st.getPath().getName();
+                if (st.isFile() && (n.endsWith(".parquet") || n.equals("_SUCCESS") || n.endsWith(".crc"))) {
+                    fs.delete(st.getPath(), false);
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("Could not prune old versions of {}: {}", ref.name(), e.getMessage());
+        }
     }
 
     /**
      * Replaces only the partitions present in {@code data} (values of the single partition column), leaving every
      * other partition as it was. {@code partitionValues} names the partitions to replace, including ones that end up
      * empty (they are removed).
+     *
+     * <p>Crash safety: the new partitions are written to {@code _staging/<run>/} first; then a journal entry
+     * {@code _journal/<run>-<dataset>.json} naming the partitions is written (atomically, by a rename), which
+     * commits the change; then each old partition folder is moved aside and the new one moved in. A run killed
+     * before the journal entry leaves the published partitions untouched; one killed after it is completed by
+     * {@link #recover()}, which the next run calls before anything else. Either way no event is lost or doubled.
      */
     public void publishPartitions(DatasetRef ref, Dataset<Row> data, Collection<String> partitionValues, String runId) {
         if (ref.partitions().size() != 1) {
@@ -125,27 +278,106 @@ public final class Warehouse {
         }
         String col = ref.partitions().get(0);
         Path staging = stagingPath(runId, ref);
-        data.write().mode(SaveMode.Overwrite).option("compression", "zstd").partitionBy(col).parquet(staging.toString());
-        Path target = path(ref);
+        FaultPoints.haltWhileWriting(data, "publish-partitions-writing:" + ref.name()).write()
+                .mode(SaveMode.Overwrite).option("compression", "zstd").partitionBy(col).parquet(staging.toString());
         try {
-            fs.mkdirs(target);
-            Path trash = new Path(root, "_staging/" + runId + "/_old/" + ref.name());
-            fs.mkdirs(trash);
+            List<String> dirs = new ArrayList<>();
             for (String value : partitionValues) {
-                String dir = col + "=" + value;
-                Path old = new Path(target, dir);
-                Path fresh = new Path(staging, dir);
-                if (fs.exists(old) && !fs.rename(old, new Path(trash, dir))) {
-                    throw new IOException("Cannot move " + old + " aside");
-                }
-                if (fs.exists(fresh) && !fs.rename(fresh, new Path(target, dir))) {
-                    throw new IOException("Cannot move " + fresh + " into " + target);
-                }
+                dirs.add(col + "=" + value);
             }
+            Journal j = new Journal(path(ref).toString(), staging.toString(),
+                    new Path(root, "_staging/" + runId + "/_old/" + ref.name()).toString(), dirs);
+            Path entry = new Path(root, JOURNAL + "/" + runId + "-" + ref.name() + ".json");
+            Path tmp = new Path(root, JOURNAL + "/." + runId + "-" + ref.name() + ".json.tmp");
+            fs.mkdirs(entry.getParent());
+            try (var out = fs.create(tmp, true)) {
+                out.write(JSON.writeValueAsBytes(j));
+            }
+            if (!fs.rename(tmp, entry)) {
+                throw new IOException("Cannot write the journal entry " + entry);
+            }
+            FaultPoints.reached("publish-partitions-journaled");
+            apply(j);
+            fs.delete(entry, false);
             fs.delete(new Path(root, "_staging/" + runId), true);
         } catch (IOException e) {
             throw new UncheckedIOException("Publishing partitions of " + ref.name() + " failed", e);
         }
+    }
+
+    /** Folder of committed partition swaps not yet completed (see {@link #publishPartitions}). */
+    public static final String JOURNAL = "_journal";
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    /** One committed partition swap: move each of {@code dirs} from {@code target} aside, then from staging in. */
+    public record Journal(String target, String staging, String aside, List<String> dirs) {}
+
+    /** Applies a journal entry; idempotent, so that it can be repeated after a crash at any step. */
+    private void apply(Journal j) throws IOException {
+        Path target = new Path(j.target());
+        Path staging = new Path(j.staging());
+        Path aside = new Path(j.aside());
+        fs.mkdirs(target);
+        fs.mkdirs(aside);
+        int moved = 0;
+        for (String dir : j.dirs()) {
+            Path old = new Path(target, dir);
+            Path fresh = new Path(staging, dir);
+            Path asideDir = new Path(aside, dir);
+            boolean freshWaiting = fs.exists(fresh);
+            // the old content is moved aside unless this partition was already swapped (fresh gone, aside taken)
+            if (fs.exists(old) && (freshWaiting || !fs.exists(asideDir))) {
+                if (fs.exists(asideDir)) {
+                    fs.delete(asideDir, true);
+                }
+                if (!fs.rename(old, asideDir)) {
+                    throw new IOException("Cannot move " + old + " aside");
+                }
+            }
+            if (freshWaiting && !fs.rename(fresh, old)) {
+                throw new IOException("Cannot move " + fresh + " into " + target);
+            }
+            if (++moved == 1) {
+                FaultPoints.reached("publish-partitions-first-swap");
+            }
+        }
+    }
+
+    /**
+     * Completes the partition swaps that a killed run had committed (journal entries) and removes staging folders
+     * that no committed swap needs. Call at the start of a run, holding the warehouse lock. Returns the number of
+     * swaps completed.
+     */
+    public int recover() {
+        int completed = 0;
+        try {
+            Path journal = new Path(root, JOURNAL);
+            if (fs.exists(journal)) {
+                for (FileStatus st : fs.listStatus(journal)) {
+                    String n = st.getPath().getName();
+                    if (n.startsWith(".")) {
+                        fs.delete(st.getPath(), false); // a journal entry never committed
+                        continue;
+                    }
+                    Journal j;
+                    try (var in = fs.open(st.getPath())) {
+                        j = JSON.readValue((java.io.InputStream) in, Journal.class);
+                    }
+                    apply(j);
+                    fs.delete(st.getPath(), false);
+                    completed++;
+                    LOG.warn("Completed the partition swap of an interrupted run ({}): {} partition(s) of {}", n,
+                            j.dirs().size(), j.target());
+                }
+            }
+            Path staging = new Path(root, "_staging");
+            if (fs.exists(staging)) {
+                fs.delete(staging, true);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Recovering the warehouse " + root + " failed", e);
+        }
+        return completed;
     }
 
     /** Appends rows as new files (quarantine, runs). */
@@ -180,31 +412,6 @@ public final class Warehouse {
 
     private Path stagingPath(String runId, DatasetRef ref) {
         return new Path(root, "_staging/" + runId + "/" + ref.name());
-    }
-
-    private void swap(Path staging, Path target, String runId) {
-        try {
-            Path parent = target.getParent();
-            fs.mkdirs(parent);
-            Path old = new Path(root, "_staging/" + runId + "/_old/" + target.getName());
-            if (fs.exists(target)) {
-                fs.mkdirs(old.getParent());
-                if (!fs.rename(target, old)) {
-                    throw new IOException("Cannot move " + target + " aside");
-                }
-            }
-            if (!fs.rename(staging, target)) {
-                // put the old one back so that readers still find it
-                if (fs.exists(old)) {
-                    fs.rename(old, target);
-                }
-                throw new IOException("Cannot move " + staging + " to " + target);
-            }
-            fs.delete(old, true);
-            LOG.debug("published {}", target);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Publishing " + target + " failed", e);
-        }
     }
 
     private long countPublished(DatasetRef ref) {

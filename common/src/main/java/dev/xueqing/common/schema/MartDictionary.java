@@ -12,7 +12,8 @@ public final class MartDictionary {
         sb.append("<!-- Generated from the mart specs by `bin/xueqing docs`; do not edit by hand. "
                 + "A test fails when this file is stale. -->\n\n");
         sb.append("Every dim and mart below is a Parquet dataset under the warehouse root (`dims/<name>/`, "
-                + "`marts/<name>/`) and a view of the same name in `xueqing sql`. The expectations are checked on "
+                + "`marts/<name>/`, one folder per published version, the current one also linked as `current/` on a local "
+                + "file system) and a view of the same name in `xueqing sql`. The expectations are checked on "
                 + "every run before the dataset is published; a dataset that breaks one is not published and the run "
                 + "fails.\n\n");
         sb.append("| dataset | kind | grain | area |\n|---|---|---|---|\n");

@@ -87,6 +87,65 @@ class WarehouseTest extends SparkTestBase {
     }
 
     @Test
+    void versionsAreCommittedFoldersTheNewestCurrentAndOldOnesPruned(@TempDir Path dir) throws Exception {
+        Warehouse wh = new Warehouse(spark(), dir.toString(), 2);
+        DatasetRef mart = DatasetRef.mart("m");
+        Path folder = dir.resolve("marts/m");
+        // a folder left by a run killed while writing (no _SUCCESS), older than anything published next
+        Files.createDirectories(folder.resolve("v-20000101000000000-killed"));
+        Files.writeString(folder.resolve("v-20000101000000000-killed/part-0.parquet"), "half a file");
+        // a file of the flat layout of earlier releases
+        Files.writeString(folder.resolve("part-old.parquet"), "old layout");
+        for (String id : List.of("a", "b", "c")) {
+            wh.publish(mart, rows(new Object[] {id, "2026-01-01"}), "run-" + id);
+        }
+        List<String> versions;
+        try (var s = Files.list(folder)) {
+            versions = s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("v-")).sorted().toList();
+        }
+        // two committed versions kept (b, c); the killed folder and the flat file are gone
+        assertThat(versions).hasSize(2);
+        assertThat(versions.get(0)).endsWith("-run-b");
+        assertThat(versions.get(1)).endsWith("-run-c");
+        assertThat(folder.resolve("part-old.parquet")).doesNotExist();
+        assertThat(wh.read(mart).select("id").as(org.apache.spark.sql.Encoders.STRING()).collectAsList())
+                .containsExactly("c");
+        // the local link names the current version, for readers that open files directly
+        assertThat(Files.readSymbolicLink(folder.resolve("current")).toString()).isEqualTo(versions.get(1));
+        assertThat(wh.currentVersion(mart).getName()).isEqualTo(versions.get(1));
+    }
+
+    @Test
+    void aCommittedPartitionSwapThatWasInterruptedIsCompletedByRecover(@TempDir Path dir) throws Exception {
+        Warehouse wh = new Warehouse(spark(), dir.toString());
+        wh.publishPartitions(EVENTS, rows(new Object[] {"a", "2026-01-01"}, new Object[] {"b", "2026-01-02"}),
+                List.of("2026-01-01", "2026-01-02"), "run1");
+        // run2 had written its staging and its journal entry, moved 01-01 aside and was killed before moving the
+        // new 01-01 in; 01-02 ends empty; 01-03 is new
+        Dataset<Row> next = rows(new Object[] {"c", "2026-01-01"}, new Object[] {"d", "2026-01-03"});
+        next.write().partitionBy("event_date").parquet(dir.resolve("_staging/run2/daily").toString());
+        Path aside = dir.resolve("_staging/run2/_old/daily");
+        Files.createDirectories(aside);
+        Files.move(dir.resolve("daily/event_date=2026-01-01"), aside.resolve("event_date=2026-01-01"));
+        Files.createDirectories(dir.resolve(Warehouse.JOURNAL));
+        Files.writeString(dir.resolve(Warehouse.JOURNAL + "/run2-daily.json"), new com.fasterxml.jackson.databind
+                .ObjectMapper().writeValueAsString(new Warehouse.Journal(wh.path(EVENTS).toString(),
+                        wh.root() + "/_staging/run2/daily", wh.root() + "/_staging/run2/_old/daily",
+                        List.of("event_date=2026-01-01", "event_date=2026-01-02", "event_date=2026-01-03"))));
+        // an entry never committed (the rename did not happen) is discarded
+        Files.writeString(dir.resolve(Warehouse.JOURNAL + "/.run3-daily.json.tmp"), "{");
+
+        assertThat(wh.recover()).isEqualTo(1);
+        assertThat(wh.read(EVENTS).orderBy("id").select("id").as(org.apache.spark.sql.Encoders.STRING())
+                .collectAsList()).containsExactly("c", "d");
+        assertThat(dir.resolve(Warehouse.JOURNAL)).isEmptyDirectory();
+        assertThat(dir.resolve("_staging")).doesNotExist();
+        // recovering again changes nothing
+        assertThat(wh.recover()).isZero();
+        assertThat(wh.read(EVENTS).count()).isEqualTo(2);
+    }
+
+    @Test
     void missingDatasetHasAClearMessageOrAnEmptyDefault(@TempDir Path dir) {
         Warehouse wh = new Warehouse(spark(), dir.toString());
         assertThat(wh.read(EVENTS, SCHEMA).count()).isZero();

@@ -10,7 +10,10 @@ import picocli.CommandLine.Command;
 import java.io.PrintWriter;
 import java.util.Map;
 
-/** The {@code xueqing} command: subcommands, argument checks and exit codes (0 ok, 1 job failed, 2 usage). */
+/**
+ * The {@code xueqing} command: subcommands, argument checks and exit codes (0 ok, 1 job failed, 2 usage or
+ * configuration, 3 the warehouse is in use by another run).
+ */
 @Command(name = "xueqing", mixinStandardHelpOptions = true, versionProvider = XueqingCli.Version.class,
         description = "Xueqing (学情): learner activity logs in, learning-progress and quality marts out.",
         subcommands = {NightlyCommand.class, IngestCommand.class, MartsCommand.class, SqlCommand.class,
@@ -20,6 +23,7 @@ public final class XueqingCli implements Runnable {
     public static final int OK = 0;
     public static final int FAILED = 1;
     public static final int USAGE = 2;
+    public static final int LOCKED = 3;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -65,6 +69,9 @@ public final class XueqingCli implements Runnable {
                 || ex instanceof IllegalArgumentException || ex instanceof CommandLine.ParameterException) {
             return USAGE;
         }
+        if (ex instanceof dev.xueqing.common.io.WarehouseLock.LockedException) {
+            return LOCKED;
+        }
         return FAILED;
     }
 
@@ -73,6 +80,7 @@ public final class XueqingCli implements Runnable {
             return a.getMessage();
         }
         if (ex instanceof Warehouse.MissingDatasetException || ex instanceof ConfigException
+                || ex instanceof dev.xueqing.common.io.WarehouseLock.LockedException
                 || ex instanceof InputFiles.NoInputException || ex instanceof IllegalArgumentException) {
             return ex.getMessage();
         }

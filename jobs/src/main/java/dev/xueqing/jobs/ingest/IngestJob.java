@@ -214,6 +214,7 @@ public final class IngestJob {
             }
 
             // 7. Publish: events partitions first, then the side datasets.
+            dev.xueqing.common.io.FaultPoints.reached("ingest-before-publish");
             if (!touched.isEmpty()) {
                 Dataset<Row> keep = published.filter(col(EventSchema.EVENT_DATE).cast("string")
                                 .isin(touched.toArray()))

@@ -77,6 +77,7 @@ public final class MartsJob {
                     ExpectationChecker.require(m.spec(), out,
                             r -> inputs.containsKey(r) ? inputs.get(r) : warehouse.read(r));
                     long rows = warehouse.publish(m.ref(), out, runId);
+                    dev.xueqing.common.io.FaultPoints.reached("mart-published:" + name);
                     Duration took = Duration.between(start, Instant.now());
                     LOG.info("MART {} as of {}: {} row(s) in {} ms", name, context.asOf(), rows, took.toMillis());
                     results.add(new MartResult(name, rows, took, null));

@@ -2,6 +2,7 @@ package dev.xueqing.jobs.pipeline;
 
 import dev.xueqing.common.config.XueqingConfig;
 import dev.xueqing.common.io.Warehouse;
+import dev.xueqing.common.io.WarehouseLock;
 import dev.xueqing.common.privacy.PseudonymKeys;
 import dev.xueqing.common.spark.SparkSessions;
 import dev.xueqing.jobs.dims.DimsJob;
@@ -29,6 +30,9 @@ import java.util.Map;
  * Holds the run's SparkSession, warehouse and pseudonym key; close it to stop Spark.
  */
 public final class Pipeline implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Pipeline.class);
+    /** A lock whose heartbeat is older than this is taken over (its run has crashed on another host). */
+    static final Duration LOCK_STALE_AFTER = Duration.ofMinutes(10);
     private final XueqingConfig config;
     private final PseudonymKeys.Key key;
     private final SparkSessions.Handle sparkHandle;
@@ -69,29 +73,57 @@ public final class Pipeline implements AutoCloseable {
         return key;
     }
 
+    /**
+     * Takes the warehouse lock for a writing command and completes what an interrupted run had committed
+     * ({@link Warehouse#recover()}); the lock is released when the command ends, however it ends.
+     */
+    private WarehouseLock lock(String runId, String command) {
+        WarehouseLock lock = WarehouseLock.acquire(warehouse, runId, command, LOCK_STALE_AFTER);
+        try {
+            int completed = warehouse.recover();
+            if (completed > 0) {
+                LOG.warn("Completed {} partition swap(s) that an interrupted run had committed", completed);
+            }
+            return lock;
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+    }
+
     /** Ingests the given paths of one format (null: detect it from the content), then rebuilds the dims. */
     public Summary ingest(String format, List<String> paths, String tenant, String csvMapping) {
         Instant start = Instant.now();
         String runId = RunLog.newRunId(start);
-        List<IngestOutcome> outcomes = List.of(ingestOne(format, paths, tenant, csvMapping, runId));
-        Map<String, Long> dims = rebuildDims(runId);
-        return new Summary(runId, null, outcomes, dims, List.of(), Duration.between(start, Instant.now()),
-                key.demo(), key.origin(), warehouse.root().toString());
+        try (WarehouseLock ignored = lock(runId, "ingest")) {
+            List<IngestOutcome> outcomes = List.of(ingestOne(format, paths, tenant, csvMapping, runId));
+            Map<String, Long> dims = rebuildDims(runId);
+            return new Summary(runId, null, outcomes, dims, List.of(), Duration.between(start, Instant.now()),
+                    key.demo(), key.origin(), warehouse.root().toString());
+        }
     }
 
     /** Builds the marts (all, or the named ones) as of a date. */
     public Summary marts(LocalDate asOf, List<String> only) {
         Instant start = Instant.now();
         String runId = RunLog.newRunId(start);
-        List<MartsJob.MartResult> results = runMarts(asOf, only, runId, start, "marts");
-        return new Summary(runId, asOf, List.of(), Map.of(), results, Duration.between(start, Instant.now()),
-                key.demo(), key.origin(), warehouse.root().toString());
+        try (WarehouseLock ignored = lock(runId, "marts")) {
+            List<MartsJob.MartResult> results = runMarts(asOf, only, runId, start, "marts");
+            return new Summary(runId, asOf, List.of(), Map.of(), results, Duration.between(start, Instant.now()),
+                    key.demo(), key.origin(), warehouse.root().toString());
+        }
     }
 
     /** Ingests every configured input, rebuilds the dims, builds every mart as of the date. */
     public Summary nightly(LocalDate asOf) {
         Instant start = Instant.now();
         String runId = RunLog.newRunId(start);
+        try (WarehouseLock ignored = lock(runId, "nightly")) {
+            return nightlyLocked(asOf, start, runId);
+        }
+    }
+
+    private Summary nightlyLocked(LocalDate asOf, Instant start, String runId) {
         Map<String, Object> params = Map.of("date", asOf.toString(), "inputs", config.inputs().size());
         try {
             List<IngestOutcome> outcomes = new ArrayList<>();

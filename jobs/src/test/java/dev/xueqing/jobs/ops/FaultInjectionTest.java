@@ -1,0 +1,199 @@
+package dev.xueqing.jobs.ops;
+
+import dev.xueqing.common.io.DatasetRef;
+import dev.xueqing.common.io.Warehouse;
+import dev.xueqing.common.io.WarehouseLock;
+import dev.xueqing.common.testing.SparkTestBase;
+import dev.xueqing.jobs.cli.XueqingCli;
+import dev.xueqing.jobs.marts.Mart;
+import dev.xueqing.jobs.marts.MartCatalog;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Real processes killed at chosen points ({@link dev.xueqing.common.io.FaultPoints}: the JVM halts as under
+ * {@code kill -9}). Each case starts from a warehouse that a nightly over input A has published, runs a nightly over
+ * A + B in a child JVM that dies at the point, and checks that (1) every mart is still readable and is either the
+ * previous version or, for marts published before the kill, the new one, never a mix; (2) the next nightly takes
+ * over the dead run's lock, completes or redoes the work, and ends with exactly the events and marts of a run that
+ * was never interrupted.
+ */
+@Tag("faults")
+class FaultInjectionTest extends SparkTestBase {
+    private static final String DATE = "2026-12-31";
+    private static final Map<String, String> ENV = Map.of("XUEQING_PSEUDONYM_KEY", "fault-test-key-0123456789abcdef");
+    private static Path dir;
+    private static Path base;
+    private static Path confAB;
+    private static Snapshot before;
+    private static Snapshot reference;
+
+    /** Events count and every mart's rows (data_quality left out: it describes the runs themselves). */
+    record Snapshot(long events, Map<String, List<String>> marts) {}
+
+    @BeforeAll
+    static void prepare() throws IOException {
+        dir = Files.createTempDirectory("xueqing-faults");
+        Path a = projectRoot().resolve("data-samples/xapi/hand-course.jsonl");
+        Path b = projectRoot().resolve("data-samples/xapi/statements-ST105-2026A.jsonl.gz");
+        Path confA = dir.resolve("a.conf");
+        Files.writeString(confA, "xueqing.inputs = [ { format = xapi, paths = [\"" + a + "\"] } ]\n");
+        confAB = dir.resolve("ab.conf");
+        Files.writeString(confAB, "xueqing.inputs = [ { format = xapi, paths = [\"" + a + "\"] }\n"
+                + "  { format = xapi, paths = [\"" + b + "\"] } ]\n");
+        base = dir.resolve("base");
+        assertThat(runInProcess(confA, base)).isZero();
+        before = snapshot(base);
+        Path ref = copy(base, dir.resolve("reference"));
+        assertThat(runInProcess(confAB, ref)).isZero();
+        reference = snapshot(ref);
+        assertThat(reference.events()).isGreaterThan(before.events());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "ingest-before-publish",               // input parsed and checked, nothing published
+            "publish-partitions-writing:events",   // inside the Spark task writing the new event partitions
+            "publish-partitions-first-swap",       // journal committed, one event partition swapped
+            "publish-writing:learner_course_progress", // inside the Spark task writing a mart version
+            "mart-published:learner_daily_activity"})  // between two marts
+    void aRunKilledAtThePointLosesNothingAndTheNextRunCompletesIt(String point) throws Exception {
+        Path wh = copy(base, dir.resolve("killed-" + point.replaceAll("[^a-z_-]", "_")));
+        Child child = runChild(point, wh);
+        assertThat(child.exit()).as(child.output()).isEqualTo(137);
+        assertThat(child.output()).contains("FAULT INJECTION: halting at " + point);
+        // the dead run's lock is still there
+        Warehouse w = new Warehouse(spark(), wh.toString());
+        assertThat(WarehouseLock.holder(w)).isNotNull();
+
+        // (1) what readers see right after the kill: each mart is intact, the previous or the new version
+        Snapshot killed = snapshot(wh);
+        for (var e : killed.marts().entrySet()) {
+            assertThat(e.getValue()).as(point + ": " + e.getKey())
+                    .isIn(before.marts().get(e.getKey()), reference.marts().get(e.getKey()));
+        }
+        if (point.startsWith("ingest") || point.startsWith("publish-partitions-writing")) {
+            assertThat(killed.events()).as("nothing published before the swap").isEqualTo(before.events());
+            assertThat(killed.marts()).isEqualTo(before.marts());
+        }
+
+        // (2) the next run takes over the lock, completes the committed work, and ends as if never interrupted
+        assertThat(runInProcess(confAB, wh)).isZero();
+        Snapshot after = snapshot(wh);
+        assertThat(after.events()).isEqualTo(reference.events());
+        assertThat(after.marts().keySet()).isEqualTo(reference.marts().keySet());
+        for (String mart : reference.marts().keySet()) {
+            List<String> missing = new ArrayList<>(reference.marts().get(mart));
+            missing.removeAll(after.marts().get(mart));
+            List<String> extra = new ArrayList<>(after.marts().get(mart));
+            extra.removeAll(reference.marts().get(mart));
+            assertThat(missing).as(point + ": rows of " + mart + " missing (extra: " + extra + ")").isEmpty();
+            assertThat(extra).as(point + ": rows of " + mart + " not in the uninterrupted run").isEmpty();
+        }
+        assertThat(WarehouseLock.holder(w)).isNull();
+        assertThat(wh.resolve("_journal")).satisfiesAnyOf(p -> assertThat(p).doesNotExist(),
+                p -> assertThat(p).isEmptyDirectory());
+    }
+
+    private static int runInProcess(Path conf, Path warehouse) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = XueqingCli.execute(new String[] {"nightly", "--conf", conf.toString(), "--warehouse",
+                warehouse.toString(), "--date", DATE}, ENV, new PrintWriter(out), new PrintWriter(err));
+        assertThat(code).as(out + "\n" + err).isZero();
+        return code;
+    }
+
+    record Child(int exit, String output) {}
+
+    /** The CLI in a fresh JVM with this JVM's classpath and Spark flags, set to halt at the point. */
+    private static Child runChild(String point, Path warehouse) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (arg.startsWith("--add-opens") || arg.startsWith("-Dio.netty") || arg.startsWith("-Duser.timezone")
+                    || arg.startsWith("-Dfile.encoding")) {
+                cmd.add(arg);
+            }
+        }
+        cmd.addAll(List.of("-Xmx1g", "-cp", System.getProperty("java.class.path"), XueqingCli.class.getName(),
+                "nightly", "--conf", confAB.toString(), "--warehouse", warehouse.toString(), "--date", DATE));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        Map<String, String> env = new HashMap<>(ENV);
+        env.put("XUEQING_FAULT_AT", point);
+        env.put("SPARK_LOCAL_IP", "127.0.0.1");
+        pb.environment().putAll(env);
+        Path log = dir.resolve("child-" + point.replaceAll("[^a-z_-]", "_") + ".log");
+        pb.redirectOutput(log.toFile());
+        Process p = pb.start();
+        if (!p.waitFor(5, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new AssertionError("the child run did not end in 5 minutes: " + Files.readString(log));
+        }
+        return new Child(p.exitValue(), Files.readString(log));
+    }
+
+    private static Snapshot snapshot(Path warehouse) {
+        Warehouse w = new Warehouse(spark(), warehouse.toString());
+        Map<String, List<String>> marts = new TreeMap<>();
+        for (Mart m : MartCatalog.all()) {
+            String name = m.spec().name();
+            if (name.equals("data_quality") || !w.exists(DatasetRef.mart(name))) {
+                continue;
+            }
+            Dataset<Row> d = w.read(DatasetRef.mart(name));
+            marts.put(name, d.collectAsList().stream().map(FaultInjectionTest::text).sorted().toList());
+        }
+        return new Snapshot(w.read(DatasetRef.EVENTS).count(), marts);
+    }
+
+    /**
+     * A row as text, doubles to 12 significant digits: sums over differently laid out files may differ in the last
+     * bits (floating-point addition is not associative), which is not a difference in what the mart says.
+     */
+    private static String text(Row r) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < r.length(); i++) {
+            Object v = r.get(i);
+            sb.append(i == 0 ? "" : "|").append(v instanceof Double d ? String.format(java.util.Locale.ROOT, "%.12g", d)
+                    : String.valueOf(v));
+        }
+        return sb.toString();
+    }
+
+    private static Path copy(Path from, Path to) throws IOException {
+        try (Stream<Path> s = Files.walk(from)) {
+            for (Path p : s.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isSymbolicLink(p)) {
+                    Files.createSymbolicLink(target, Files.readSymbolicLink(p));
+                } else if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
+        }
+        return to;
+    }
+}

@@ -240,7 +240,10 @@ public final class ConfigLoader {
                 }
             }
             return new XueqingConfig(mode, zone, warehouse, tenant, List.copyOf(inputs), pseudonym, spark, activity,
-                    progress, quality, intIn(x, "retention.max-weeks", 1, 520), xapi, oulad, Map.copyOf(csvMappings));
+                    progress, quality, intIn(x, "retention.max-weeks", 1, 520), xapi, oulad, Map.copyOf(csvMappings),
+                    new XueqingConfig.Ops(intIn(x, "ops.keep-versions", 1, 1000),
+                            intIn(x, "ops.lock-stale-minutes", 1, 7 * 24 * 60),
+                            intIn(x, "ops.max-mart-age-hours", 1, 24 * 366)));
         } catch (com.typesafe.config.ConfigException e) {
             throw new ConfigException("Invalid configuration: " + e.getMessage(), e);
         }

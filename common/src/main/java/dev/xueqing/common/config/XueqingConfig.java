@@ -23,7 +23,8 @@ public record XueqingConfig(
         int retentionMaxWeeks,
         Xapi xapi,
         Oulad oulad,
-        Map<String, CsvMapping> csvMappings) implements Serializable {
+        Map<String, CsvMapping> csvMappings,
+        Ops ops) implements Serializable {
 
     public enum Mode { DEVELOPMENT, PRODUCTION }
 
@@ -50,6 +51,9 @@ public record XueqingConfig(
             implements Serializable {}
 
     /** Sessionisation and inactivity settings shared by every mart. */
+    /** Operations: versions kept, lock takeover, freshness alerting. */
+    public record Ops(int keepVersions, int lockStaleMinutes, double maxMartAgeHours) implements Serializable {}
+
     public record Activity(int idleCutoffMinutes, int inactiveDays) implements Serializable {}
 
     public record Progress(double behindMissedShare) implements Serializable {}
@@ -108,6 +112,6 @@ public record XueqingConfig(
     /** A copy with another warehouse root (the CLI's --warehouse). */
     public XueqingConfig withWarehouse(String newWarehouse) {
         return new XueqingConfig(mode, timezone, newWarehouse, tenant, inputs, pseudonym, spark, activity, progress,
-                quality, retentionMaxWeeks, xapi, oulad, csvMappings);
+                quality, retentionMaxWeeks, xapi, oulad, csvMappings, ops);
     }
 }

@@ -110,6 +110,31 @@ public final class Warehouse {
         return committed.isEmpty() ? null : committed.get(committed.size() - 1);
     }
 
+    /**
+     * When the current version of a whole dataset was published (from its folder name), or, for a dataset of the
+     * flat layout of earlier releases, when its newest file was written; null when it was never published.
+     */
+    public java.time.Instant publishedAt(DatasetRef ref) {
+        try {
+            Path v = exists(ref) ? currentVersion(ref) : null;
+            if (v != null) {
+                String stamp = v.getName().substring(VERSION_PREFIX.length(), VERSION_PREFIX.length() + 17);
+                return java.time.LocalDateTime.parse(stamp, VERSION_TIME.withZone(null))
+                        .toInstant(java.time.ZoneOffset.UTC);
+            }
+            if (!exists(ref)) {
+                return null;
+            }
+            long newest = 0;
+            for (FileStatus st : fs.listStatus(path(ref))) {
+                newest = Math.max(newest, st.getModificationTime());
+            }
+            return java.time.Instant.ofEpochMilli(newest);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Version folders of a dataset in publishing order; only committed ones (with _SUCCESS) when asked. */
     public List<Path> versions(DatasetRef ref, boolean committedOnly) {
         List<Path> out = new ArrayList<>();

@@ -31,8 +31,6 @@ import java.util.Map;
  */
 public final class Pipeline implements AutoCloseable {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Pipeline.class);
-    /** A lock whose heartbeat is older than this is taken over (its run has crashed on another host). */
-    static final Duration LOCK_STALE_AFTER = Duration.ofMinutes(10);
     private final XueqingConfig config;
     private final PseudonymKeys.Key key;
     private final SparkSessions.Handle sparkHandle;
@@ -57,7 +55,7 @@ public final class Pipeline implements AutoCloseable {
         this.key = PseudonymKeys.resolve(config, env);
         this.sparkHandle = SparkSessions.acquire(config);
         this.spark = sparkHandle.session();
-        this.warehouse = new Warehouse(spark, config.warehouse());
+        this.warehouse = new Warehouse(spark, config.warehouse(), config.ops().keepVersions());
         this.runLog = new RunLog(warehouse);
     }
 
@@ -78,7 +76,8 @@ public final class Pipeline implements AutoCloseable {
      * ({@link Warehouse#recover()}); the lock is released when the command ends, however it ends.
      */
     private WarehouseLock lock(String runId, String command) {
-        WarehouseLock lock = WarehouseLock.acquire(warehouse, runId, command, LOCK_STALE_AFTER);
+        WarehouseLock lock = WarehouseLock.acquire(warehouse, runId, command,
+                Duration.ofMinutes(config.ops().lockStaleMinutes()));
         try {
             int completed = warehouse.recover();
             if (completed > 0) {

@@ -125,6 +125,49 @@ class CliCommandsTest extends SparkTestBase {
     }
 
     @Test
+    void statusReportsRunsFreshnessAndTheTrendAndExits1WhenAttentionIsNeeded() throws IOException {
+        Path wh = dir.resolve("wh-status");
+        Run none = cli("status", "--warehouse", wh.toString());
+        assertThat(none.code()).isEqualTo(1);
+        assertThat(none.out()).contains("no run has been recorded").contains("has never been published");
+
+        Run nightly = cli("nightly", "--warehouse", wh.toString(), "--date", "2026-03-05", "--set",
+                "inputs=[{format=xapi,paths=[\"" + bad + "\"]}]");
+        assertThat(nightly.code()).as(nightly.toString()).isZero();
+        Run ok = cli("status", "--warehouse", wh.toString());
+        assertThat(ok.code()).as(ok.toString()).isZero();
+        assertThat(ok.out()).contains("Lock: free").contains("| nightly").contains("succeeded")
+                .contains("learner_daily_activity").contains("Status: OK")
+                .contains("| malformed_json | 1 ").contains("| invalid_id     | 1 ");
+        Run stale = cli("status", "--warehouse", wh.toString(), "--max-age-hours", "0.00001", "--format", "json");
+        assertThat(stale.code()).isEqualTo(1);
+        assertThat(stale.out()).contains("\"ok\" : false").contains("STALE").contains("\"problems\"");
+
+        // a failed run: an input that does not exist
+        Run failed = cli("ingest", "--format", "xapi", "--input", dir.resolve("gone.jsonl").toString(),
+                "--warehouse", wh.toString());
+        assertThat(failed.code()).isEqualTo(2);
+        Run attention = cli("status", "--warehouse", wh.toString());
+        assertThat(attention.code()).isEqualTo(1);
+        assertThat(attention.out()).contains("Status: ATTENTION").contains("failed: Input path not found");
+    }
+
+    @Test
+    void aSecondRunOnTheSameWarehouseStopsAtStartWithExit3() throws IOException {
+        Path wh = dir.resolve("wh-locked");
+        Files.createDirectories(wh);
+        // a live holder: this very process, as another run
+        Files.writeString(wh.resolve("_lock"), "{\"runId\":\"other-run\",\"command\":\"nightly\",\"pid\":"
+                + ProcessHandle.current().pid() + ",\"host\":\"" + java.net.InetAddress.getLocalHost().getHostName()
+                + "\",\"startedAt\":\"2026-11-28T01:00:00Z\"}");
+        Run r = cli("ingest", "--format", "xapi", "--input", good.toString(), "--warehouse", wh.toString());
+        assertThat(r.code()).isEqualTo(3);
+        assertThat(r.err()).contains("in use by another run").contains("other-run").doesNotContain("\tat ");
+        Run status = cli("status", "--warehouse", wh.toString());
+        assertThat(status.out()).contains("Lock: held by run other-run");
+    }
+
+    @Test
     void validateCountsReasonsWritesNothingAndExits1OnInvalidInput() {
         Path wh = dir.resolve("wh-validate");
         Run ok = cli("validate", "--format", "xapi", "--input", good.toString(), "--warehouse", wh.toString());

@@ -23,6 +23,8 @@ public record DatasetRef(String name, Kind kind, String relative, List<String> p
             new DatasetRef("enrolment_facts", Kind.INTERNAL, "_state/enrolment_facts", List.of());
     public static final DatasetRef COURSE_FACTS =
             new DatasetRef("course_facts", Kind.INTERNAL, "_state/course_facts", List.of());
+    public static final DatasetRef INGESTED_FILES =
+            new DatasetRef("ingested_files", Kind.INTERNAL, "_state/ingested_files", List.of());
     public static final DatasetRef RUNS = new DatasetRef("_runs", Kind.INTERNAL, "_runs", List.of());
 
     public static final DatasetRef LEARNERS = dim("learners");

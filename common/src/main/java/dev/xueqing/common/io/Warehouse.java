@@ -405,6 +405,15 @@ public final class Warehouse {
         return completed;
     }
 
+    /** Deletes one partition folder of a partitioned dataset (a run lock must be held). */
+    public void dropPartition(DatasetRef ref, String value) {
+        try {
+            fs.delete(new Path(path(ref), ref.partitions().get(0) + "=" + value), true);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot delete partition " + value + " of " + ref.name(), e);
+        }
+    }
+
     /** Appends rows as new files (quarantine, runs). */
     public void append(DatasetRef ref, Dataset<Row> data) {
         var writer = data.write().mode(SaveMode.Append).option("compression", "zstd");

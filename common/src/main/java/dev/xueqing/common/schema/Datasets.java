@@ -79,5 +79,20 @@ public final class Datasets {
             field("observed_at", DataTypes.TimestampType, false),
     });
 
+    /**
+     * Every input file that an ingest has read, per tenant: its size, modification time and SHA-256 when read, so
+     * that {@code nightly} reads only new files and re-reads changed ones. Replaced whole on each ingest.
+     */
+    public static final StructType INGESTED_FILES = new StructType(new org.apache.spark.sql.types.StructField[] {
+            field("tenant", DataTypes.StringType, false),
+            field("path", DataTypes.StringType, false),
+            field("format", DataTypes.StringType, false),
+            field("size", DataTypes.LongType, false),
+            field("modified_at", DataTypes.TimestampType, false),
+            field("content_hash", DataTypes.StringType, false),
+            field("run_id", DataTypes.StringType, false),
+            field("ingested_at", DataTypes.TimestampType, false),
+    });
+
     private Datasets() {}
 }

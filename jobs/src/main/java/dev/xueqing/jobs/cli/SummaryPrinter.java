@@ -24,8 +24,16 @@ final class SummaryPrinter {
         for (Pipeline.IngestOutcome o : s.ingests()) {
             IngestJob.Result r = o.result();
             out.println();
-            out.printf("Input %s (tenant %s): %d file(s), %,d record(s) read%n", r.source(), r.tenant(), r.files(),
-                    r.read());
+            if (r.files() == 0) {
+                out.printf("Input %s (tenant %s): nothing new: %d file(s) unchanged since they were ingested%n",
+                        r.source(), r.tenant(), o.unchangedFiles());
+                continue;
+            }
+            out.printf("Input %s (tenant %s): %d file(s), %,d record(s) read%s%n", r.source(), r.tenant(), r.files(),
+                    r.read(), o.unchangedFiles() > 0 ? " (" + o.unchangedFiles() + " unchanged file(s) skipped)" : "");
+            if (r.replacedRemoved() > 0) {
+                out.printf("  events of changed files replaced %,8d%n", r.replacedRemoved());
+            }
             if (o.detection() != null) {
                 out.printf("  format %s: %s%n", r.source(), o.detection());
             }

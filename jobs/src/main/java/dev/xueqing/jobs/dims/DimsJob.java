@@ -58,8 +58,14 @@ public final class DimsJob {
             for (MartSpec spec : DimSpecs.ALL) {
                 DatasetRef ref = DatasetRef.dim(spec.name());
                 Dataset<Row> data = built.get(ref).persist(StorageLevel.MEMORY_AND_DISK());
-                ExpectationChecker.require(spec, data, r -> built.containsKey(r) ? built.get(r) : warehouse.read(r));
-                counts.put(spec.name(), warehouse.publish(ref, data.coalesce(1), runId));
+                try {
+                    ExpectationChecker.require(spec, data,
+                            r -> built.containsKey(r) ? built.get(r) : warehouse.read(r));
+                    counts.put(spec.name(), warehouse.publish(ref, data.coalesce(1), runId));
+                } finally {
+                    // a cached plan left behind would be reused by the next run in the same session: stale dims
+                    data.unpersist();
+                }
             }
             return counts;
         } finally {

@@ -11,6 +11,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.storage.StorageLevel;
@@ -56,7 +57,13 @@ public final class IngestJob {
     /** What one ingest did; the counts go to {@code _runs} and the console summary. */
     public record Result(String runId, String source, String tenant, int files, long read, long accepted,
                          long duplicates, long late, long voidingStatements, long voidedRemoved,
-                         Map<String, Long> quarantinedByReason, List<String> touchedDates, Duration took) {
+                         Map<String, Long> quarantinedByReason, List<String> touchedDates, Duration took,
+                         long replacedRemoved) {
+        /** A run that had no new or changed file to read. */
+        public static Result nothingNew(String runId, String source, String tenant) {
+            return new Result(runId, source, tenant, 0, 0, 0, 0, 0, 0, 0, Map.of(), List.of(), Duration.ZERO, 0);
+        }
+
         public long quarantined() {
             return quarantinedByReason.values().stream().mapToLong(Long::longValue).sum();
         }
@@ -71,6 +78,7 @@ public final class IngestJob {
             m.put("late", late);
             m.put("voiding_statements", voidingStatements);
             m.put("voided_removed", voidedRemoved);
+            m.put("replaced_removed", replacedRemoved);
             m.put("quarantined", quarantined());
             quarantinedByReason.forEach((k, v) -> m.put("quarantined." + k, v));
             return m;
@@ -92,12 +100,23 @@ public final class IngestJob {
      */
     public Result run(SourceAdapter adapter, List<String> files, String tenant, String runId, Instant start,
                       LocalDate lateOnOrBefore) {
+        return run(adapter, files, tenant, runId, start, lateOnOrBefore, List.of());
+    }
+
+    /**
+     * As {@link #run(SourceAdapter, List, String, String, Instant, LocalDate)}, where {@code replacedFiles} (a subset
+     * of {@code files}) changed since an earlier run ingested them: the events they gave then (by raw_ref) are
+     * removed in the same publish, so that their new content replaces the old instead of adding to it.
+     */
+    public Result run(SourceAdapter adapter, List<String> files, String tenant, String runId, Instant start,
+                      LocalDate lateOnOrBefore, List<String> replacedFiles) {
         SparkSession spark = warehouse.spark();
         SparkSessions.label(spark, "INGEST", adapter.format(), files.size() + " file(s)");
         Dataset<Row> parsed = parse(spark, adapter, files, tenant, runId, start)
                 .persist(StorageLevel.MEMORY_AND_DISK());
         try {
-            return ingest(parsed, adapter.format(), tenant, files.size(), runId, start, lateOnOrBefore);
+            return ingest(parsed, adapter.format(), tenant, files.size(), runId, start, lateOnOrBefore,
+                    replacedFiles);
         } finally {
             parsed.unpersist();
         }
@@ -119,7 +138,7 @@ public final class IngestJob {
     }
 
     private Result ingest(Dataset<Row> parsed, String source, String tenant, int files, String runId, Instant start,
-                          LocalDate lateOnOrBefore) {
+                          LocalDate lateOnOrBefore, List<String> replacedFiles) {
         // 1. One pass for the record counts by kind and quarantine reason.
         Map<String, Long> quarantined = new TreeMap<>();
         long records = 0;
@@ -150,7 +169,22 @@ public final class IngestJob {
                 .and(col(EventSchema.CONTENT_HASH).notEqual(col("_first_hash"))));
 
         // 3. Compare with what is published.
-        Dataset<Row> published = warehouse.read(DatasetRef.EVENTS, EventSchema.SCHEMA);
+        Dataset<Row> publishedAll = warehouse.read(DatasetRef.EVENTS, EventSchema.SCHEMA);
+        Column fromReplaced = lit(false);
+        for (String f : replacedFiles) {
+            fromReplaced = fromReplaced.or(col(EventSchema.RAW_REF).startsWith(f + ":")
+                    .and(col(EventSchema.TENANT).equalTo(tenant)));
+        }
+        // the events of changed files as ingested before are neither compared with nor kept
+        Dataset<Row> published = replacedFiles.isEmpty() ? publishedAll : publishedAll.filter(functions.not(fromReplaced));
+        List<String> replacedDates = new ArrayList<>();
+        long replacedRemoved = 0;
+        if (!replacedFiles.isEmpty()) {
+            for (Row r : publishedAll.filter(fromReplaced).groupBy(EventSchema.EVENT_DATE).count().collectAsList()) {
+                replacedDates.add(r.getDate(0).toLocalDate().toString());
+                replacedRemoved += r.getLong(1);
+            }
+        }
         Dataset<Row> publishedKeys = published.select(col(EventSchema.EVENT_ID).as("_pid"),
                 col(EventSchema.TENANT).as("_ptenant"),
                 col(EventSchema.CONTENT_HASH).as("_phash"), col(EventSchema.RAW_REF).as("_pref"));
@@ -188,6 +222,11 @@ public final class IngestJob {
             for (Row r : fresh.select(EventSchema.EVENT_DATE).union(voidedPublished.select(EventSchema.EVENT_DATE))
                     .distinct().collectAsList()) {
                 touched.add(r.getDate(0).toLocalDate().toString());
+            }
+            for (String d : replacedDates) {
+                if (!touched.contains(d)) {
+                    touched.add(d);
+                }
             }
             touched.sort(null);
             // events removed by voiding: published ones, and new ones voided before they were published
@@ -243,8 +282,12 @@ public final class IngestJob {
                             + "{} voiding, {} partition(s) touched in {} s", source, files, records, accepted,
                     duplicates, quarantined.values().stream().mapToLong(Long::longValue).sum(), late, voiding,
                     touched.size(), took.toSeconds());
+            if (replacedRemoved > 0) {
+                LOG.info("INGEST {}: {} changed file(s) replaced {} event(s) they had given before", source,
+                        replacedFiles.size(), replacedRemoved);
+            }
             return new Result(runId, source, tenant, files, records, accepted, duplicates, late, voiding,
-                    voidedRemoved, quarantined, touched, took);
+                    voidedRemoved, quarantined, touched, took, replacedRemoved);
         } finally {
             fresh.unpersist();
         }

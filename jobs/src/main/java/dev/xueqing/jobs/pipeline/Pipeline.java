@@ -3,6 +3,8 @@ package dev.xueqing.jobs.pipeline;
 import dev.xueqing.common.config.XueqingConfig;
 import dev.xueqing.common.io.Warehouse;
 import dev.xueqing.common.io.WarehouseLock;
+import dev.xueqing.common.io.FaultPoints;
+import dev.xueqing.jobs.ingest.IngestedFiles;
 import dev.xueqing.common.privacy.PseudonymKeys;
 import dev.xueqing.common.spark.SparkSessions;
 import dev.xueqing.jobs.dims.DimsJob;
@@ -39,7 +41,7 @@ public final class Pipeline implements AutoCloseable {
     private final RunLog runLog;
 
     /** The outcome of ingesting one input. */
-    public record IngestOutcome(List<String> files, IngestJob.Result result, String detection) {}
+    public record IngestOutcome(List<String> files, IngestJob.Result result, String detection, int unchangedFiles) {}
 
     /** The outcome of a nightly, ingest or marts command. */
     public record Summary(String runId, LocalDate asOf, List<IngestOutcome> ingests, Map<String, Long> dims,
@@ -83,10 +85,34 @@ public final class Pipeline implements AutoCloseable {
             if (completed > 0) {
                 LOG.warn("Completed {} partition swap(s) that an interrupted run had committed", completed);
             }
+            dropOrphanQuarantine();
             return lock;
         } catch (RuntimeException e) {
             lock.close();
             throw e;
+        }
+    }
+
+    /**
+     * Removes quarantine partitions of ingest runs that never finished (killed before recording themselves in
+     * {@code _runs}): the next run reads their files again and quarantines the bad records anew, so they would
+     * otherwise count twice.
+     */
+    private void dropOrphanQuarantine() {
+        List<String> partitions = warehouse.partitionValues(dev.xueqing.common.io.DatasetRef.QUARANTINE);
+        if (partitions.isEmpty()) {
+            return;
+        }
+        java.util.Set<String> recorded = new java.util.HashSet<>();
+        if (warehouse.exists(dev.xueqing.common.io.DatasetRef.RUNS)) {
+            runLog.all().select("run_id").as(org.apache.spark.sql.Encoders.STRING()).collectAsList()
+                    .forEach(recorded::add);
+        }
+        for (String run : partitions) {
+            if (!recorded.contains(run)) {
+                LOG.warn("Removing the quarantine rows of run {}, which did not finish", run);
+                warehouse.dropPartition(dev.xueqing.common.io.DatasetRef.QUARANTINE, run);
+            }
         }
     }
 
@@ -95,7 +121,7 @@ public final class Pipeline implements AutoCloseable {
         Instant start = Instant.now();
         String runId = RunLog.newRunId(start);
         try (WarehouseLock ignored = lock(runId, "ingest")) {
-            List<IngestOutcome> outcomes = List.of(ingestOne(format, paths, tenant, csvMapping, runId));
+            List<IngestOutcome> outcomes = List.of(ingestOne(format, paths, tenant, csvMapping, runId, false));
             Map<String, Long> dims = rebuildDims(runId);
             return new Summary(runId, null, outcomes, dims, List.of(), Duration.between(start, Instant.now()),
                     key.demo(), key.origin(), warehouse.root().toString());
@@ -128,7 +154,7 @@ public final class Pipeline implements AutoCloseable {
             List<IngestOutcome> outcomes = new ArrayList<>();
             for (XueqingConfig.InputSpec input : config.inputs()) {
                 outcomes.add(ingestOne(input.format(), input.paths(), input.tenant(), input.mapping(),
-                        runId + "-" + input.format() + "-" + outcomes.size()));
+                        runId + "-" + input.format() + "-" + outcomes.size(), true));
             }
             Map<String, Long> dims = rebuildDims(runId);
             List<MartsJob.MartResult> marts = runMartsInner(asOf, List.of(), runId);
@@ -147,8 +173,13 @@ public final class Pipeline implements AutoCloseable {
         }
     }
 
+    /**
+     * Ingests one input. Incremental (nightly): only files the ledger does not have unchanged are read. Otherwise
+     * (the ingest command) every named file is read. Either way changed files replace what they gave before, and
+     * the ledger records what was read.
+     */
     private IngestOutcome ingestOne(String format, List<String> paths, String tenant, String csvMapping,
-                                    String runId) {
+                                    String runId, boolean incremental) {
         Instant start = Instant.now();
         String t = tenant == null ? config.tenant() : tenant;
         Map<String, Object> params = new LinkedHashMap<>();
@@ -160,6 +191,22 @@ public final class Pipeline implements AutoCloseable {
         }
         try {
             List<String> files = InputFiles.expand(paths, spark.sparkContext().hadoopConfiguration());
+            IngestedFiles ledger = new IngestedFiles(warehouse);
+            IngestedFiles.Plan plan = ledger.plan(files, t);
+            if (incremental) {
+                params.put("unchanged_files", plan.unchanged().size());
+                if (plan.nothingToRead()) {
+                    String f = format == null ? "detect" : format;
+                    LOG.info("INGEST {}: nothing new ({} file(s) unchanged since they were ingested)", f,
+                            plan.unchanged().size());
+                    IngestJob.Result r = IngestJob.Result.nothingNew(runId, f, t);
+                    Map<String, Long> counts = new LinkedHashMap<>(r.counts());
+                    counts.put("unchanged_files", (long) plan.unchanged().size());
+                    runLog.record(runId, "ingest", params, null, start, Instant.now(), "succeeded", counts, null);
+                    return new IngestOutcome(List.of(), r, null, plan.unchanged().size());
+                }
+                files = plan.toRead();
+            }
             String detection = null;
             if (format == null) {
                 FormatDetector.Detection d = FormatDetector.detect(files, spark.sparkContext().hadoopConfiguration());
@@ -170,9 +217,15 @@ public final class Pipeline implements AutoCloseable {
             SourceAdapter adapter = Adapters.create(format, config, key.pseudonymizer(), t, runId, start, files,
                     spark.sparkContext().hadoopConfiguration(), csvMapping);
             IngestJob.Result r = new IngestJob(warehouse).run(adapter, files, t, runId, start,
-                    runLog.lastProcessedDate());
-            runLog.record(runId, "ingest", params, null, start, Instant.now(), "succeeded", r.counts(), null);
-            return new IngestOutcome(files, r, detection);
+                    runLog.lastProcessedDate(), plan.changed());
+            ledger.record(incremental ? plan : new IngestedFiles.Plan(files, plan.changed(), List.of(), plan.stats()),
+                    format, t, runId, start);
+            FaultPoints.reached("ingest-recorded");
+            Map<String, Long> counts = new LinkedHashMap<>(r.counts());
+            int unchanged = incremental ? plan.unchanged().size() : 0;
+            counts.put("unchanged_files", (long) unchanged);
+            runLog.record(runId, "ingest", params, null, start, Instant.now(), "succeeded", counts, null);
+            return new IngestOutcome(files, r, detection, unchanged);
         } catch (RuntimeException e) {
             warehouse.cleanStaging(runId);
             runLog.record(runId, "ingest", params, null, start, Instant.now(), "failed", Map.of(), e.getMessage());

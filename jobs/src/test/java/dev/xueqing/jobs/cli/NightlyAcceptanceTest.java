@@ -85,7 +85,8 @@ class NightlyAcceptanceTest extends SparkTestBase {
                 "events accepted           24,274", "duplicates dropped             1", "quarantined                   15",
                 "malformed_json", "learner_daily_activity", "course_quality_summary", "data_quality",
                 "Warehouse: " + "file:" + warehouseDir, "Time taken:", "bin/xueqing sql");
-        assertThat(second.out()).contains("events accepted                0", "duplicates dropped        24,275");
+        // the rerun finds every input file in the ledger, unchanged, and reads nothing
+        assertThat(second.out()).contains("Input xapi (tenant demo-university): nothing new: 8 file(s) unchanged");
     }
 
     @Test
@@ -95,18 +96,18 @@ class NightlyAcceptanceTest extends SparkTestBase {
                 .groupBy("run_id", "reason").count().collectAsList()) {
             byReason.merge(r.getString(1), r.getLong(2), Long::sum);
         }
-        // two nightly runs: each bad line is quarantined once per run
+        // two nightly runs, the second reads nothing: each bad line is quarantined once
         Map<String, Long> expectedPerRun = Map.ofEntries(Map.entry("malformed_json", 1L),
                 Map.entry("not_a_statement", 1L), Map.entry("invalid_id", 1L), Map.entry("missing_actor", 1L),
                 Map.entry("invalid_actor", 2L), Map.entry("missing_verb", 1L), Map.entry("invalid_verb", 1L),
                 Map.entry("missing_object", 1L), Map.entry("score_out_of_range", 2L), Map.entry("bad_duration", 1L),
                 Map.entry("invalid_timestamp", 1L), Map.entry("missing_course", 1L));
-        expectedPerRun.forEach((reason, n) -> assertThat(byReason.get(reason)).as(reason).isEqualTo(2 * n));
+        expectedPerRun.forEach((reason, n) -> assertThat(byReason.get(reason)).as(reason).isEqualTo(n));
         // the conflicting pair: files are read in path order, so bad-lines.jsonl's copy comes first and is
-        // published; the copy in statements-DS101 is quarantined as id_conflict, on each run
+        // published; the copy in statements-DS101 is quarantined as id_conflict
         String conflictId = "a66470d6-314f-44f3-88fe-0c8bd0744f8a";
         List<Row> conflicts = wh.read(DatasetRef.QUARANTINE).filter(col("reason").equalTo("id_conflict")).collectAsList();
-        assertThat(conflicts).hasSize(2).allSatisfy(q -> {
+        assertThat(conflicts).hasSize(1).allSatisfy(q -> {
             assertThat(q.<String>getAs("detail")).contains(conflictId);
             assertThat(q.<String>getAs("raw_ref")).contains("statements-DS101-2026A.jsonl.gz:");
         });
@@ -266,10 +267,15 @@ class NightlyAcceptanceTest extends SparkTestBase {
         }
         List<Row> dq = wh.read(DatasetRef.mart("data_quality")).filter(col("reason").equalTo("malformed_json"))
                 .orderBy("started_at").collectAsList();
-        assertThat(dq).hasSize(2);
+        assertThat(dq).hasSize(1);
         assertThat(dq.get(0).<Long>getAs("accepted")).isEqualTo(24_274);
-        assertThat(dq.get(1).<Long>getAs("accepted")).isZero();
-        assertThat(dq.get(1).<Long>getAs("duplicates")).isEqualTo(24_275);
+        // the second night's ingest run is recorded with nothing read
+        List<Row> ingests = new RunLog(wh).all().filter(col("job").equalTo("ingest")).orderBy("started_at")
+                .collectAsList();
+        assertThat(ingests).hasSize(2);
+        assertThat(ingests.get(1).<scala.collection.Map<String, Long>>getAs("counts").apply("read")).isZero();
+        assertThat(ingests.get(1).<scala.collection.Map<String, Long>>getAs("counts").apply("unchanged_files"))
+                .isEqualTo(8L);
         List<Row> runs = new RunLog(wh).all().filter(col("job").equalTo("nightly")).collectAsList();
         assertThat(runs).hasSize(2).allSatisfy(r -> assertThat(r.<String>getAs("status")).isEqualTo("succeeded"));
     }

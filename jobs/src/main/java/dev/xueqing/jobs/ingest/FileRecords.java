@@ -32,8 +32,12 @@ final class FileRecords implements Serializable {
     private final String tenant;
     private final String runId;
     private final Instant runStart;
+    /** Records read, for progress reports (added when a file is done); may be null. */
+    private final org.apache.spark.util.LongAccumulator recordsRead;
 
-    FileRecords(SourceAdapter adapter, SerializableHadoopConf hadoop, String tenant, String runId, Instant runStart) {
+    FileRecords(SourceAdapter adapter, SerializableHadoopConf hadoop, String tenant, String runId, Instant runStart,
+                org.apache.spark.util.LongAccumulator recordsRead) {
+        this.recordsRead = recordsRead;
         this.adapter = adapter;
         this.hadoop = hadoop;
         this.tenant = tenant;
@@ -119,6 +123,9 @@ final class FileRecords implements Serializable {
         }
         if (Thread.currentThread().isInterrupted()) {
             throw new InterruptedException();
+        }
+        if (recordsRead != null) {
+            recordsRead.add(emitted[0]);
         }
         if (failure != null) {
             String what = failure instanceof java.util.zip.ZipException ? "corrupt gzip data"

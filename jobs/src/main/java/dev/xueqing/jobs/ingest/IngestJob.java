@@ -86,9 +86,16 @@ public final class IngestJob {
     }
 
     private final Warehouse warehouse;
+    private org.apache.spark.util.LongAccumulator recordsRead;
 
     public IngestJob(Warehouse warehouse) {
         this.warehouse = warehouse;
+    }
+
+    /** Counts the records read into the accumulator, for progress reports. */
+    public IngestJob reportingTo(org.apache.spark.util.LongAccumulator records) {
+        this.recordsRead = records;
+        return this;
     }
 
     /**
@@ -112,7 +119,7 @@ public final class IngestJob {
                       LocalDate lateOnOrBefore, List<String> replacedFiles) {
         SparkSession spark = warehouse.spark();
         SparkSessions.label(spark, "INGEST", adapter.format(), files.size() + " file(s)");
-        Dataset<Row> parsed = parse(spark, adapter, files, tenant, runId, start)
+        Dataset<Row> parsed = parse(spark, adapter, files, tenant, runId, start, recordsRead)
                 .persist(StorageLevel.MEMORY_AND_DISK());
         try {
             return ingest(parsed, adapter.format(), tenant, files.size(), runId, start, lateOnOrBefore,
@@ -125,13 +132,18 @@ public final class IngestJob {
     /** Reads the files in parallel (one task per file) into {@link ParsedRecords} rows. */
     public static Dataset<Row> parse(SparkSession spark, SourceAdapter adapter, List<String> files, String tenant,
                               String runId, Instant start) {
+        return parse(spark, adapter, files, tenant, runId, start, null);
+    }
+
+    static Dataset<Row> parse(SparkSession spark, SourceAdapter adapter, List<String> files, String tenant,
+                              String runId, Instant start, org.apache.spark.util.LongAccumulator recordsRead) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         List<Tuple2<Integer, String>> numbered = new ArrayList<>();
         for (int i = 0; i < files.size(); i++) {
             numbered.add(new Tuple2<>(i, files.get(i)));
         }
         FileRecords reader = new FileRecords(adapter,
-                new SerializableHadoopConf(spark.sparkContext().hadoopConfiguration()), tenant, runId, start);
+                new SerializableHadoopConf(spark.sparkContext().hadoopConfiguration()), tenant, runId, start, recordsRead);
         JavaRDD<Row> rows = jsc.parallelize(numbered, Math.max(1, files.size()))
                 .flatMap(f -> reader.rows(f._1(), f._2()));
         return spark.createDataFrame(rows, ParsedRecords.SCHEMA);

@@ -55,6 +55,14 @@ public final class MartsJob {
         return out;
     }
 
+    private java.util.function.Consumer<String> onMartStart = name -> { };
+
+    /** Called with each mart's name as it starts (progress reports). */
+    public MartsJob onMartStart(java.util.function.Consumer<String> hook) {
+        this.onMartStart = hook;
+        return this;
+    }
+
     public List<MartResult> run(List<Mart> marts, MartContext context, String runId) {
         Set<DatasetRef> needed = new LinkedHashSet<>();
         marts.forEach(m -> needed.addAll(m.inputs()));
@@ -70,6 +78,7 @@ public final class MartsJob {
             for (Mart m : marts) {
                 Instant start = Instant.now();
                 String name = m.spec().name();
+                onMartStart.accept(name);
                 SparkSessions.label(warehouse.spark(), "MART", name, context.asOf().toString());
                 Dataset<Row> out = null;
                 try {

@@ -39,6 +39,8 @@ public final class Pipeline implements AutoCloseable {
     private final SparkSession spark;
     private final Warehouse warehouse;
     private final RunLog runLog;
+    /** Progress of the command in progress (one step per input, the dims, each mart). */
+    private Progress progress;
 
     /** The outcome of ingesting one input. */
     public record IngestOutcome(List<String> files, IngestJob.Result result, String detection, int unchangedFiles) {}
@@ -116,11 +118,16 @@ public final class Pipeline implements AutoCloseable {
         }
     }
 
+    private Progress begin(int steps) {
+        progress = new Progress(spark, steps);
+        return progress;
+    }
+
     /** Ingests the given paths of one format (null: detect it from the content), then rebuilds the dims. */
     public Summary ingest(String format, List<String> paths, String tenant, String csvMapping) {
         Instant start = Instant.now();
         String runId = RunLog.newRunId(start);
-        try (WarehouseLock ignored = lock(runId, "ingest")) {
+        try (WarehouseLock ignored = lock(runId, "ingest"); Progress p = begin(2)) {
             List<IngestOutcome> outcomes = List.of(ingestOne(format, paths, tenant, csvMapping, runId, false));
             Map<String, Long> dims = rebuildDims(runId);
             return new Summary(runId, null, outcomes, dims, List.of(), Duration.between(start, Instant.now()),
@@ -132,7 +139,8 @@ public final class Pipeline implements AutoCloseable {
     public Summary marts(LocalDate asOf, List<String> only) {
         Instant start = Instant.now();
         String runId = RunLog.newRunId(start);
-        try (WarehouseLock ignored = lock(runId, "marts")) {
+        try (WarehouseLock ignored = lock(runId, "marts");
+             Progress p = begin(MartsJob.select(MartCatalog.all(), only).size())) {
             List<MartsJob.MartResult> results = runMarts(asOf, only, runId, start, "marts");
             return new Summary(runId, asOf, List.of(), Map.of(), results, Duration.between(start, Instant.now()),
                     key.demo(), key.origin(), warehouse.root().toString());
@@ -143,7 +151,8 @@ public final class Pipeline implements AutoCloseable {
     public Summary nightly(LocalDate asOf) {
         Instant start = Instant.now();
         String runId = RunLog.newRunId(start);
-        try (WarehouseLock ignored = lock(runId, "nightly")) {
+        try (WarehouseLock ignored = lock(runId, "nightly");
+             Progress p = begin(config.inputs().size() + 1 + MartCatalog.all().size())) {
             return nightlyLocked(asOf, start, runId);
         }
     }
@@ -182,6 +191,7 @@ public final class Pipeline implements AutoCloseable {
                                     String runId, boolean incremental) {
         Instant start = Instant.now();
         String t = tenant == null ? config.tenant() : tenant;
+        progress.step("ingest " + (format == null ? "(format detected)" : format) + " " + String.join(",", paths));
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("source", format == null ? "detect" : format);
         params.put("tenant", t);
@@ -216,7 +226,8 @@ public final class Pipeline implements AutoCloseable {
             }
             SourceAdapter adapter = Adapters.create(format, config, key.pseudonymizer(), t, runId, start, files,
                     spark.sparkContext().hadoopConfiguration(), csvMapping);
-            IngestJob.Result r = new IngestJob(warehouse).run(adapter, files, t, runId, start,
+            IngestJob.Result r = new IngestJob(warehouse).reportingTo(progress.recordsRead())
+                    .run(adapter, files, t, runId, start,
                     runLog.lastProcessedDate(), plan.changed());
             ledger.record(incremental ? plan : new IngestedFiles.Plan(files, plan.changed(), List.of(), plan.stats()),
                     format, t, runId, start);
@@ -234,6 +245,7 @@ public final class Pipeline implements AutoCloseable {
     }
 
     private Map<String, Long> rebuildDims(String runId) {
+        progress.step("dims");
         return new DimsJob(warehouse).run(runId + "-dims");
     }
 
@@ -256,7 +268,8 @@ public final class Pipeline implements AutoCloseable {
 
     private List<MartsJob.MartResult> runMartsInner(LocalDate asOf, List<String> only, String runId) {
         List<Mart> marts = MartsJob.select(MartCatalog.all(), only);
-        return new MartsJob(warehouse).run(marts, new MartContext(asOf, config), runId);
+        return new MartsJob(warehouse).onMartStart(name -> progress.step("mart " + name))
+                .run(marts, new MartContext(asOf, config), runId);
     }
 
     private static String failures(List<MartsJob.MartResult> results) {

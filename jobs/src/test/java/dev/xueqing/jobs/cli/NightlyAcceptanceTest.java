@@ -75,7 +75,8 @@ class NightlyAcceptanceTest extends SparkTestBase {
         for (Mart m : MartCatalog.all()) {
             martsAfterFirst.put(m.spec().name(), wh.read(m.ref()).collectAsList());
         }
-        second = CliProcess.run(root, env, "nightly", "--date", DATE, "--warehouse", warehouseDir.toString());
+        second = CliProcess.run(root, env, "nightly", "--date", DATE, "--warehouse", warehouseDir.toString(),
+                "--log-format", "json");
         assertThat(second.exitCode()).as(second.toString()).isZero();
     }
 
@@ -85,6 +86,13 @@ class NightlyAcceptanceTest extends SparkTestBase {
                 "events accepted           24,274", "duplicates dropped             1", "quarantined                   15",
                 "malformed_json", "learner_daily_activity", "course_quality_summary", "data_quality",
                 "Warehouse: " + "file:" + warehouseDir, "Time taken:", "bin/xueqing sql");
+        // progress: one line per step, 1 input + dims + 6 marts
+        assertThat(first.err()).contains("[1/8] ingest xapi", "[2/8] dims", "[8/8] mart data_quality");
+        // --log-format json: every log line is a JSON object
+        assertThat(second.err().lines().filter(l -> !l.isBlank()).toList()).isNotEmpty()
+                .allSatisfy(l -> assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(l).isObject())
+                        .as(l).isTrue());
+        assertThat(second.err()).contains("\"message\":\"[1/8] ingest xapi");
         // the rerun finds every input file in the ledger, unchanged, and reads nothing
         assertThat(second.out()).contains("Input xapi (tenant demo-university): nothing new: 8 file(s) unchanged");
     }

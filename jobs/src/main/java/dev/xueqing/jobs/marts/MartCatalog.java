@@ -1,5 +1,7 @@
 package dev.xueqing.jobs.marts;
 
+import dev.xueqing.jobs.marts.assessment.AssessmentItemDifficultyMart;
+import dev.xueqing.jobs.marts.assessment.LearnerAbilityMart;
 import dev.xueqing.jobs.marts.ops.DataQualityMart;
 import dev.xueqing.jobs.marts.progress.CohortRetentionMart;
 import dev.xueqing.jobs.marts.progress.LearnerCourseProgressMart;
@@ -23,6 +25,8 @@ public final class MartCatalog {
                 new CourseWeeklyQualityMart(),
                 new CourseQualitySummaryMart(),
                 new CohortRetentionMart(),
+                new AssessmentItemDifficultyMart(),
+                new LearnerAbilityMart(),
                 new DataQualityMart());
     }
 }

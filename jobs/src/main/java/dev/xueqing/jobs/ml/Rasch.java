@@ -18,6 +18,8 @@ import java.util.List;
 
 import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat_ws;
+import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.exp;
 import static org.apache.spark.sql.functions.lit;
@@ -52,65 +54,80 @@ public final class Rasch {
     private Rasch() {}
 
     /**
-     * Fits the model.
+     * Fits the model on one scale.
      *
      * @param responses one row per person × item with columns {@code person} (string), {@code item} (string) and
      *                  {@code score} (0 or 1)
      */
     public static Fit fit(Dataset<Row> responses) {
+        Fit f = fitGroups(responses.withColumn("group", lit("")));
+        return new Fit(f.items().drop("group"), f.persons().drop("group"));
+    }
+
+    /**
+     * Fits one scale per {@code group} (e.g. a course) in a single MLlib fit: groups share no persons or items, so
+     * the blocks of the design are independent and each is centred on its own items. Outputs carry the group.
+     */
+    public static Fit fitGroups(Dataset<Row> responses) {
         SparkSession spark = responses.sparkSession();
-        Dataset<Row> in = responses.select(col("person"), col("item"), col("score").cast("double").as("score"));
-        Dataset<Row> indexed = new StringIndexer().setInputCols(new String[] {"person", "item"})
+        Dataset<Row> in = responses.select(col("group"), col("person"), col("item"),
+                col("score").cast("double").as("score"))
+                .withColumn("p_key", concat_ws("\u0001", col("group"), col("person")))
+                .withColumn("i_key", concat_ws("\u0001", col("group"), col("item")));
+        if (in.isEmpty()) {
+            return new Fit(spark.createDataFrame(List.of(), itemSchema()), spark.createDataFrame(List.of(),
+                    personSchema()));
+        }
+        Dataset<Row> indexed = new StringIndexer().setInputCols(new String[] {"p_key", "i_key"})
                 .setOutputCols(new String[] {"p_d", "i_d"}).setStringOrderType("alphabetAsc").fit(in).transform(in);
         Dataset<Row> r = indexed.withColumn("p_ix", col("p_d").cast("int")).withColumn("i_ix", col("i_d").cast("int"))
                 .drop("p_d", "i_d").cache();
         try {
-            Row sizes = r.agg(org.apache.spark.sql.functions.max("p_ix"), org.apache.spark.sql.functions.max("i_ix"),
-                    count(lit(1))).first();
-            if (sizes.isNullAt(0)) {
-                return new Fit(spark.createDataFrame(List.of(), itemSchema()),
-                        spark.createDataFrame(List.of(), personSchema()));
-            }
+            Row sizes = r.agg(max("p_ix"), max("i_ix"), count(lit(1))).first();
             int persons = sizes.getInt(0) + 1;
             int items = sizes.getInt(1) + 1;
             long n = sizes.getLong(2);
             int dim = persons + items;
             StructType design = new StructType().add("label", DataTypes.DoubleType)
                     .add("features", SQLDataTypes.VectorType());
-            Dataset<Row> train = spark.createDataFrame(r.select("score", "p_ix", "i_ix").javaRDD().map(row ->
+            // a fixed layout (hash partitions, sorted) makes the optimiser's sums, and so the estimates, the same on
+            // every run over the same responses, however the input files were laid out
+            Dataset<Row> ordered = r.select("score", "p_ix", "i_ix").repartition(4, col("p_ix"))
+                    .sortWithinPartitions("p_ix", "i_ix");
+            Dataset<Row> train = spark.createDataFrame(ordered.javaRDD().map(row ->
                     RowFactory.create(row.getDouble(0), design(dim, row.getInt(1), row.getInt(2), persons))), design);
             LogisticRegressionModel m = new LogisticRegression().setFitIntercept(false).setStandardization(false)
                     .setRegParam(RIDGE / n).setElasticNetParam(0.0).setMaxIter(200).setTol(1e-6).fit(train);
             double[] w = m.coefficients().toArray();
-            double meanB = 0;
-            for (int i = 0; i < items; i++) {
-                meanB += w[persons + i];
-            }
-            meanB /= items;
             List<Row> b = new ArrayList<>();
             for (int i = 0; i < items; i++) {
-                b.add(RowFactory.create(i, w[persons + i] - meanB));
+                b.add(RowFactory.create(i, w[persons + i]));
             }
             List<Row> t = new ArrayList<>();
             for (int p = 0; p < persons; p++) {
-                t.add(RowFactory.create(p, w[p] - meanB));
+                t.add(RowFactory.create(p, w[p]));
             }
-            Dataset<Row> bDf = spark.createDataFrame(b, new StructType().add("i_ix", DataTypes.IntegerType)
-                    .add("difficulty", DataTypes.DoubleType));
-            Dataset<Row> tDf = spark.createDataFrame(t, new StructType().add("p_ix", DataTypes.IntegerType)
-                    .add("ability", DataTypes.DoubleType));
-            Dataset<Row> scored = r.join(bDf, "i_ix").join(tDf, "p_ix")
+            Dataset<Row> bRaw = spark.createDataFrame(b, new StructType().add("i_ix", DataTypes.IntegerType)
+                    .add("b_raw", DataTypes.DoubleType));
+            Dataset<Row> tRaw = spark.createDataFrame(t, new StructType().add("p_ix", DataTypes.IntegerType)
+                    .add("t_raw", DataTypes.DoubleType));
+            // centre each group's items at 0 and shift its persons by the same constant
+            Dataset<Row> shift = r.select("group", "i_ix").distinct().join(bRaw, "i_ix").groupBy("group")
+                    .agg(avg("b_raw").as("shift"));
+            Dataset<Row> scored = r.join(bRaw, "i_ix").join(tRaw, "p_ix").join(shift, "group")
+                    .withColumn("difficulty", col("b_raw").minus(col("shift")))
+                    .withColumn("ability", col("t_raw").minus(col("shift")))
                     .withColumn("expected", lit(1.0).divide(lit(1.0).plus(exp(col("difficulty").minus(col("ability"))))))
                     .withColumn("w", col("expected").multiply(lit(1.0).minus(col("expected"))))
                     .withColumn("sq", pow(col("score").minus(col("expected")), 2));
-            Dataset<Row> itemFit = scored.groupBy("item", "difficulty").agg(count(lit(1)).as("responses"),
+            Dataset<Row> itemFit = scored.groupBy("group", "item", "difficulty").agg(count(lit(1)).as("responses"),
                             sum("sq").as("ssq"), sum("w").as("sw"), avg(col("sq").divide(col("w"))).as("outfit"))
-                    .select(col("item"), col("responses"), col("difficulty"),
+                    .select(col("group"), col("item"), col("responses"), col("difficulty"),
                             lit(1.0).divide(sqrt(col("sw"))).as("se"),
                             col("ssq").divide(col("sw")).as("infit"), col("outfit"));
-            Dataset<Row> personFit = scored.groupBy("person", "ability").agg(count(lit(1)).as("responses"),
+            Dataset<Row> personFit = scored.groupBy("group", "person", "ability").agg(count(lit(1)).as("responses"),
                             sum("score").as("raw_score"))
-                    .select("person", "responses", "raw_score", "ability");
+                    .select("group", "person", "responses", "raw_score", "ability");
             return new Fit(itemFit.localCheckpoint(), personFit.localCheckpoint());
         } finally {
             r.unpersist();
@@ -118,13 +135,13 @@ public final class Rasch {
     }
 
     static StructType itemSchema() {
-        return new StructType().add("item", DataTypes.StringType).add("responses", DataTypes.LongType)
+        return new StructType().add("group", DataTypes.StringType).add("item", DataTypes.StringType).add("responses", DataTypes.LongType)
                 .add("difficulty", DataTypes.DoubleType).add("se", DataTypes.DoubleType)
                 .add("infit", DataTypes.DoubleType).add("outfit", DataTypes.DoubleType);
     }
 
     static StructType personSchema() {
-        return new StructType().add("person", DataTypes.StringType).add("responses", DataTypes.LongType)
+        return new StructType().add("group", DataTypes.StringType).add("person", DataTypes.StringType).add("responses", DataTypes.LongType)
                 .add("raw_score", DataTypes.DoubleType).add("ability", DataTypes.DoubleType);
     }
 

@@ -75,6 +75,9 @@ class SpecsOnRandomDataTest extends SparkTestBase {
                     }
                     evs.add(ev);
                 }
+                // every enrolled learner answers the question once, so the Rasch marts have a scale to fit
+                evs.add(ev(l, c, t.plusMinutes(5).format(F)).action("answered").object("q-1", "question")
+                        .score(rnd.nextBoolean() ? 1 : 0));
             }
         }
         MartInputs in = inputs(events(evs), learners(learnerKeys.toArray(String[]::new)),

@@ -243,10 +243,27 @@ public final class ConfigLoader {
                     progress, quality, intIn(x, "retention.max-weeks", 1, 520), xapi, oulad, Map.copyOf(csvMappings),
                     new XueqingConfig.Ops(intIn(x, "ops.keep-versions", 1, 1000),
                             intIn(x, "ops.lock-stale-minutes", 1, 7 * 24 * 60),
-                            intIn(x, "ops.max-mart-age-hours", 1, 24 * 366)));
+                            intIn(x, "ops.max-mart-age-hours", 1, 24 * 366)),
+                    assessment(x));
         } catch (com.typesafe.config.ConfigException e) {
             throw new ConfigException("Invalid configuration: " + e.getMessage(), e);
         }
+    }
+
+    private static XueqingConfig.Assessment assessment(Config x) {
+        double fMin = share(x, "assessment.facility-min");
+        double fMax = share(x, "assessment.facility-max");
+        if (fMin >= fMax) {
+            throw new ConfigException("xueqing.assessment.facility-min (" + fMin + ") must be below "
+                    + "xueqing.assessment.facility-max (" + fMax + ").");
+        }
+        double dMin = x.getDouble("assessment.discrimination-min");
+        if (dMin < -1 || dMin > 1) {
+            throw new ConfigException("xueqing.assessment.discrimination-min = " + dMin + " is not a correlation: use "
+                    + "a value in [-1, 1].");
+        }
+        return new XueqingConfig.Assessment(intIn(x, "assessment.min-responses", 1, 1000), fMin, fMax, dMin,
+                share(x, "assessment.alpha-min"));
     }
 
     private static Map<String, String> stringMap(Config x, String path) {

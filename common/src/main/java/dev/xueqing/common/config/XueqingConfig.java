@@ -24,7 +24,8 @@ public record XueqingConfig(
         Xapi xapi,
         Oulad oulad,
         Map<String, CsvMapping> csvMappings,
-        Ops ops) implements Serializable {
+        Ops ops,
+        Assessment assessment) implements Serializable {
 
     public enum Mode { DEVELOPMENT, PRODUCTION }
 
@@ -51,6 +52,10 @@ public record XueqingConfig(
             implements Serializable {}
 
     /** Sessionisation and inactivity settings shared by every mart. */
+    /** Classical item statistics: the minimum data and the flag thresholds (DESIGN.md "Definitions"). */
+    public record Assessment(int minResponses, double facilityMin, double facilityMax, double discriminationMin,
+                             double alphaMin) implements Serializable {}
+
     /** Operations: versions kept, lock takeover, freshness alerting. */
     public record Ops(int keepVersions, int lockStaleMinutes, double maxMartAgeHours) implements Serializable {}
 
@@ -112,6 +117,6 @@ public record XueqingConfig(
     /** A copy with another warehouse root (the CLI's --warehouse). */
     public XueqingConfig withWarehouse(String newWarehouse) {
         return new XueqingConfig(mode, timezone, newWarehouse, tenant, inputs, pseudonym, spark, activity, progress,
-                quality, retentionMaxWeeks, xapi, oulad, csvMappings, ops);
+                quality, retentionMaxWeeks, xapi, oulad, csvMappings, ops, assessment);
     }
 }

@@ -1,6 +1,8 @@
 package dev.xueqing.jobs.marts;
 
 import dev.xueqing.jobs.marts.assessment.AssessmentItemDifficultyMart;
+import dev.xueqing.jobs.marts.assessment.AssessmentItemStatsMart;
+import dev.xueqing.jobs.marts.assessment.AssessmentReliabilityMart;
 import dev.xueqing.jobs.marts.assessment.LearnerAbilityMart;
 import dev.xueqing.jobs.marts.ops.DataQualityMart;
 import dev.xueqing.jobs.marts.progress.CohortRetentionMart;
@@ -25,6 +27,8 @@ public final class MartCatalog {
                 new CourseWeeklyQualityMart(),
                 new CourseQualitySummaryMart(),
                 new CohortRetentionMart(),
+                new AssessmentItemStatsMart(),
+                new AssessmentReliabilityMart(),
                 new AssessmentItemDifficultyMart(),
                 new LearnerAbilityMart(),
                 new DataQualityMart());

@@ -15,7 +15,9 @@ class MartCatalogTest {
     void listsEveryMartWithDocumentedSpecs() {
         List<MartSpec> specs = MartCatalog.all().stream().map(Mart::spec).toList();
         assertThat(specs).extracting(MartSpec::name).containsExactly("learner_daily_activity",
-                "learner_course_progress", "course_weekly_quality", "course_quality_summary", "cohort_retention", "data_quality");
+                "learner_course_progress", "course_weekly_quality", "course_quality_summary", "cohort_retention",
+                "assessment_item_stats", "assessment_reliability", "assessment_item_difficulty", "learner_ability",
+                "data_quality");
         for (MartSpec s : specs) {
             assertThat(s.description()).isNotBlank();
             assertThat(s.area()).isNotBlank();

@@ -62,6 +62,8 @@ public final class MartTestData {
         Double scoreScaled;
         Double duration;
         Integer interactions;
+        String parent;
+        String response;
 
         public Ev id(String v) { id = v; return this; }
         public Ev role(String v) { role = v; return this; }
@@ -71,11 +73,13 @@ public final class MartTestData {
         public Ev score(double v) { scoreScaled = v; return this; }
         public Ev duration(double v) { duration = v; return this; }
         public Ev interactions(int v) { interactions = v; return this; }
+        public Ev parent(String v) { parent = v; return this; }
+        public Ev response(String v) { response = v; return this; }
 
         Row row() {
             LocalDate date = time.toInstant().atZone(ZONE).toLocalDate();
             return RowFactory.create(id, "test", "t1", learner, role, course, classId, time, action, null,
-                    objectId, objectType, null, null, null, scoreScaled, null, null, duration, null, null, null,
+                    objectId, objectType, parent, null, null, scoreScaled, null, null, duration, response, null, null,
                     interactions, "test:" + id, "run-1", "hash-" + id, Date.valueOf(date));
         }
     }

@@ -76,7 +76,7 @@ class SpecsOnRandomDataTest extends SparkTestBase {
                     evs.add(ev);
                 }
                 // every enrolled learner answers the question once, so the Rasch marts have a scale to fit
-                evs.add(ev(l, c, t.plusMinutes(5).format(F)).action("answered").object("q-1", "question")
+                evs.add(ev(l, c, t.plusMinutes(5).format(F)).action("answered").object("q-1", "question").parent("quiz-1")
                         .score(rnd.nextBoolean() ? 1 : 0));
             }
         }

@@ -1,0 +1,39 @@
+package dev.xueqing.jobs.marts.assessment;
+
+import dev.xueqing.common.model.Actions;
+import dev.xueqing.common.model.ObjectTypes;
+import dev.xueqing.jobs.marts.MartContext;
+import dev.xueqing.jobs.marts.MartFrames;
+import dev.xueqing.jobs.marts.MartInputs;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.when;
+
+/**
+ * The item responses every assessment mart is computed from: each learner's <b>first</b> answer to each question
+ * (learner-initiated {@code answered} events on objects of type question, up to the run date, ordered by event
+ * time): first attempts measure the question, later ones what the learner learned from feedback. The score is
+ * {@code score_scaled} when it is in [0, 1], else 1/0 from {@code success}; answers with neither are not scored.
+ * The assessment is the question's {@code parent_id} (its quiz).
+ */
+final class AssessmentResponses {
+    private AssessmentResponses() {}
+
+    /** course_id, assessment_id, item_id, learner_key, score (in [0, 1]), response. */
+    static Dataset<Row> firstAnswers(MartInputs in, MartContext ctx) {
+        return MartFrames.learnerEvents(in, ctx)
+                .filter(col("action").equalTo(Actions.ANSWERED).and(col("object_type").equalTo(ObjectTypes.QUESTION)))
+                .withColumn("score", when(col("score_scaled").between(0.0, 1.0), col("score_scaled"))
+                        .when(col("success").isNotNull(), when(col("success"), 1.0).otherwise(0.0)))
+                .filter(col("score").isNotNull())
+                .withColumn("_n", row_number().over(Window.partitionBy("course_id", "learner_key", "object_id")
+                        .orderBy(col("event_time"), col("event_id"))))
+                .filter(col("_n").equalTo(1))
+                .select(col("course_id"), col("parent_id").as("assessment_id"), col("object_id").as("item_id"),
+                        col("learner_key"), col("score"), col("response"));
+    }
+}

@@ -95,4 +95,10 @@ public final class MartFrames {
                 .filter(col("object_id").equalTo(col("course_id")).or(col("object_type").equalTo(ObjectTypes.COURSE)))
                 .select("learner_key", "course_id", "action", "event_time", "event_date");
     }
+
+    /** The rows with exactly the spec's columns, in its order, each cast to its declared type. */
+    public static Dataset<Row> conform(Dataset<Row> rows, dev.xueqing.common.schema.MartSpec spec) {
+        return rows.select(spec.columns().stream().map(x -> col(x.name()).cast(x.type()).as(x.name()))
+                .toArray(Column[]::new));
+    }
 }

@@ -71,8 +71,7 @@ public final class AssessmentItemDifficultyMart implements Mart {
                 .join(perItem, new String[] {"course_id", "item_id"})
                 .withColumn("misfit", c("infit").lt(RaschResponses.FIT_LOW).or(c("infit").gt(RaschResponses.FIT_HIGH))
                         .or(c("outfit").lt(RaschResponses.FIT_LOW)).or(c("outfit").gt(RaschResponses.FIT_HIGH)));
-        Column[] cols = SPEC.columns().stream().map(x -> c(x.name()).cast(x.type()).as(x.name())).toArray(Column[]::new);
-        return joined.select(cols);
+        return dev.xueqing.jobs.marts.MartFrames.conform(joined, SPEC);
     }
 
     private static Column c(String name) {

@@ -81,8 +81,7 @@ public final class AssessmentItemStatsMart implements Mart {
                         when(enough.and(c("discrimination").isNull().or(c("discrimination").lt(a.discriminationMin()))),
                                 lit("low_discrimination")))))
                 .withColumn("flag_count", size(c("flags")));
-        Column[] cols = SPEC.columns().stream().map(x -> c(x.name()).cast(x.type()).as(x.name())).toArray(Column[]::new);
-        return out.select(cols);
+        return dev.xueqing.jobs.marts.MartFrames.conform(out, SPEC);
     }
 
     private static Column c(String name) {

@@ -77,8 +77,7 @@ public final class AssessmentReliabilityMart implements Mart {
                         when(c("learners").leq(a.minResponses()), lit("too_few_learners")),
                         when(c("items").leq(1), lit("single_item")),
                         when(enough.and(c("alpha").lt(a.alphaMin())), lit("low_reliability")))));
-        Column[] cols = SPEC.columns().stream().map(x -> c(x.name()).cast(x.type()).as(x.name())).toArray(Column[]::new);
-        return out.select(cols);
+        return dev.xueqing.jobs.marts.MartFrames.conform(out, SPEC);
     }
 
     private static Column c(String name) {

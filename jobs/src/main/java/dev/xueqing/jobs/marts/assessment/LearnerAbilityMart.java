@@ -8,7 +8,6 @@ import dev.xueqing.jobs.marts.MartContext;
 import dev.xueqing.jobs.marts.MartInputs;
 import dev.xueqing.jobs.marts.progress.LearnerCourseProgressMart;
 import dev.xueqing.jobs.ml.Rasch;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -56,8 +55,6 @@ public final class LearnerAbilityMart implements Mart {
         Dataset<Row> p = fit.persons().withColumnRenamed("group", "course_id")
                 .withColumnRenamed("person", "learner_key").withColumnRenamed("responses", "items_answered")
                 .withColumnRenamed("raw_score", "correct");
-        Column[] cols = SPEC.columns().stream().map(x -> org.apache.spark.sql.functions.col(x.name()).cast(x.type())
-                .as(x.name())).toArray(Column[]::new);
-        return p.select(cols);
+        return dev.xueqing.jobs.marts.MartFrames.conform(p, SPEC);
     }
 }

@@ -34,9 +34,10 @@ final class RaschResponses {
         return answers.join(enough, new String[] {"course_id", "item_id"}, "left_semi");
     }
 
-    /** The Rasch fit of every course's scale. */
+    /** The Rasch fit of every course's scale, fitted once per mart build and shared by the Rasch marts. */
     static Rasch.Fit fit(MartInputs in, MartContext ctx) {
-        return Rasch.fitGroups(responses(in, ctx).select(col("course_id").as("group"),
-                col("learner_key").as("person"), col("item_id").as("item"), col("score")));
+        return in.derived("rasch-fit:" + ctx.asOf(), () -> Rasch.fitGroups(responses(in, ctx).select(
+                col("course_id").as("group"), col("learner_key").as("person"), col("item_id").as("item"),
+                col("score"))));
     }
 }

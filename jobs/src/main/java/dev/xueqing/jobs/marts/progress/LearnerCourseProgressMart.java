@@ -6,8 +6,8 @@ import dev.xueqing.common.schema.Expectation;
 import dev.xueqing.common.schema.MartSpec;
 import dev.xueqing.jobs.marts.Mart;
 import dev.xueqing.jobs.marts.MartContext;
+import dev.xueqing.jobs.marts.MartFrames;
 import dev.xueqing.jobs.marts.MartInputs;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -86,9 +86,6 @@ public final class LearnerCourseProgressMart implements Mart {
     @Override
     public Dataset<Row> transform(MartInputs inputs, MartContext context) {
         Dataset<Row> facts = LearnerProgressFacts.compute(inputs, context);
-        Column[] cols = SPEC.columns().stream()
-                .map(c -> org.apache.spark.sql.functions.col(c.name()).cast(c.type()).as(c.name()))
-                .toArray(Column[]::new);
-        return facts.select(cols);
+        return MartFrames.conform(facts, SPEC);
     }
 }

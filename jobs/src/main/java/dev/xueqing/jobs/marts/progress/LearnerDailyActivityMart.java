@@ -109,10 +109,7 @@ public final class LearnerDailyActivityMart implements Mart {
                 .withColumn("active_minutes", coalesce(c("active_seconds"), lit(0.0))
                         .divide(60.0))
                 .withColumn("sessions", coalesce(c("sessions"), lit(0L)));
-        Column[] cols = SPEC.columns().stream()
-                .map(column -> c(column.name()).cast(column.type()).as(column.name()))
-                .toArray(Column[]::new);
-        return joined.select(cols);
+        return MartFrames.conform(joined, SPEC);
     }
 
     private static Column c(String name) {

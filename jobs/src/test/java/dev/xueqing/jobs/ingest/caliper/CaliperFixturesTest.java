@@ -1,5 +1,6 @@
 package dev.xueqing.jobs.ingest.caliper;
 
+import dev.xueqing.common.config.ConfigLoader;
 import dev.xueqing.common.io.DatasetRef;
 import dev.xueqing.common.io.Warehouse;
 import dev.xueqing.common.privacy.Pseudonymizer;
@@ -44,7 +45,7 @@ class CaliperFixturesTest extends SparkTestBase {
 
     /** Outcome of each record of a file: "event" or the quarantine reason code. */
     static List<String> outcomes(Path file) throws IOException {
-        CaliperMapper mapper = new CaliperMapper(PSEUDO, ZoneOffset.UTC, "t", "r");
+        CaliperMapper mapper = new CaliperMapper(ConfigLoader.defaults().caliper(), PSEUDO, ZoneOffset.UTC, "t", "r");
         List<String> out = new ArrayList<>();
         try (InputStream in = Files.newInputStream(file)) {
             new JsonRecordReader("data").read(in, (node, raw, line, error) -> {
@@ -216,7 +217,7 @@ class CaliperFixturesTest extends SparkTestBase {
         for (String v : List.of("v1p1", "v1p2", "v1p2/commonErrorFixtures")) {
             String tenant = v.replace('/', '-');
             Warehouse wh = new Warehouse(spark(), tmp.resolve("wh-" + tenant).toString());
-            CaliperAdapter adapter = new CaliperAdapter(PSEUDO, ZoneOffset.UTC, tenant, "r-" + tenant, now);
+            CaliperAdapter adapter = new CaliperAdapter(ConfigLoader.defaults().caliper(), PSEUDO, ZoneOffset.UTC, tenant, "r-" + tenant, now);
             List<String> uris = files(root.resolve(v)).stream().map(p -> p.toUri().toString()).toList();
             IngestJob.Result r = new IngestJob(wh).run(adapter, uris, tenant, "r-" + tenant, now, null);
             System.out.println("Caliper IngestJob " + v + ": files " + r.files() + ", read " + r.read()

@@ -1,5 +1,6 @@
 package dev.xueqing.jobs.ingest.caliper;
 
+import dev.xueqing.common.config.ConfigLoader;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -19,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CaliperMapperTest {
     static final ObjectMapper JSON = new ObjectMapper();
     static final Pseudonymizer PSEUDO = new Pseudonymizer("test-key-0123456789abcdef".getBytes(StandardCharsets.UTF_8));
-    static final CaliperMapper MAPPER = new CaliperMapper(PSEUDO, ZoneId.of("Asia/Shanghai"), "t", "r1");
+    static final CaliperMapper MAPPER = new CaliperMapper(ConfigLoader.defaults().caliper(), PSEUDO, ZoneId.of("Asia/Shanghai"), "t", "r1");
     static final String ID = "urn:uuid:A50CA17F-5971-47BB-8FCA-4E6E6879001D";
     static final String SECTION = "{\"id\":\"https://ex.edu/terms/1/courses/7/sections/1\",\"type\":\"CourseSection\","
             + "\"subOrganizationOf\":{\"id\":\"https://ex.edu/terms/1/courses/7\",\"type\":\"CourseOffering\"}}";

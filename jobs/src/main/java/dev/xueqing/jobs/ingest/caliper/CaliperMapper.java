@@ -99,6 +99,12 @@ public final class CaliperMapper implements Serializable {
     private final List<String> contextExtensionPrefixes;
     private final Set<String> profiles;
 
+    private final CaliperEntities entities = new CaliperEntities();
+
+    /** Event properties that hold entities, checked in depth once the event's own rules pass. */
+    private static final List<String> ENTITY_PROPERTIES = List.of("actor", "object", "generated", "target",
+            "referrer", "edApp", "group", "membership", "session", "federatedSession");
+
     private final Pseudonymizer pseudonymizer;
     private final ZoneId zoneId;
     private final String tenant;
@@ -166,14 +172,35 @@ public final class CaliperMapper implements Serializable {
         }
         String type = text(e.get("type"));
         if (!e.has("action") && (type == null || !type.endsWith("Event"))) {
-            return reject(QuarantineReason.NOT_AN_EVENT, "a Caliper entity" + (type == null ? "" : " (" + type + ")")
-                    + " with no action: entities on their own describe objects, they are not events");
+            return entityOnItsOwn(e, type);
         }
         Optional<Rejected> bad = validate(e, type);
         if (bad.isPresent()) {
             return bad.get();
         }
         return toEvent(e, type, rawRef);
+    }
+
+    /**
+     * A record that is not an event: without a type it is no Caliper document at all; with one it is checked as a
+     * standalone entity (its defect is the reason), and a valid entity is {@code not_an_event}, since an entity
+     * describes an object and is no activity of a learner.
+     */
+    private Rejected entityOnItsOwn(JsonNode e, String type) {
+        JsonNode typeNode = e.get("type");
+        if (typeNode == null || typeNode.isNull()) {
+            return reject(QuarantineReason.NOT_AN_EVENT, "neither a Caliper event nor an entity: no type and no action");
+        }
+        JsonNode ctx = e.get("@context");
+        if (ctx != null && !contextOk(ctx)) {
+            return reject(QuarantineReason.INVALID_CONTEXT, "@context " + ctx + " is not a Caliper 1.1/1.2 context");
+        }
+        CaliperEntities.Problem problem = entities.checkDocument(e);
+        if (problem != null) {
+            return reject(problem.reason(), problem.detail());
+        }
+        return reject(QuarantineReason.NOT_AN_EVENT, "a valid Caliper " + type + " entity on its own, with no action: "
+                + "an entity describes an object, it is not an activity (not kept)");
     }
 
     private Optional<Rejected> validate(JsonNode e, String type) {
@@ -258,6 +285,17 @@ public final class CaliperMapper implements Serializable {
         JsonNode ext = e.get("extensions");
         if (ext != null && !ext.isNull() && !ext.isObject()) {
             return rejected(QuarantineReason.INVALID_EXTENSION, "extensions: " + ext + " is not a JSON object");
+        }
+        // the entities inside the event follow the same rules as standalone ones
+        for (String p : ENTITY_PROPERTIES) {
+            JsonNode v = e.get(p);
+            if (v != null && v.isObject()) {
+                String t = text(v.get("type"));
+                CaliperEntities.Problem problem = entities.checkProperties(v, entities.known(t) ? t : null, p, 1);
+                if (problem != null) {
+                    return rejected(problem.reason(), problem.detail());
+                }
+            }
         }
         return Optional.empty();
     }
@@ -411,19 +449,19 @@ public final class CaliperMapper implements Serializable {
         return new Event(ev, obs);
     }
 
-    /** The first membership role that starts with a key of the role table (the longest such key) decides. */
+    /** Over all membership roles, the longest key of the role table that a role starts with decides. */
     private String role(JsonNode membership, JsonNode actor) {
         if (membership.isObject() && membership.path("roles").isArray()) {
+            String best = null;
             for (JsonNode given : membership.get("roles")) {
-                String best = null;
                 for (String key : roles.keySet()) {
                     if (given.asText().startsWith(key) && (best == null || key.length() > best.length())) {
                         best = key;
                     }
                 }
-                if (best != null) {
-                    return roles.get(best);
-                }
+            }
+            if (best != null) {
+                return roles.get(best);
             }
         }
         if (typed(actor, "SoftwareApplication")) {

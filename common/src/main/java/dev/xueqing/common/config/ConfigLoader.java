@@ -31,7 +31,11 @@ public final class ConfigLoader {
     /** Maps whose keys are free-form (IRIs, Spark settings); their entries are not checked against the reference. */
     private static final Set<String> FREE_FORM = Set.of(
             "xueqing.xapi.verbs", "xueqing.xapi.activity-types", "xueqing.spark.conf",
-            "xueqing.oulad.presentation-starts", "xueqing.csv.mappings");
+            "xueqing.oulad.presentation-starts", "xueqing.csv.mappings",
+            "xueqing.caliper.actions", "xueqing.caliper.object-types", "xueqing.caliper.roles",
+            "xueqing.edx.actions", "xueqing.edx.browser-actions", "xueqing.edx.object-types",
+            "xueqing.moodle.events", "xueqing.moodle.components", "xueqing.moodle.object-tables",
+            "xueqing.moodle.report.events");
 
     private static final Set<String> ACTIONS = Set.of(dev.xueqing.common.model.Actions.ALL.toArray(String[]::new));
 
@@ -244,10 +248,118 @@ public final class ConfigLoader {
                     new XueqingConfig.Ops(intIn(x, "ops.keep-versions", 1, 1000),
                             intIn(x, "ops.lock-stale-minutes", 1, 7 * 24 * 60),
                             intIn(x, "ops.max-mart-age-hours", 1, 24 * 366)),
-                    assessment(x));
+                    assessment(x), caliper(x), edx(x), moodle(x));
         } catch (com.typesafe.config.ConfigException e) {
             throw new ConfigException("Invalid configuration: " + e.getMessage(), e);
         }
+    }
+
+    private static final String ACTION = "a canonical action";
+    private static final String OBJECT_TYPE = "a canonical object type";
+    private static final String ACTOR_ROLE = "an actor role";
+
+    private static XueqingConfig.Caliper caliper(Config x) {
+        return new XueqingConfig.Caliper(vocabularyMap(x, "caliper.actions", dev.xueqing.common.model.Actions.ALL,
+                ACTION), vocabularyMap(x, "caliper.object-types", dev.xueqing.common.model.ObjectTypes.ALL, OBJECT_TYPE),
+                vocabularyMap(x, "caliper.roles", List.copyOf(new TreeSet<>(dev.xueqing.common.model.ActorRoles.ALL)),
+                        ACTOR_ROLE));
+    }
+
+    private static XueqingConfig.Edx edx(Config x) {
+        return new XueqingConfig.Edx(vocabularyMap(x, "edx.actions", dev.xueqing.common.model.Actions.ALL, ACTION),
+                vocabularyMap(x, "edx.browser-actions", dev.xueqing.common.model.Actions.ALL, ACTION),
+                vocabularyMap(x, "edx.object-types", dev.xueqing.common.model.ObjectTypes.ALL, OBJECT_TYPE),
+                nonBlankList(x, "edx.instructor-prefixes"), nonBlankList(x, "edx.instructor-paths"));
+    }
+
+    private static XueqingConfig.Moodle moodle(Config x) {
+        List<XueqingConfig.Moodle.Suffix> suffixes = new ArrayList<>();
+        List<? extends ConfigValue> list;
+        try {
+            list = x.getList("moodle.suffixes");
+        } catch (com.typesafe.config.ConfigException.WrongType e) {
+            throw new ConfigException("xueqing.moodle.suffixes must be a list of { suffix = \"...\", action = ... }.");
+        }
+        for (int i = 0; i < list.size(); i++) {
+            String where = "xueqing.moodle.suffixes[" + i + "]";
+            if (!(list.get(i) instanceof com.typesafe.config.ConfigObject o)) {
+                throw new ConfigException(where + " must be an object { suffix = \"...\", action = ... }.");
+            }
+            Config s = o.toConfig();
+            for (String k : o.keySet()) {
+                if (!Set.of("suffix", "action").contains(k)) {
+                    throw new ConfigException(where + "." + k + " is not a suffix rule setting: use suffix and action.");
+                }
+            }
+            if (!s.hasPath("suffix") || s.getString("suffix").isBlank()) {
+                throw new ConfigException(where + ".suffix is missing or empty.");
+            }
+            String action = s.hasPath("action") ? s.getString("action") : null;
+            if (action == null || !dev.xueqing.common.model.Actions.ALL.contains(action)) {
+                throw new ConfigException(where + ".action = '" + action + "' is not " + ACTION + ": use one of "
+                        + dev.xueqing.common.model.Actions.ALL);
+            }
+            suffixes.add(new XueqingConfig.Moodle.Suffix(s.getString("suffix"), action));
+        }
+        List<String> patterns = nonBlankList(x, "moodle.report.time-patterns");
+        for (int i = 0; i < patterns.size(); i++) {
+            try {
+                java.time.format.DateTimeFormatter.ofPattern(patterns.get(i));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("xueqing.moodle.report.time-patterns[" + i + "] = '" + patterns.get(i)
+                        + "' is not a date-time pattern: " + e.getMessage() + ". Use e.g. d/MM/yy, HH:mm.");
+            }
+        }
+        return new XueqingConfig.Moodle(
+                vocabularyMap(x, "moodle.events", dev.xueqing.common.model.Actions.ALL, ACTION),
+                List.copyOf(suffixes), nonBlankList(x, "moodle.learner-is-related-user"),
+                vocabularyMap(x, "moodle.components", dev.xueqing.common.model.ObjectTypes.ALL, OBJECT_TYPE),
+                vocabularyMap(x, "moodle.object-tables", dev.xueqing.common.model.ObjectTypes.ALL, OBJECT_TYPE),
+                patterns, vocabularyMap(x, "moodle.report.events", dev.xueqing.common.model.Actions.ALL, ACTION));
+    }
+
+    /**
+     * A mapping table whose values must come from a vocabulary. An entry set to null (to remove a default) is left
+     * out; any other non-string value, or a string outside the vocabulary, fails naming the entry's key.
+     */
+    private static Map<String, String> vocabularyMap(Config x, String path, List<String> allowed, String what) {
+        Map<String, String> out = new LinkedHashMap<>();
+        com.typesafe.config.ConfigObject table;
+        try {
+            table = x.getObject(path);
+        } catch (com.typesafe.config.ConfigException.WrongType e) {
+            throw new ConfigException("xueqing." + path + " must be a table { key = value, ... }.");
+        }
+        for (Map.Entry<String, ConfigValue> e : table.entrySet()) {
+            String key = "xueqing." + path + ".\"" + e.getKey() + "\"";
+            if (e.getValue().valueType() == ConfigValueType.NULL) {
+                continue;
+            }
+            if (e.getValue().valueType() != ConfigValueType.STRING) {
+                throw new ConfigException(key + " must be " + what + " (a string): use one of " + allowed);
+            }
+            String v = (String) e.getValue().unwrapped();
+            if (!allowed.contains(v)) {
+                throw new ConfigException(key + " = '" + v + "' is not " + what + ": use one of " + allowed);
+            }
+            out.put(e.getKey(), v);
+        }
+        return java.util.Collections.unmodifiableMap(out);
+    }
+
+    private static List<String> nonBlankList(Config x, String path) {
+        List<String> values;
+        try {
+            values = x.getStringList(path);
+        } catch (com.typesafe.config.ConfigException.WrongType e) {
+            throw new ConfigException("xueqing." + path + " must be a list of strings.");
+        }
+        for (int i = 0; i < values.size(); i++) {
+            if (values.get(i).isBlank()) {
+                throw new ConfigException("xueqing." + path + "[" + i + "] must not be empty.");
+            }
+        }
+        return List.copyOf(values);
     }
 
     private static XueqingConfig.Assessment assessment(Config x) {

@@ -25,7 +25,10 @@ public record XueqingConfig(
         Oulad oulad,
         Map<String, CsvMapping> csvMappings,
         Ops ops,
-        Assessment assessment) implements Serializable {
+        Assessment assessment,
+        Caliper caliper,
+        Edx edx,
+        Moodle moodle) implements Serializable {
 
     public enum Mode { DEVELOPMENT, PRODUCTION }
 
@@ -83,6 +86,34 @@ public record XueqingConfig(
             List<String> weightExtensions,
             List<String> videoLengthExtensions) implements Serializable {}
 
+    /**
+     * IMS Caliper mapping tables ({@code xueqing.caliper}): {@code "<EventType>.<Action>"} or {@code "<Action>"} →
+     * canonical action, entity type → object_type, membership role prefix → actor_role. Values are validated.
+     */
+    public record Caliper(Map<String, String> actions, Map<String, String> objectTypes, Map<String, String> roles)
+            implements Serializable {}
+
+    /**
+     * Open edX tracking-log mapping tables ({@code xueqing.edx}): event_type → canonical action (and the browser
+     * copy's action where the server event is the one that counts), event_type → object_type, and the event-type
+     * prefixes and URL path fragments that mark staff activity.
+     */
+    public record Edx(Map<String, String> actions, Map<String, String> browserActions,
+                      Map<String, String> objectTypes, List<String> instructorPrefixes,
+                      List<String> instructorPaths) implements Serializable {}
+
+    /**
+     * Moodle log mapping tables ({@code xueqing.moodle}): event name (without its leading backslash) → action,
+     * suffix rules in order, the events about the related user, component and object table → object_type, and the
+     * log report export's time patterns and event names.
+     */
+    public record Moodle(Map<String, String> events, List<Suffix> suffixes, List<String> learnerIsRelatedUser,
+                         Map<String, String> components, Map<String, String> objectTables,
+                         List<String> reportTimePatterns, Map<String, String> reportEvents) implements Serializable {
+        /** Event names ending with {@code suffix} (and not in the events table) get {@code action}. */
+        public record Suffix(String suffix, String action) implements Serializable {}
+    }
+
     /** OULAD presentation calendar: explicit start dates, else the B/J rule. */
     public record Oulad(Map<String, java.time.LocalDate> presentationStarts, java.time.MonthDay bStart,
                         java.time.MonthDay jStart) implements Serializable {
@@ -117,6 +148,6 @@ public record XueqingConfig(
     /** A copy with another warehouse root (the CLI's --warehouse). */
     public XueqingConfig withWarehouse(String newWarehouse) {
         return new XueqingConfig(mode, timezone, newWarehouse, tenant, inputs, pseudonym, spark, activity, progress,
-                quality, retentionMaxWeeks, xapi, oulad, csvMappings, ops, assessment);
+                quality, retentionMaxWeeks, xapi, oulad, csvMappings, ops, assessment, caliper, edx, moodle);
     }
 }

@@ -43,14 +43,13 @@ public final class Adapters {
             return new XapiAdapter(config.xapi(), pseudonymizer, config.timezone(), tenant, runId, start);
         }
         if (Formats.EDX.equals(format)) {
-            return new EdxAdapter(pseudonymizer, config.timezone(), tenant, runId, start);
+            return new EdxAdapter(config.edx(), pseudonymizer, config.timezone(), tenant, runId, start);
         }
         if (Formats.CALIPER.equals(format)) {
-            return new CaliperAdapter(pseudonymizer, config.timezone(), tenant, runId, start);
+            return new CaliperAdapter(config.caliper(), pseudonymizer, config.timezone(), tenant, runId, start);
         }
         if (Formats.MOODLE.equals(format)) {
-            return new MoodleAdapter(pseudonymizer, config.timezone(), tenant, runId,
-                    start);
+            return new MoodleAdapter(config.moodle(), pseudonymizer, config.timezone(), tenant, runId, start);
         }
         throw new ConfigException("Unknown input format '" + format + "': use one of " + Formats.KNOWN + ".");
     }

@@ -1,5 +1,6 @@
 package dev.xueqing.jobs.ingest.caliper;
 
+import dev.xueqing.common.config.XueqingConfig;
 import dev.xueqing.common.model.ObjectObservation;
 import dev.xueqing.common.model.QuarantineReason;
 import dev.xueqing.common.privacy.Pseudonymizer;
@@ -28,8 +29,9 @@ public final class CaliperAdapter implements SourceAdapter {
     private final String runId;
     private final Instant runStart;
 
-    public CaliperAdapter(Pseudonymizer pseudonymizer, ZoneId zone, String tenant, String runId, Instant runStart) {
-        this.mapper = new CaliperMapper(pseudonymizer, zone, tenant, runId);
+    public CaliperAdapter(XueqingConfig.Caliper mapping, Pseudonymizer pseudonymizer, ZoneId zone, String tenant,
+                          String runId, Instant runStart) {
+        this.mapper = new CaliperMapper(mapping, pseudonymizer, zone, tenant, runId);
         this.tenant = tenant;
         this.runId = runId;
         this.runStart = runStart;

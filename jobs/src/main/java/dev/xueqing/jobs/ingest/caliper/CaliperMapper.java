@@ -3,6 +3,8 @@ package dev.xueqing.jobs.ingest.caliper;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import dev.xueqing.common.config.ConfigException;
+import dev.xueqing.common.config.XueqingConfig;
 import dev.xueqing.common.model.ActorRoles;
 import dev.xueqing.common.model.CanonicalEvent;
 import dev.xueqing.common.model.ObjectObservation;
@@ -19,7 +21,6 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -31,9 +32,10 @@ import java.util.regex.Pattern;
 
 /**
  * Maps one IMS Caliper 1.1 / 1.2 event (JSON-LD, full or "thinned" with IRIs in place of entities) to a canonical
- * event and the object observations it carries, or to a rejection with its quarantine reason. The tables (event
- * type → allowed actions, action → canonical action, entity type → object_type, roles) are in
- * {@code xueqing/caliper-mapping.conf}.
+ * event and the object observations it carries, or to a rejection with its quarantine reason. The rules of the
+ * specification (event type → allowed actions, the action vocabulary, allowed entity types, contexts, profiles) are
+ * in {@code xueqing/caliper-spec.conf}; the mapping tables (action → canonical action, entity type → object_type,
+ * roles) are the validated {@link XueqingConfig.Caliper} record ({@code xueqing.caliper} in the configuration).
  *
  * <p>Checks, in order (the first failure rejects): an entity on its own (no {@code action}, a type not ending in
  * "Event") → {@code not_an_event}; {@code @context} → {@code invalid_context}; {@code type} →
@@ -72,7 +74,7 @@ public final class CaliperMapper implements Serializable {
     public static final String SOURCE = "caliper";
     /** course_id of an event that names no group, membership or edApp. */
     public static final String NO_COURSE = "caliper:unknown-course";
-    static final String MAPPING_RESOURCE = "xueqing/caliper-mapping.conf";
+    static final String SPEC_RESOURCE = "xueqing/caliper-spec.conf";
 
     private static final Pattern URN_UUID = Pattern.compile(
             "(?i)urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
@@ -87,33 +89,46 @@ public final class CaliperMapper implements Serializable {
 
     private final Map<String, Set<String>> actionsByType = new HashMap<>();
     private final Set<String> vocabulary;
-    private final Map<String, String> actionMap = new HashMap<>();
-    private final Map<String, String> objectTypes = new HashMap<>();
+    private final Map<String, String> actionMap;
+    private final Map<String, String> objectTypes;
     private final Map<String, Set<String>> allowedTypes = new HashMap<>();
     private final Set<String> notObjectTypes;
-    private final Map<String, String> roles = new LinkedHashMap<>();
+    private final Map<String, String> roles;
     private final Set<String> requiresFederatedSession;
     private final Set<String> contexts;
     private final List<String> contextExtensionPrefixes;
     private final Set<String> profiles;
+
+    private final CaliperEntities entities = new CaliperEntities();
+
+    /** Event properties that hold entities, checked in depth once the event's own rules pass. */
+    private static final List<String> ENTITY_PROPERTIES = List.of("actor", "object", "generated", "target",
+            "referrer", "edApp", "group", "membership", "session", "federatedSession");
 
     private final Pseudonymizer pseudonymizer;
     private final ZoneId zoneId;
     private final String tenant;
     private final String runId;
 
-    public CaliperMapper(Pseudonymizer pseudonymizer, ZoneId zoneId, String tenant, String runId) {
+    /**
+     * @throws ConfigException when a key of {@code xueqing.caliper.actions} names an event type or action that
+     *     Caliper does not define (it would never match)
+     */
+    public CaliperMapper(XueqingConfig.Caliper mapping, Pseudonymizer pseudonymizer, ZoneId zoneId, String tenant,
+                         String runId) {
         this.pseudonymizer = Objects.requireNonNull(pseudonymizer, "pseudonymizer");
         this.zoneId = Objects.requireNonNull(zoneId, "zoneId");
         this.tenant = Objects.requireNonNull(tenant, "tenant");
         this.runId = Objects.requireNonNull(runId, "runId");
-        Config c = ConfigFactory.parseResources(MAPPING_RESOURCE).resolve().getConfig("caliper");
+        Config c = ConfigFactory.parseResources(CaliperMapper.class.getClassLoader(), SPEC_RESOURCE).resolve()
+                .getConfig("caliper");
         Config byType = c.getConfig("actions-by-type");
         byType.root().keySet().forEach(t -> actionsByType.put(t, new HashSet<>(byType.getStringList(t))));
         vocabulary = new HashSet<>(c.getStringList("vocabulary"));
-        c.getObject("action-map").unwrapped().forEach((k, v) -> actionMap.put(k, String.valueOf(v)));
-        c.getObject("object-types").unwrapped().forEach((k, v) -> objectTypes.put(k, String.valueOf(v)));
-        c.getObject("roles").unwrapped().forEach((k, v) -> roles.put(k, String.valueOf(v)));
+        actionMap = Map.copyOf(mapping.actions());
+        objectTypes = Map.copyOf(mapping.objectTypes());
+        roles = Map.copyOf(mapping.roles());
+        checkActionKeys();
         allowedTypes.put("actor", new HashSet<>(c.getStringList("actor-types")));
         allowedTypes.put("group", new HashSet<>(c.getStringList("group-types")));
         allowedTypes.put("membership", new HashSet<>(c.getStringList("membership-types")));
@@ -127,6 +142,28 @@ public final class CaliperMapper implements Serializable {
         profiles = new HashSet<>(c.getStringList("profiles"));
     }
 
+    private void checkActionKeys() {
+        for (String key : actionMap.keySet()) {
+            int dot = key.indexOf('.');
+            String type = dot < 0 ? null : key.substring(0, dot);
+            String action = dot < 0 ? key : key.substring(dot + 1);
+            String where = "xueqing.caliper.actions.\"" + key + "\"";
+            if (type != null && !type.equals("Event") && !actionsByType.containsKey(type)) {
+                throw new ConfigException(where + ": " + type + " is not a Caliper event type; use one of "
+                        + new java.util.TreeSet<>(actionsByType.keySet()) + " or Event (key \"<EventType>.<Action>\" "
+                        + "or \"<Action>\").");
+            }
+            if (!vocabulary.contains(action)) {
+                throw new ConfigException(where + ": " + action + " is not a Caliper action; use one of "
+                        + new java.util.TreeSet<>(vocabulary) + ".");
+            }
+            if (type != null && !type.equals("Event") && !actionsByType.get(type).contains(action)) {
+                throw new ConfigException(where + ": " + type + " does not allow " + action + "; it allows "
+                        + new java.util.TreeSet<>(actionsByType.get(type)) + ".");
+            }
+        }
+    }
+
     /** Maps one record (an element of an envelope's data, or a bare event); rawRef says where it came from. */
     public Mapped map(JsonNode e, String rawRef) {
         if (e == null || !e.isObject()) {
@@ -135,14 +172,35 @@ public final class CaliperMapper implements Serializable {
         }
         String type = text(e.get("type"));
         if (!e.has("action") && (type == null || !type.endsWith("Event"))) {
-            return reject(QuarantineReason.NOT_AN_EVENT, "a Caliper entity" + (type == null ? "" : " (" + type + ")")
-                    + " with no action: entities on their own describe objects, they are not events");
+            return entityOnItsOwn(e, type);
         }
         Optional<Rejected> bad = validate(e, type);
         if (bad.isPresent()) {
             return bad.get();
         }
         return toEvent(e, type, rawRef);
+    }
+
+    /**
+     * A record that is not an event: without a type it is no Caliper document at all; with one it is checked as a
+     * standalone entity (its defect is the reason), and a valid entity is {@code not_an_event}, since an entity
+     * describes an object and is no activity of a learner.
+     */
+    private Rejected entityOnItsOwn(JsonNode e, String type) {
+        JsonNode typeNode = e.get("type");
+        if (typeNode == null || typeNode.isNull()) {
+            return reject(QuarantineReason.NOT_AN_EVENT, "neither a Caliper event nor an entity: no type and no action");
+        }
+        JsonNode ctx = e.get("@context");
+        if (ctx != null && !contextOk(ctx)) {
+            return reject(QuarantineReason.INVALID_CONTEXT, "@context " + ctx + " is not a Caliper 1.1/1.2 context");
+        }
+        CaliperEntities.Problem problem = entities.checkDocument(e);
+        if (problem != null) {
+            return reject(problem.reason(), problem.detail());
+        }
+        return reject(QuarantineReason.NOT_AN_EVENT, "a valid Caliper " + type + " entity on its own, with no action: "
+                + "an entity describes an object, it is not an activity (not kept)");
     }
 
     private Optional<Rejected> validate(JsonNode e, String type) {
@@ -227,6 +285,17 @@ public final class CaliperMapper implements Serializable {
         JsonNode ext = e.get("extensions");
         if (ext != null && !ext.isNull() && !ext.isObject()) {
             return rejected(QuarantineReason.INVALID_EXTENSION, "extensions: " + ext + " is not a JSON object");
+        }
+        // the entities inside the event follow the same rules as standalone ones
+        for (String p : ENTITY_PROPERTIES) {
+            JsonNode v = e.get(p);
+            if (v != null && v.isObject()) {
+                String t = text(v.get("type"));
+                CaliperEntities.Problem problem = entities.checkProperties(v, entities.known(t) ? t : null, p, 1);
+                if (problem != null) {
+                    return rejected(problem.reason(), problem.detail());
+                }
+            }
         }
         return Optional.empty();
     }
@@ -380,14 +449,19 @@ public final class CaliperMapper implements Serializable {
         return new Event(ev, obs);
     }
 
+    /** Over all membership roles, the longest key of the role table that a role starts with decides. */
     private String role(JsonNode membership, JsonNode actor) {
         if (membership.isObject() && membership.path("roles").isArray()) {
-            for (Map.Entry<String, String> r : roles.entrySet()) {
-                for (JsonNode given : membership.get("roles")) {
-                    if (given.asText().startsWith(r.getKey())) {
-                        return r.getValue();
+            String best = null;
+            for (JsonNode given : membership.get("roles")) {
+                for (String key : roles.keySet()) {
+                    if (given.asText().startsWith(key) && (best == null || key.length() > best.length())) {
+                        best = key;
                     }
                 }
+            }
+            if (best != null) {
+                return roles.get(best);
             }
         }
         if (typed(actor, "SoftwareApplication")) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.xueqing.common.config.XueqingConfig;
 import dev.xueqing.common.model.ObjectObservation;
 import dev.xueqing.common.model.QuarantineReason;
 import dev.xueqing.common.privacy.Pseudonymizer;
@@ -36,8 +37,9 @@ public final class EdxAdapter implements SourceAdapter {
     private final String runId;
     private final Instant runStart;
 
-    public EdxAdapter(Pseudonymizer pseudonymizer, ZoneId zone, String tenant, String runId, Instant runStart) {
-        this.mapper = new EdxMapper(pseudonymizer, zone, tenant, runId);
+    public EdxAdapter(XueqingConfig.Edx mapping, Pseudonymizer pseudonymizer, ZoneId zone, String tenant, String runId,
+                      Instant runStart) {
+        this.mapper = new EdxMapper(mapping, pseudonymizer, zone, tenant, runId);
         this.tenant = tenant;
         this.runId = runId;
         this.runStart = runStart;

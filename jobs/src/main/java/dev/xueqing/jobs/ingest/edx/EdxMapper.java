@@ -3,9 +3,7 @@ package dev.xueqing.jobs.ingest.edx;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
-import com.typesafe.config.ConfigValue;
+import dev.xueqing.common.config.XueqingConfig;
 import dev.xueqing.common.model.Actions;
 import dev.xueqing.common.model.ActorRoles;
 import dev.xueqing.common.model.CanonicalEvent;
@@ -26,14 +24,14 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.TemporalAccessor;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
 /**
  * Maps one Open edX tracking-log event (a JSON object) to a canonical event and the object observations it carries,
- * or to a rejection with its quarantine reason. Pure: no Spark, no I/O besides loading the mapping resource once.
+ * or to a rejection with its quarantine reason. Pure: no Spark, no I/O. The mapping tables are the validated
+ * {@link XueqingConfig.Edx} record ({@code xueqing.edx} in the configuration).
  *
  * <p>Order of checks: no {@code event_type} → {@code not_an_event}; no username and no user id →
  * {@code missing_actor}; no {@code time} → {@code missing_timestamp}; unparseable time → {@code invalid_timestamp};
@@ -49,9 +47,6 @@ public final class EdxMapper implements Serializable {
 
     /** Adapter name written to {@code source}. */
     public static final String SOURCE = "edx";
-    /** The mapping tables (classpath resource). */
-    public static final String MAPPING_RESOURCE = "xueqing/edx-mapping.conf";
-
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What {@link #map} made of a record. */
@@ -73,32 +68,18 @@ public final class EdxMapper implements Serializable {
     private final String tenant;
     private final String runId;
 
-    public EdxMapper(Pseudonymizer pseudonymizer, ZoneId zoneId, String tenant, String runId) {
+    public EdxMapper(XueqingConfig.Edx mapping, Pseudonymizer pseudonymizer, ZoneId zoneId, String tenant,
+                     String runId) {
         this.pseudonymizer = Objects.requireNonNull(pseudonymizer, "pseudonymizer");
         this.zoneId = Objects.requireNonNull(zoneId, "zoneId");
         this.tenant = Objects.requireNonNull(tenant, "tenant");
         this.runId = Objects.requireNonNull(runId, "runId");
-        Config c = ConfigFactory.parseResources(EdxMapper.class.getClassLoader(), MAPPING_RESOURCE).resolve()
-                .getConfig("edx");
-        this.actions = table(c.getConfig("actions"));
-        this.browserActions = table(c.getConfig("browser-actions"));
-        this.objectTypes = table(c.getConfig("object-types"));
-        this.instructorPrefixes = List.copyOf(c.getStringList("instructor-prefixes"));
-        this.instructorPaths = List.copyOf(c.getStringList("instructor-paths"));
-        for (String a : actions.values()) {
-            if (!Actions.ALL.contains(a)) {
-                throw new IllegalStateException(MAPPING_RESOURCE + ": unknown canonical action '" + a + "'");
-            }
-        }
-    }
-
-    /** Quoted keys such as "edx.course.enrollment.activated" are one key, not a path. */
-    private static Map<String, String> table(Config c) {
-        Map<String, String> m = new HashMap<>();
-        for (Map.Entry<String, ConfigValue> e : c.root().entrySet()) {
-            m.put(e.getKey(), String.valueOf(e.getValue().unwrapped()));
-        }
-        return m;
+        Objects.requireNonNull(mapping, "mapping");
+        this.actions = mapping.actions();
+        this.browserActions = mapping.browserActions();
+        this.objectTypes = mapping.objectTypes();
+        this.instructorPrefixes = mapping.instructorPrefixes();
+        this.instructorPaths = mapping.instructorPaths();
     }
 
     /** The canonical action of an event type ({@code other} when unmapped). */

@@ -1,6 +1,7 @@
 package dev.xueqing.jobs.ingest.moodle;
 
 import com.univocity.parsers.csv.CsvParser;
+import dev.xueqing.common.config.XueqingConfig;
 import dev.xueqing.common.model.QuarantineReason;
 import dev.xueqing.common.privacy.Pseudonymizer;
 import dev.xueqing.jobs.ingest.CsvFiles;
@@ -35,8 +36,9 @@ public final class MoodleAdapter implements SourceAdapter {
     private final String runId;
     private final Instant runStart;
 
-    public MoodleAdapter(Pseudonymizer pseudonymizer, ZoneId zone, String tenant, String runId, Instant runStart) {
-        MoodleMapping mapping = MoodleMapping.load();
+    public MoodleAdapter(XueqingConfig.Moodle config, Pseudonymizer pseudonymizer, ZoneId zone, String tenant,
+                         String runId, Instant runStart) {
+        MoodleMapping mapping = MoodleMapping.of(config);
         this.mapper = new MoodleMapper(mapping, pseudonymizer, zone, tenant, runId);
         this.reportMapper = new MoodleReportMapper(mapping.report(), pseudonymizer, zone, tenant, runId);
         this.tenant = tenant;

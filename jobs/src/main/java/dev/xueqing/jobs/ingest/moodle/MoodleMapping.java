@@ -1,8 +1,6 @@
 package dev.xueqing.jobs.ingest.moodle;
 
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
-import com.typesafe.config.ConfigValue;
+import dev.xueqing.common.config.XueqingConfig;
 
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -12,9 +10,14 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The Moodle mapping tables of {@code xueqing/moodle-mapping.conf}: event name → action, component → object type,
- * the events whose learner is the related user, and the id prefixes. Event names are kept without their leading
- * backslash ({@code mod_quiz\event\attempt_started}). Suffix rules are (suffix, action) pairs, in order.
+ * The Moodle mapping tables as the mappers use them: event name → action, suffix rules, the events whose learner is
+ * the related user, component and object table → object type, and the id prefixes. Built from the validated
+ * {@link XueqingConfig.Moodle} record ({@code xueqing.moodle}); event names are kept without their leading
+ * backslash ({@code mod_quiz\event\attempt_started}), whichever way the configuration wrote them. Suffix rules are
+ * (suffix, action) pairs, in order.
+ *
+ * <p>The id prefixes are fixed, not configuration: the user prefix is what the pseudonymizer sees, so changing it
+ * would give every learner a new learner_key and split their history.
  */
 public record MoodleMapping(String userPrefix, String coursePrefix, String modulePrefix, Map<String, String> events,
                             List<List<String>> suffixes, Set<String> learnerIsRelatedUser,
@@ -22,37 +25,37 @@ public record MoodleMapping(String userPrefix, String coursePrefix, String modul
                             Report report)
         implements Serializable {
 
-    /** The log report export's settings (the {@code report} block). */
+    /** The log report export's settings. */
     public record Report(String userPrefix, String coursePrefix, String contextPrefix, List<String> timePatterns,
                          Map<String, String> events) implements Serializable {}
 
-    public static final String RESOURCE = "xueqing/moodle-mapping.conf";
+    /** Pseudonymizer input of a Moodle user id: {@code "moodle-user:" + userid}. */
+    public static final String USER_PREFIX = "moodle-user:";
+    /** course_id of a Moodle course: {@code "moodle-course:" + courseid}. */
+    public static final String COURSE_PREFIX = "moodle-course:";
+    /** object_id of a course module: {@code "moodle-cm:" + contextinstanceid}. */
+    public static final String MODULE_PREFIX = "moodle-cm:";
+    /** Pseudonymizer input of a full name in the log report export (weaker than a user id: see docs/moodle.md). */
+    public static final String REPORT_USER_PREFIX = "moodle-fullname:";
+    /** course_id of a "Course: <name>" context of the log report export. */
+    public static final String REPORT_COURSE_PREFIX = "moodle-course-name:";
+    /** object_id of a module context of the log report export ("Assignment: Project"). */
+    public static final String REPORT_CONTEXT_PREFIX = "moodle-context-name:";
 
-    /** Loads the mapping resource from the class path. */
-    public static MoodleMapping load() {
-        Config c = ConfigFactory.parseResources(MoodleMapping.class.getClassLoader(), RESOURCE).resolve();
-        if (c.isEmpty()) {
-            throw new IllegalStateException("The mapping resource " + RESOURCE + " is missing from the class path");
-        }
+    /** The mapping of a validated configuration. */
+    public static MoodleMapping of(XueqingConfig.Moodle m) {
+        Map<String, String> events = new LinkedHashMap<>();
+        m.events().forEach((k, v) -> events.put(normalise(k), v));
         List<List<String>> suffixes = new ArrayList<>();
-        for (Config s : c.getConfigList("suffixes")) {
-            suffixes.add(List.of(s.getString("suffix"), s.getString("action")));
+        for (XueqingConfig.Moodle.Suffix s : m.suffixes()) {
+            suffixes.add(List.of(s.suffix(), s.action()));
         }
-        return new MoodleMapping(c.getString("user-prefix"), c.getString("course-prefix"),
-                c.getString("module-prefix"), table(c, "events"), List.copyOf(suffixes),
-                Set.copyOf(c.getStringList("learner-is-related-user")), table(c, "components"),
-                table(c, "objecttables"), new Report(c.getString("report.user-prefix"),
-                        c.getString("report.course-prefix"), c.getString("report.context-prefix"),
-                        List.copyOf(c.getStringList("report.time-patterns")), table(c.getConfig("report"), "events")));
-    }
-
-    /** A table whose keys may hold backslashes or dots: read from the object's root, not by path. */
-    private static Map<String, String> table(Config c, String name) {
-        Map<String, String> out = new LinkedHashMap<>();
-        for (Map.Entry<String, ConfigValue> e : c.getObject(name).entrySet()) {
-            out.put(e.getKey(), String.valueOf(e.getValue().unwrapped()));
-        }
-        return Map.copyOf(out);
+        Set<String> related = new java.util.LinkedHashSet<>();
+        m.learnerIsRelatedUser().forEach(n -> related.add(normalise(n)));
+        return new MoodleMapping(USER_PREFIX, COURSE_PREFIX, MODULE_PREFIX, Map.copyOf(events), List.copyOf(suffixes),
+                Set.copyOf(related), Map.copyOf(m.components()), Map.copyOf(m.objectTables()),
+                new Report(REPORT_USER_PREFIX, REPORT_COURSE_PREFIX, REPORT_CONTEXT_PREFIX,
+                        List.copyOf(m.reportTimePatterns()), Map.copyOf(m.reportEvents())));
     }
 
     /** The action of an event name (with or without its leading backslash); "other" when nothing matches. */

@@ -1,5 +1,6 @@
 package dev.xueqing.jobs.ingest.caliper;
 
+import dev.xueqing.common.config.ConfigLoader;
 import dev.xueqing.common.io.DatasetRef;
 import dev.xueqing.common.io.Warehouse;
 import dev.xueqing.common.privacy.Pseudonymizer;
@@ -27,10 +28,10 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The IMS Caliper fixtures in {@code ../shared/data/caliper}: every valid event becomes an event, every file of
- * {@code v1p2/commonErrorFixtures} is quarantined, and the reason matches the defect in the file's name (for
- * events; an invalid entity is quarantined as {@code not_an_event}, since entities are not validated on their
- * own). Prints the per-file / per-reason tables.
+ * The IMS Caliper fixtures in {@code ../shared/data/caliper}: every valid event becomes an event, every valid entity
+ * is {@code not_an_event}, every file of {@code v1p2/commonErrorFixtures} is quarantined, and the reason matches the
+ * defect in the file's name, for events and standalone entities alike, except for the disagreements listed (and
+ * explained) in {@link #KNOWN_DISAGREEMENTS}. Prints the per-file / per-reason tables.
  */
 class CaliperFixturesTest extends SparkTestBase {
     static final Pseudonymizer PSEUDO = new Pseudonymizer("test-key-0123456789abcdef".getBytes(StandardCharsets.UTF_8));
@@ -44,7 +45,7 @@ class CaliperFixturesTest extends SparkTestBase {
 
     /** Outcome of each record of a file: "event" or the quarantine reason code. */
     static List<String> outcomes(Path file) throws IOException {
-        CaliperMapper mapper = new CaliperMapper(PSEUDO, ZoneOffset.UTC, "t", "r");
+        CaliperMapper mapper = new CaliperMapper(ConfigLoader.defaults().caliper(), PSEUDO, ZoneOffset.UTC, "t", "r");
         List<String> out = new ArrayList<>();
         try (InputStream in = Files.newInputStream(file)) {
             new JsonRecordReader("data").read(in, (node, raw, line, error) -> {
@@ -72,13 +73,31 @@ class CaliperFixturesTest extends SparkTestBase {
     static final java.util.Set<String> UNPARSEABLE = java.util.Set.of("caliperEntity-BadJson.json",
             "caliperEntitySurvey-MalformedItemsContainsWrongEntityType.json");
 
+    /** Entity properties holding a list of entities (their "WrongType" elements are entities of a wrong type). */
+    static final List<String> ENTITY_LISTS = List.of("Items", "Attachments", "Creators", "LearningObjectives",
+            "Members", "WithAgents", "OtherIdentifiers");
+    /** Entity properties holding one entity (a string in them must be an IRI). */
+    static final List<String> ENTITY_REFERENCES = List.of("IsPartOf");
+
+    /**
+     * Error fixtures whose quarantine reason differs from the one their name calls for, with the reason the
+     * adapter gives instead. All four put an integer where the model says Decimal (25 for 25.0): JSON has one number
+     * type and real feeds write whole scores without a fraction, so an integer is accepted as a decimal and these
+     * entities are valid (not_an_event).
+     */
+    static final Map<String, String> KNOWN_DISAGREEMENTS = Map.of(
+            "caliperEntityAggregateMeasure-MalformedMaxMetricValueNotAnInt.json", "not_an_event",
+            "caliperEntityAggregateMeasure-MalformedMetricValueNotAnInt.json", "not_an_event",
+            "caliperEntityAssignableDigitalResource-MalformedMaxScoreNotAFloat.json", "not_an_event",
+            "caliperEntityScore-MalformedMaxScoreNotAnInt.json", "not_an_event");
+
     /** The reason the defect in an error fixture's name calls for. */
     static String expectedReason(String name) {
         if (UNPARSEABLE.contains(name)) {
             return "malformed_json";
         }
         if (name.startsWith("caliperEntity")) {
-            return "not_an_event";
+            return expectedEntityReason(name.substring(name.indexOf('-') + 1, name.length() - ".json".length()));
         }
         String defect = name.substring(name.indexOf('-') + 1, name.length() - ".json".length());
         if (defect.matches("(No|Null)Id")) {
@@ -117,6 +136,53 @@ class CaliperFixturesTest extends SparkTestBase {
         if (defect.matches("Malformed(Generated|Generatable|Target|Referrer|EdApp|Group|Membership|Session"
                 + "|FederatedSession).*|NoFederatedSession")) {
             return "invalid_entity";
+        }
+        return "?" + defect;
+    }
+
+    /** The reason the defect in a standalone entity fixture's name calls for. */
+    static String expectedEntityReason(String defect) {
+        if (defect.matches("(No|Null)Id|MalformedIdNotAnIRI")) {
+            return "invalid_id";
+        }
+        if (defect.equals("UnknownEntityType")) {
+            return "unknown_entity_type";
+        }
+        if (defect.equals("UnknownContext")) {
+            return "invalid_context";
+        }
+        if (defect.startsWith("MalformedExtensions")) {
+            return "invalid_extension";
+        }
+        if (defect.endsWith("NotPresent")) {
+            return "missing_property";
+        }
+        if (defect.endsWith("UnknownValue")) {
+            return "unknown_value";
+        }
+        if (defect.matches(".*(InvalidDateTime|NotValidDateTime|NotADateTime)|MalformedCreationDate"
+                + "|MalformedModifiedDate")) {
+            return "invalid_timestamp";
+        }
+        if (defect.matches(".*(NotADuration|NotValidDuration)")) {
+            return "bad_duration";
+        }
+        if (defect.matches(".*(WrongEntityTypes?|NoValue)")) {
+            return "invalid_entity";
+        }
+        if (defect.endsWith("NotAList")) {
+            return "invalid_value_type";
+        }
+        String property = defect.replaceFirst("^Malf(or|ro)med", "");
+        boolean elementOfWrongType = defect.matches(".*(Contains?Wrong(Element)?Type|ListElementWrongType"
+                + "|WrongListElementType)");
+        if (ENTITY_LISTS.stream().anyMatch(property::startsWith) && elementOfWrongType
+                || ENTITY_REFERENCES.stream().anyMatch(property::startsWith) && defect.endsWith("NotAString")) {
+            return "invalid_entity";
+        }
+        if (elementOfWrongType || defect.matches(".*(NotA(String|nInt|Number|Float|Boolean|Strings)"
+                + "|ContainsMismatchedTypes|ContainsWrongValue)")) {
+            return "invalid_value_type";
         }
         return "?" + defect;
     }
@@ -180,31 +246,47 @@ class CaliperFixturesTest extends SparkTestBase {
     void everyErrorFixtureIsQuarantinedWithTheReasonOfItsDefect() throws IOException {
         Path dir = caliper().resolve("v1p2/commonErrorFixtures");
         Map<String, int[]> byExpected = new TreeMap<>();
+        Map<String, int[]> byKind = new TreeMap<>();
         List<String> notQuarantined = new ArrayList<>();
-        List<String> mismatched = new ArrayList<>();
+        Map<String, String> mismatched = new TreeMap<>();
         for (Path f : files(dir)) {
             String name = f.getFileName().toString();
             List<String> o = outcomes(f);
             String expected = expectedReason(name);
             int[] c = byExpected.computeIfAbsent(expected, k -> new int[3]);
+            int[] k = byKind.computeIfAbsent(name.startsWith("caliperEntity") ? "entities" : "events",
+                    x -> new int[3]);
             c[0]++;
+            k[0]++;
             if (o.isEmpty() || o.contains("event")) {
                 notQuarantined.add(name + " " + o);
-            } else {
+            } else if (!o.equals(List.of("not_an_event"))) {
                 c[1]++;
-                if (o.stream().allMatch(expected::equals)) {
-                    c[2]++;
-                } else {
-                    mismatched.add(name + " expected " + expected + " got " + o);
-                }
+                k[1]++;
+            }
+            if (o.stream().allMatch(expected::equals)) {
+                c[2]++;
+                k[2]++;
+            } else {
+                mismatched.put(name, String.join(",", o));
+                System.out.println("  disagrees: " + name + " expected " + expected + " got " + o);
             }
         }
-        System.out.println("Caliper commonErrorFixtures: expected reason | files | quarantined | reason matches");
-        byExpected.forEach((k, c) -> System.out.printf("  %-20s %4d %4d %4d%n", k, c[0], c[1], c[2]));
+        System.out.println("Caliper commonErrorFixtures: expected reason | files | rejected for a defect | matches");
+        byExpected.forEach((r, c) -> System.out.printf("  %-20s %4d %4d %4d%n", r, c[0], c[1], c[2]));
+        int[] all = {0, 0, 0};
+        byKind.forEach((kind, c) -> {
+            System.out.printf("  %-9s agreement %d/%d%n", kind, c[2], c[0]);
+            for (int i = 0; i < 3; i++) {
+                all[i] += c[i];
+            }
+        });
+        System.out.printf("  overall   agreement %d/%d%n", all[2], all[0]);
         System.out.println("not quarantined: " + notQuarantined);
-        System.out.println("reason mismatches: " + mismatched);
         assertThat(notQuarantined).isEmpty();
-        assertThat(mismatched).isEmpty();
+        assertThat(byKind.get("events")).containsExactly(86, 86, 86);
+        assertThat(byKind.get("entities")).containsExactly(193, 189, 189);
+        assertThat(mismatched).isEqualTo(KNOWN_DISAGREEMENTS);
     }
 
     @Test
@@ -216,7 +298,7 @@ class CaliperFixturesTest extends SparkTestBase {
         for (String v : List.of("v1p1", "v1p2", "v1p2/commonErrorFixtures")) {
             String tenant = v.replace('/', '-');
             Warehouse wh = new Warehouse(spark(), tmp.resolve("wh-" + tenant).toString());
-            CaliperAdapter adapter = new CaliperAdapter(PSEUDO, ZoneOffset.UTC, tenant, "r-" + tenant, now);
+            CaliperAdapter adapter = new CaliperAdapter(ConfigLoader.defaults().caliper(), PSEUDO, ZoneOffset.UTC, tenant, "r-" + tenant, now);
             List<String> uris = files(root.resolve(v)).stream().map(p -> p.toUri().toString()).toList();
             IngestJob.Result r = new IngestJob(wh).run(adapter, uris, tenant, "r-" + tenant, now, null);
             System.out.println("Caliper IngestJob " + v + ": files " + r.files() + ", read " + r.read()

@@ -1,5 +1,6 @@
 package dev.xueqing.jobs.ingest.caliper;
 
+import dev.xueqing.common.config.ConfigLoader;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -12,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -19,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CaliperMapperTest {
     static final ObjectMapper JSON = new ObjectMapper();
     static final Pseudonymizer PSEUDO = new Pseudonymizer("test-key-0123456789abcdef".getBytes(StandardCharsets.UTF_8));
-    static final CaliperMapper MAPPER = new CaliperMapper(PSEUDO, ZoneId.of("Asia/Shanghai"), "t", "r1");
+    static final CaliperMapper MAPPER = new CaliperMapper(ConfigLoader.defaults().caliper(), PSEUDO, ZoneId.of("Asia/Shanghai"), "t", "r1");
     static final String ID = "urn:uuid:A50CA17F-5971-47BB-8FCA-4E6E6879001D";
     static final String SECTION = "{\"id\":\"https://ex.edu/terms/1/courses/7/sections/1\",\"type\":\"CourseSection\","
             + "\"subOrganizationOf\":{\"id\":\"https://ex.edu/terms/1/courses/7\",\"type\":\"CourseOffering\"}}";
@@ -98,10 +100,14 @@ class CaliperMapperTest {
         ObjectNode e = view();
         ((ObjectNode) e.get("membership")).set("roles", JSON.readTree("[\"Instructor\"]"));
         assertThat(event(e).actorRole()).isEqualTo("instructor");
-        ((ObjectNode) e.get("membership")).set("roles", JSON.readTree("[\"Instructor#TeachingAssistant\"]"));
-        assertThat(event(e).actorRole()).isEqualTo("instructor");
-        ((ObjectNode) e.get("membership")).set("roles", JSON.readTree("[\"TeachingAssistant\"]"));
+        // the most specific role wins, wherever it is in the list
+        ((ObjectNode) e.get("membership")).set("roles", JSON.readTree("[\"Instructor\", \"Instructor#TeachingAssistant\"]"));
         assertThat(event(e).actorRole()).isEqualTo("tutor");
+        ((ObjectNode) e.get("membership")).set("roles", JSON.readTree("[\"Learner\", \"Mentor#Tutor\"]"));
+        assertThat(event(e).actorRole()).isEqualTo("tutor");
+        // a role outside the LIS vocabulary is a defect of the membership, not a role
+        ((ObjectNode) e.get("membership")).set("roles", JSON.readTree("[\"TeachingAssistant\"]"));
+        assertThat(reason(e)).isEqualTo("unknown_value");
     }
 
     @Test
@@ -215,6 +221,89 @@ class CaliperMapperTest {
         launch.remove("profile");
         assertThat(reason(launch)).isEqualTo("invalid_entity");
         assertThat(reason(view().put("extensions", "https://ex.edu/ext"))).isEqualTo("invalid_extension");
+    }
+
+    static CaliperMapper.Rejected rejected(String json) throws Exception {
+        CaliperMapper.Mapped m = MAPPER.map(JSON.readTree(json), "f:1");
+        assertThat(m).isInstanceOf(CaliperMapper.Rejected.class);
+        return (CaliperMapper.Rejected) m;
+    }
+
+    static final String PERSON = "{\"@context\":\"http://purl.imsglobal.org/ctx/caliper/v1p2\","
+            + "\"id\":\"https://ex.edu/users/1\",\"type\":\"Person\",\"name\":\"Ann\","
+            + "\"dateCreated\":\"2016-08-01T06:00:00.000Z\"}";
+
+    @Test
+    void aValidStandaloneEntityIsNotAnEventAndSaysItIsNotKept() throws Exception {
+        CaliperMapper.Rejected r = rejected(PERSON);
+        assertThat(r.reason().code()).isEqualTo("not_an_event");
+        assertThat(r.detail()).contains("valid Caliper Person").contains("not kept");
+        // JSON with neither type nor action is no Caliper document at all
+        assertThat(rejected("{\"name\":\"x\"}").reason().code()).isEqualTo("not_an_event");
+        // an integer is a valid decimal: JSON has one number type
+        assertThat(rejected("{\"id\":\"https://ex.edu/s/1\",\"type\":\"Score\",\"scoreGiven\":10,\"maxScore\":15}")
+                .reason().code()).isEqualTo("not_an_event");
+    }
+
+    @Test
+    void standaloneEntityDefectsGetTheirOwnReasonAndDetail() throws Exception {
+        record Case(String json, String reason, String detail) {}
+        List<Case> cases = List.of(
+                new Case(PERSON.replace("Person", "Persona"), "unknown_entity_type",
+                        "type: Persona is not a Caliper entity type"),
+                new Case(PERSON.replace("https://ex.edu/users/1", "no iri here"), "invalid_id",
+                        "id: \"no iri here\" is not an IRI"),
+                new Case(PERSON.replace("\"id\":\"https://ex.edu/users/1\",", ""), "invalid_id", "id: missing"),
+                new Case(PERSON.replace("v1p2", "v9"), "invalid_context", "@context"),
+                new Case(PERSON.replace("\"Ann\"", "554433"), "invalid_value_type",
+                        "name: a number 554433 where Caliper expects a string"),
+                new Case(PERSON.replace("2016-08-01T06:00:00.000Z", "2016-08-01"), "invalid_timestamp",
+                        "dateCreated: \"2016-08-01\" is not an ISO 8601 date-time"),
+                new Case(PERSON.replace("\"name\":\"Ann\"", "\"extensions\":\"x\""), "invalid_extension",
+                        "extensions: a string \"x\" is not a JSON object"),
+                new Case("{\"id\":\"https://ex.edu/a/1\",\"type\":\"Attempt\",\"duration\":\"50 minutes\"}",
+                        "bad_duration", "duration: \"50 minutes\" is not an ISO 8601 duration"),
+                new Case("{\"id\":\"https://ex.edu/a/1\",\"type\":\"Attempt\",\"count\":\"One\"}",
+                        "invalid_value_type", "count: a string \"One\" where Caliper expects an integer"),
+                new Case("{\"id\":\"https://ex.edu/a/1\",\"type\":\"Attempt\","
+                        + "\"assignee\":{\"id\":\"https://ex.edu/q/1\",\"type\":\"Assessment\"}}",
+                        "invalid_entity", "assignee: an entity of type Assessment where Caliper expects Person"),
+                new Case("{\"id\":\"https://ex.edu/r/1\",\"type\":\"Result\",\"attempt\":null}",
+                        "invalid_entity", "attempt: null is neither an entity nor an IRI"),
+                new Case("{\"id\":\"https://ex.edu/m/1\",\"type\":\"Membership\",\"roles\":\"Learner\"}",
+                        "invalid_value_type", "roles: a string \"Learner\" where Caliper expects a list of Role term"),
+                new Case("{\"id\":\"https://ex.edu/m/1\",\"type\":\"Membership\",\"status\":\"Gone\"}",
+                        "unknown_value", "status: \"Gone\" is not one of the Caliper terms [Active, Inactive]"),
+                new Case("{\"id\":\"urn:uuid:c3ba4c01-1f17-46e0-85dd-1e366e6ebb81\",\"type\":\"AggregateMeasure\","
+                        + "\"metricValue\":12.0}", "missing_property", "metric: missing or null"),
+                new Case("{\"id\":\"https://ex.edu/t/1\",\"type\":\"Thread\",\"items\":[\"https://ex.edu/m/1\","
+                        + "{\"id\":\"https://ex.edu/c/7\",\"type\":\"CourseOffering\"}]}", "invalid_entity",
+                        "items[1]: an entity of type CourseOffering where Caliper expects Message"));
+        for (Case c : cases) {
+            CaliperMapper.Rejected r = rejected(c.json());
+            assertThat(r.reason().code()).as(c.json()).isEqualTo(c.reason());
+            assertThat(r.detail()).as(c.json()).contains(c.detail());
+        }
+    }
+
+    @Test
+    void entitiesInsideAnEventFollowTheSameRules() throws Exception {
+        ObjectNode e = view();
+        e.put("type", "GradeEvent").put("action", "Graded").put("profile", "GradingProfile");
+        e.set("object", JSON.readTree("{\"id\":\"https://ex.edu/a/1\",\"type\":\"Attempt\",\"count\":2,"
+                + "\"assignee\":{\"id\":\"https://ex.edu/users/554433\",\"type\":\"Person\"}}"));
+        e.set("generated", JSON.readTree("{\"id\":\"https://ex.edu/s/1\",\"type\":\"Score\",\"scoreGiven\":\"10.0\"}"));
+        CaliperMapper.Rejected r = (CaliperMapper.Rejected) MAPPER.map(e, "f:1");
+        assertThat(r.reason().code()).isEqualTo("invalid_value_type");
+        assertThat(r.detail()).startsWith("generated.scoreGiven: a string \"10.0\" where Caliper expects a number");
+        // two levels down: the assignee of the Attempt object
+        e.set("generated", JSON.readTree("{\"id\":\"https://ex.edu/s/1\",\"type\":\"Score\",\"scoreGiven\":10.0}"));
+        ((ObjectNode) e.get("object").get("assignee")).put("dateCreated", "yesterday");
+        r = (CaliperMapper.Rejected) MAPPER.map(e, "f:1");
+        assertThat(r.reason().code()).isEqualTo("invalid_timestamp");
+        assertThat(r.detail()).startsWith("object.assignee.dateCreated:");
+        ((ObjectNode) e.get("object").get("assignee")).remove("dateCreated");
+        assertThat(MAPPER.map(e, "f:1")).isInstanceOf(CaliperMapper.Event.class);
     }
 
     private static ObjectNode without(String field) throws Exception {

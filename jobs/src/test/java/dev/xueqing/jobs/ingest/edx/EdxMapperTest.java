@@ -1,5 +1,6 @@
 package dev.xueqing.jobs.ingest.edx;
 
+import dev.xueqing.common.config.ConfigLoader;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.xueqing.common.model.CanonicalEvent;
@@ -17,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** One test per mapping rule and per quarantine reason of the edX mapper, on small in-code records. */
 class EdxMapperTest {
     static final Pseudonymizer PSEUDO = new Pseudonymizer("test-key-0123456789abcdef".getBytes(StandardCharsets.UTF_8));
-    static final EdxMapper MAPPER = new EdxMapper(PSEUDO, ZoneId.of("Asia/Shanghai"), "t", "r1");
+    static final EdxMapper MAPPER = new EdxMapper(ConfigLoader.defaults().edx(), PSEUDO, ZoneId.of("Asia/Shanghai"), "t", "r1");
     static final ObjectMapper JSON = new ObjectMapper();
     static final String COURSE = "course-v1:edX+DemoX+Demo_Course";
 

@@ -40,7 +40,7 @@ class EdxRealDataTest extends SparkTestBase {
             files = s.filter(p -> p.toString().endsWith(".log")).sorted().map(p -> p.toUri().toString()).toList();
         }
         Instant now = Instant.parse("2026-11-28T00:00:00Z");
-        EdxAdapter adapter = new EdxAdapter(PSEUDO, CONFIG.timezone(), "t", "r1", now);
+        EdxAdapter adapter = new EdxAdapter(ConfigLoader.defaults().edx(), PSEUDO, CONFIG.timezone(), "t", "r1", now);
         Warehouse wh = new Warehouse(spark(), dir.resolve("wh").toString());
         IngestJob.Result r = new IngestJob(wh).run(adapter, files, "t", "r1", now, null);
 

@@ -1,5 +1,6 @@
 package dev.xueqing.jobs.ingest.moodle;
 
+import dev.xueqing.common.config.ConfigLoader;
 import dev.xueqing.common.model.CanonicalEvent;
 import dev.xueqing.common.model.QuarantineReason;
 import dev.xueqing.common.privacy.Pseudonymizer;
@@ -24,7 +25,7 @@ class MoodleMapperTest {
     private static final Pseudonymizer PSEUDO =
             new Pseudonymizer("0123456789abcdef0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII));
     private static final ZoneId SHANGHAI = ZoneId.of("Asia/Shanghai");
-    private final MoodleMapper mapper = new MoodleMapper(MoodleMapping.load(), PSEUDO, SHANGHAI, "uni-a", "run-1");
+    private final MoodleMapper mapper = new MoodleMapper(MoodleMapping.of(ConfigLoader.defaults().moodle()), PSEUDO, SHANGHAI, "uni-a", "run-1");
 
     static Map<String, String> row(String... kv) {
         Map<String, String> m = new LinkedHashMap<>();
@@ -244,7 +245,7 @@ class MoodleMapperTest {
                 + "2,\\mod_page\\event\\course_module_viewed,mod_page,2,15,42,3,,\"multi\nline\",1700000100,10.0.0.1\n"
                 + "3,\\core\\event\\course_viewed,core,2\n"
                 + "4,\\core\\event\\course_viewed,core,2,3,,3,,,1700000200,10.0.0.1\n";
-        MoodleAdapter adapter = new MoodleAdapter(PSEUDO, SHANGHAI, "uni-a", "run-1", Instant.EPOCH);
+        MoodleAdapter adapter = new MoodleAdapter(ConfigLoader.defaults().moodle(), PSEUDO, SHANGHAI, "uni-a", "run-1", Instant.EPOCH);
         List<Row> rows = new ArrayList<>();
         long n = adapter.read("file:/x.csv", 0, new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)),
                 rows::add);
@@ -269,7 +270,7 @@ class MoodleMapperTest {
                 + "3,\"23/01/23, 12:12\",-,-,Course: Algebra 1,System,Course viewed,x,cli,\n"
                 + "5,\"23/01/23, 12:14\",,-,Course: Algebra 1,System,Course viewed,x,web,\n"
                 + "4,\"23/01/23, 12:13\",Li Hua,-,Course: Algebra 1,Logs,Log report viewed,x,web,10.9.9.9\n";
-        MoodleAdapter adapter = new MoodleAdapter(PSEUDO, SHANGHAI, "uni-a", "run-1", Instant.EPOCH);
+        MoodleAdapter adapter = new MoodleAdapter(ConfigLoader.defaults().moodle(), PSEUDO, SHANGHAI, "uni-a", "run-1", Instant.EPOCH);
         List<Row> rows = new ArrayList<>();
         long n = adapter.read("file:/r.csv", 0, new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)),
                 rows::add);

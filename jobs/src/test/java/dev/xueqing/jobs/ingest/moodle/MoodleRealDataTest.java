@@ -125,7 +125,7 @@ class MoodleRealDataTest extends SparkTestBase {
         Path csv = writeCsv(columns, cases, dir.resolve("logstore_standard_log.csv"));
 
         // Accounting through the real engine.
-        MoodleAdapter adapter = new MoodleAdapter(PSEUDO, ZoneId.of("UTC"), "t", "run-1", NOW);
+        MoodleAdapter adapter = new MoodleAdapter(ConfigLoader.defaults().moodle(), PSEUDO, ZoneId.of("UTC"), "t", "run-1", NOW);
         IngestJob.Result r = new IngestJob(new Warehouse(spark(), dir.resolve("wh").toString()))
                 .run(adapter, List.of(csv.toUri().toString()), "t", "run-1", NOW, null);
         System.out.printf("moodle standard log (xapi plugin cases): read=%d accepted=%d duplicates=%d "
@@ -136,7 +136,7 @@ class MoodleRealDataTest extends SparkTestBase {
         assertThat(r.duplicates()).isZero();
 
         // Agreement of the actions with the xAPI verbs of each case, through the xAPI verb table.
-        MoodleMapper mapper = new MoodleMapper(MoodleMapping.load(), PSEUDO, ZoneId.of("UTC"), "t", "run-1");
+        MoodleMapper mapper = new MoodleMapper(MoodleMapping.of(ConfigLoader.defaults().moodle()), PSEUDO, ZoneId.of("UTC"), "t", "run-1");
         Map<String, Long> reasons = new TreeMap<>();
         int mapped = 0;
         int withVerbs = 0;
@@ -209,7 +209,7 @@ class MoodleRealDataTest extends SparkTestBase {
     void theLogReportExportExample(@TempDir Path dir) {
         Path csv = moodle().resolve("report_log_export_example/src/datasets/example_platform_logs.csv");
         Assumptions.assumeTrue(Files.exists(csv), csv + " is absent");
-        MoodleAdapter adapter = new MoodleAdapter(PSEUDO, ZoneId.of("UTC"), "t", "run-1", NOW);
+        MoodleAdapter adapter = new MoodleAdapter(ConfigLoader.defaults().moodle(), PSEUDO, ZoneId.of("UTC"), "t", "run-1", NOW);
         IngestJob.Result r = new IngestJob(new Warehouse(spark(), dir.resolve("wh").toString()))
                 .run(adapter, List.of(csv.toUri().toString()), "t", "run-1", NOW, null);
         System.out.printf("moodle log report export (example_platform_logs.csv): read=%d accepted=%d "

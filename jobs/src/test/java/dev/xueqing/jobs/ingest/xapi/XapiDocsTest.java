@@ -26,7 +26,8 @@ class XapiDocsTest {
     private static final XueqingConfig.Xapi XAPI = ConfigLoader.defaults().xapi();
     /** Quarantine reasons only other adapters produce. */
     private static final Set<String> OTHER_SOURCES_ONLY = Set.of("not_an_event", "unknown_columns",
-            "unknown_event_type", "invalid_action", "invalid_entity", "invalid_profile", "malformed_csv");
+            "unknown_event_type", "invalid_action", "invalid_entity", "invalid_profile", "malformed_csv",
+            "unknown_entity_type", "invalid_value_type", "unknown_value", "missing_property");
 
     private static List<String> docLines() throws IOException {
         Path doc = SparkTestBase.projectRoot().resolve("docs").resolve("xapi.md");

@@ -88,10 +88,17 @@ class SparkStandaloneClusterIT extends SparkTestBase {
         Map<String, String> env = new java.util.HashMap<>(StandaloneCluster.env(sparkHome));
         env.put("XUEQING_PSEUDONYM_KEY", KEY);
 
-        // 1. spark-submit to the standalone master; no --class: the jar's manifest names the main class
+        // 1. the same jar on local mode with plain java, like bin/xueqing; it runs while the cluster starts and works
+        localRun = ChildJvm.start("local", logs, List.of("-Xmx1g", "-Duser.timezone=UTC"),
+                StandaloneCluster.classpath(sparkHome) + java.io.File.pathSeparator + jar,
+                "dev.xueqing.jobs.cli.XueqingCli",
+                List.of("nightly", "--date", DATE, "--warehouse", localWarehouse.toString(), "--conf", conf.toString(),
+                        "--set", "xueqing.spark.master=local[2]"), env);
+        // 2. spark-submit to the standalone master; no --class: the jar's manifest names the main class
         try (StandaloneCluster cluster = StandaloneCluster.start(sparkHome, tmp.resolve("cluster"), 2, "1g")) {
             masterUrl = cluster.masterUrl;
-            clusterRun = ChildJvm.start("spark-submit", logs, List.of("-Xmx768m", "-Duser.timezone=Asia/Shanghai"),
+            clusterRun = ChildJvm.start("spark-submit", logs, List.of("-Xmx768m", "-Duser.timezone=Asia/Shanghai",
+                            "-Dlog4j2.configurationFile=jar:" + jar.toUri() + "!/log4j2.properties"),
                     StandaloneCluster.classpath(sparkHome), "org.apache.spark.deploy.SparkSubmit",
                     List.of("--master", cluster.masterUrl, "--deploy-mode", "client",
                             "--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.driver.bindAddress=127.0.0.1",
@@ -107,12 +114,6 @@ class SparkStandaloneClusterIT extends SparkTestBase {
                 executorLogs = cluster.executorLogs();
             }
         }
-        // 2. the same jar on local mode with plain java, like bin/xueqing
-        localRun = ChildJvm.start("local", logs, List.of("-Xmx1g", "-Duser.timezone=UTC"),
-                StandaloneCluster.classpath(sparkHome) + java.io.File.pathSeparator + jar,
-                "dev.xueqing.jobs.cli.XueqingCli",
-                List.of("nightly", "--date", DATE, "--warehouse", localWarehouse.toString(), "--conf", conf.toString(),
-                        "--set", "xueqing.spark.master=local[2]"), env);
         localExit = localRun.await(RUN_TIMEOUT);
     }
 

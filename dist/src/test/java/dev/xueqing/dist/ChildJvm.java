@@ -9,6 +9,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -16,9 +18,17 @@ import java.util.regex.Pattern;
 /**
  * One child JVM of the cluster test (master, worker, spark-submit driver, local run), with its output in files and a
  * stop that also ends the processes it started (a worker's executors). Launched with the JVM flags Spark's own
- * launcher passes on Java 17, as {@code bin/spark-class} would.
+ * launcher passes on Java 17, as {@code bin/spark-class} would. Children still running when the test JVM exits
+ * (killed by a timeout, say) are stopped by a shutdown hook.
  */
 final class ChildJvm implements AutoCloseable {
+    private static final Set<ChildJvm> LIVE = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> List.copyOf(LIVE).forEach(ChildJvm::close),
+                "stop-child-jvms"));
+    }
+
     /** What {@code org.apache.spark.launcher.JavaModuleOptions} adds to every Spark JVM on Java 17. */
     static final List<String> SPARK_JVM_FLAGS = List.of(
             "--add-opens=java.base/java.lang=ALL-UNNAMED",
@@ -71,7 +81,9 @@ final class ChildJvm implements AutoCloseable {
         pb.environment().remove("XUEQING_PSEUDONYM_KEY");
         pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
         pb.environment().putAll(env);
-        return new ChildJvm(name, pb.start(), out, err);
+        ChildJvm child = new ChildJvm(name, pb.start(), out, err);
+        LIVE.add(child);
+        return child;
     }
 
     /** Waits for the process to end; on timeout stops it and fails. Returns the exit code. */
@@ -137,6 +149,7 @@ final class ChildJvm implements AutoCloseable {
      */
     @Override
     public void close() {
+        LIVE.remove(this);
         List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
         tree.add(process.toHandle());
         tree.forEach(ProcessHandle::destroy);

@@ -44,13 +44,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the LRS envelope), enough for every mart to have rows; the whole samples would only make the test slower.
  */
 @Tag("cluster")
-@Timeout(value = 15, unit = TimeUnit.MINUTES)
+@Timeout(value = 25, unit = TimeUnit.MINUTES)
 class SparkStandaloneClusterIT extends SparkTestBase {
     static final String DATE = "2026-09-13";
     static final List<String> INPUT = List.of("hand-course.jsonl", "bad-lines.jsonl", "statements-EC110-2026A.jsonl.gz",
             "lrs-export-envelope.json");
     static final String KEY = "cluster-test-pseudonym-key-0123456789";
-    static final Duration RUN_TIMEOUT = Duration.ofMinutes(6);
+    static final Duration RUN_TIMEOUT = Duration.ofMinutes(10);
 
     @TempDir
     static Path tmp;
@@ -85,7 +85,8 @@ class SparkStandaloneClusterIT extends SparkTestBase {
         localWarehouse = tmp.resolve("warehouse-local");
         clusterWarehouse = tmp.resolve("warehouse-cluster");
         Path logs = Files.createDirectories(tmp.resolve("logs"));
-        Map<String, String> env = new java.util.HashMap<>(StandaloneCluster.env(sparkHome));
+        Map<String, String> env = new java.util.HashMap<>(StandaloneCluster.env(sparkHome,
+                Files.createDirectories(tmp.resolve("local-dirs"))));
         env.put("XUEQING_PSEUDONYM_KEY", KEY);
 
         // 1. the same jar on local mode with plain java, like bin/xueqing; it runs while the cluster starts and works
@@ -141,9 +142,10 @@ class SparkStandaloneClusterIT extends SparkTestBase {
     }
 
     @Test
-    void bothWorkersRanTasks() {
+    void bothWorkersRanTasksInAnotherTimeZoneThanTheDriver() {
         assertThat(executorLogs).hasSize(2).allSatisfy(log -> assertThat(log)
-                .as("an executor of each worker finished tasks").contains("Finished task"));
+                .as("an executor of each worker finished tasks").contains("Finished task")
+                .contains("-Duser.timezone=America/Los_Angeles"));
     }
 
     @Test

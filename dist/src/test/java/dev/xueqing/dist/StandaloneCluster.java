@@ -15,8 +15,8 @@ import java.util.stream.Stream;
  * A real Spark standalone cluster on 127.0.0.1: one master and N single-core workers, each its own JVM, run from a
  * Spark "distribution" assembled from the Maven classpath (a {@code SPARK_HOME} whose {@code jars/} links to
  * Spark's jars, as an unpacked Spark download has them). Every port is ephemeral: the master's URL is read from its
- * log. {@link #close()} stops workers (and their executors) and the master; a shutdown hook does the same if the
- * test JVM is ended first.
+ * log. {@link #close()} stops workers (and their executors) and the master; if the test JVM is ended first,
+ * {@link ChildJvm}'s shutdown hook does.
  */
 final class StandaloneCluster implements AutoCloseable {
     private static final Pattern MASTER_URL = Pattern.compile("Starting Spark master at (spark://127\\.0\\.0\\.1:\\d+)");
@@ -27,14 +27,12 @@ final class StandaloneCluster implements AutoCloseable {
     final String masterUrl;
     final List<Path> workDirs = new ArrayList<>();
     private final List<ChildJvm> processes = Collections.synchronizedList(new ArrayList<>());
-    private final Thread shutdownHook = new Thread(this::stopAll, "stop-spark-cluster");
 
     private StandaloneCluster(Path sparkHome, Path dir, int workers, String workerMemory) throws Exception {
         this.sparkHome = sparkHome;
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
         try {
             Files.createDirectories(dir);
-            Map<String, String> env = env(sparkHome);
+            Map<String, String> env = env(sparkHome, Files.createDirectories(dir.resolve("local")));
             ChildJvm master = started(ChildJvm.start("master", dir, List.of("-Xmx256m"), classpath(sparkHome),
                     "org.apache.spark.deploy.master.Master",
                     List.of("--host", "127.0.0.1", "--port", "0", "--webui-port", "0"), env));
@@ -91,10 +89,14 @@ final class StandaloneCluster implements AutoCloseable {
         }
     }
 
-    /** The environment a Spark launcher script sets up: where Spark is, its Scala version, loopback only. */
-    static Map<String, String> env(Path sparkHome) {
+    /**
+     * The environment a Spark launcher script sets up: where Spark is, its Scala version, loopback only, and the
+     * scratch folder for shuffle and spill files (executors inherit it from their worker).
+     */
+    static Map<String, String> env(Path sparkHome, Path localDirs) {
         return Map.of("SPARK_HOME", sparkHome.toString(), "SPARK_SCALA_VERSION", "2.13",
-                "SPARK_LOCAL_IP", "127.0.0.1", "JAVA_HOME", System.getProperty("java.home"));
+                "SPARK_LOCAL_IP", "127.0.0.1", "SPARK_LOCAL_DIRS", localDirs.toString(),
+                "JAVA_HOME", System.getProperty("java.home"));
     }
 
     /** {@code $SPARK_HOME/jars/*}, as the launcher scripts build it. */
@@ -131,7 +133,8 @@ final class StandaloneCluster implements AutoCloseable {
         return p;
     }
 
-    private void stopAll() {
+    @Override
+    public void close() {
         List<ChildJvm> all;
         synchronized (processes) {
             all = new ArrayList<>(processes);
@@ -139,15 +142,5 @@ final class StandaloneCluster implements AutoCloseable {
         }
         Collections.reverse(all);   // workers (with their executors) first, then the master
         all.forEach(ChildJvm::close);
-    }
-
-    @Override
-    public void close() {
-        stopAll();
-        try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        } catch (IllegalStateException shuttingDown) {
-            // the hook is running or has run
-        }
     }
 }

@@ -2,15 +2,33 @@ package dev.xueqing.common.spark;
 
 import dev.xueqing.common.config.XueqingConfig;
 import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Properties;
 
 /**
  * Builds the one SparkSession of a run from the typed config: the configured master (local[*] by default),
  * UTC session time zone (event_date is computed explicitly in the tenant's zone), AQE on, Parquet with zstd,
  * and Spark bound to the loopback address in local mode.
+ *
+ * <p>The same jar runs embedded ({@code bin/xueqing}, {@code java -cp}) and under {@code spark-submit}. Spark
+ * settings handed to {@code spark-submit} ({@code --master}, {@code --conf k=v}, {@code spark-defaults.conf}) arrive
+ * as {@code spark.*} system properties of the driver; for the same key they win over {@code xueqing.spark.*}, so a
+ * job submitted to YARN runs on YARN whatever the config file's master says. The few settings Xueqing's results
+ * depend on ({@link #FIXED}) are always set.
  */
 public final class SparkSessions {
+    private static final Logger LOG = LoggerFactory.getLogger(SparkSessions.class);
+
+    /** Settings the results depend on (time zone, partition overwrite, date parsing); nothing overrides them. */
+    public static final Map<String, String> FIXED = Map.of(
+            "spark.sql.session.timeZone", "UTC",
+            "spark.sql.sources.partitionOverwriteMode", "dynamic",
+            "spark.sql.legacy.timeParserPolicy", "CORRECTED");
+
     private SparkSessions() {}
 
     /**
@@ -40,26 +58,59 @@ public final class SparkSessions {
     }
 
     public static SparkSession create(XueqingConfig config) {
-        XueqingConfig.SparkSettings s = config.spark();
-        SparkSession.Builder b = SparkSession.builder()
-                .appName(s.appName())
-                .master(s.master())
-                .config("spark.sql.session.timeZone", "UTC")
-                .config("spark.sql.shuffle.partitions", String.valueOf(s.shufflePartitions()))
-                .config("spark.sql.adaptive.enabled", "true")
-                .config("spark.sql.adaptive.coalescePartitions.enabled", "true")
-                .config("spark.sql.sources.partitionOverwriteMode", "dynamic")
-                .config("spark.sql.parquet.compression.codec", "zstd")
-                .config("spark.ui.enabled", "false")
-                .config("spark.ui.showConsoleProgress", "false")
-                .config("spark.sql.legacy.timeParserPolicy", "CORRECTED");
-        if (s.master().startsWith("local")) {
-            b = b.config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1");
-        }
-        for (Map.Entry<String, String> e : s.conf().entrySet()) {
+        Map<String, String> submitted = submitted(System.getProperties());
+        Map<String, String> settings = settings(config.spark(), submitted);
+        LOG.info("Spark master {} ({})", settings.getOrDefault("spark.master", submitted.get("spark.master")),
+                settings.containsKey("spark.master") ? "xueqing.spark.master" : "given to spark-submit");
+        SparkSession.Builder b = SparkSession.builder().appName(config.spark().appName());
+        for (Map.Entry<String, String> e : settings.entrySet()) {
             b = b.config(e.getKey(), e.getValue());
         }
         return b.getOrCreate();
+    }
+
+    /**
+     * The settings to give the session builder, in order of precedence (later wins): Xueqing's defaults, then
+     * {@code xueqing.spark.master}, {@code shuffle-partitions} and {@code conf}; a key that {@code spark-submit}
+     * already set ({@code submitted}) is left out, so Spark keeps that value; then {@link #FIXED}. In local mode the
+     * driver binds to 127.0.0.1 and the UI is off unless configured; on a cluster Spark's UI stays on.
+     *
+     * @param submitted the {@code spark.*} settings the driver was started with (see {@link #submitted})
+     */
+    public static Map<String, String> settings(XueqingConfig.SparkSettings s, Map<String, String> submitted) {
+        Map<String, String> wanted = new LinkedHashMap<>();
+        wanted.put("spark.master", s.master());
+        wanted.put("spark.sql.shuffle.partitions", String.valueOf(s.shufflePartitions()));
+        wanted.put("spark.sql.adaptive.enabled", "true");
+        wanted.put("spark.sql.adaptive.coalescePartitions.enabled", "true");
+        wanted.put("spark.sql.parquet.compression.codec", "zstd");
+        wanted.put("spark.ui.showConsoleProgress", "false");
+        String master = submitted.getOrDefault("spark.master", s.conf().getOrDefault("spark.master", s.master()));
+        if (master.startsWith("local")) {
+            wanted.put("spark.ui.enabled", "false");
+            wanted.put("spark.driver.host", "127.0.0.1");
+            wanted.put("spark.driver.bindAddress", "127.0.0.1");
+        }
+        wanted.putAll(s.conf());
+        Map<String, String> out = new LinkedHashMap<>();
+        wanted.forEach((k, v) -> {
+            if (!submitted.containsKey(k)) {
+                out.put(k, v);
+            }
+        });
+        out.putAll(FIXED);
+        return out;
+    }
+
+    /** The {@code spark.*} entries of the given system properties: what spark-submit handed the driver. */
+    public static Map<String, String> submitted(Properties systemProperties) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String k : systemProperties.stringPropertyNames()) {
+            if (k.startsWith("spark.")) {
+                out.put(k, systemProperties.getProperty(k));
+            }
+        }
+        return out;
     }
 
     /** Labels the Spark jobs that follow, so that the Spark UI reads ("MART learner_course_progress 2026-11-27"). */

@@ -1,0 +1,56 @@
+package dev.xueqing.dist;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
+import java.util.zip.ZipEntry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What the spark-submit jar holds: Xueqing's classes and resources and the libraries a Spark distribution lacks,
+ * nothing that Spark, Scala or Hadoop already put on the cluster's classpath, and a manifest that names the CLI.
+ */
+class SparkSubmitJarIT {
+    static final Path JAR = Path.of(System.getProperty("xueqing.spark.jar"));
+
+    @Test
+    void carriesTheApplicationAndTheLibrariesSparkLacks() throws IOException {
+        try (JarFile jar = new JarFile(JAR.toFile())) {
+            for (String entry : List.of("dev/xueqing/jobs/cli/XueqingCli.class",
+                    "dev/xueqing/common/config/ConfigLoader.class", "picocli/CommandLine.class",
+                    "com/typesafe/config/ConfigFactory.class", "de/ailis/pherialize/Pherialize.class",
+                    "xueqing/edx-mapping.conf", "log4j2.properties")) {
+                assertThat(jar.getEntry(entry)).as(entry).isNotNull();
+            }
+            Manifest mf = jar.getManifest();
+            assertThat(mf.getMainAttributes().getValue("Main-Class")).isEqualTo("dev.xueqing.jobs.cli.XueqingCli");
+            ZipEntry reference = jar.getEntry("reference.conf");
+            try (InputStream in = jar.getInputStream(reference)) {
+                assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).contains("xueqing {", "spark {");
+            }
+        }
+    }
+
+    @Test
+    void leavesSparkScalaAndHadoopToTheCluster() throws IOException {
+        List<String> provided = List.of("org/apache/spark/", "scala/", "org/apache/hadoop/", "org/apache/parquet/",
+                "com/fasterxml/jackson/", "com/univocity/", "org/slf4j/", "org/apache/logging/", "io/netty/");
+        try (JarFile jar = new JarFile(JAR.toFile())) {
+            List<String> leaked = jar.stream().map(ZipEntry::getName)
+                    .filter(n -> provided.stream().anyMatch(n::startsWith)).limit(10).toList();
+            assertThat(leaked).as("classes a Spark distribution already has").isEmpty();
+            assertThat(jar.stream().map(ZipEntry::getName).filter(n -> n.endsWith("module-info.class")
+                    || n.matches("META-INF/[^/]+\\.(SF|DSA|RSA)"))).isEmpty();
+        }
+        // a few MB at most: the application, picocli, Typesafe Config, pherialize
+        assertThat(Files.size(JAR)).isBetween(200_000L, 5_000_000L);
+    }
+}

@@ -135,6 +135,81 @@ public final class Warehouse {
         }
     }
 
+    /**
+     * When the current version of a whole dataset was committed, by the file system's clock (the modification time
+     * of its {@code _SUCCESS} marker), comparable with {@link #partitionsWrittenAt}; null when it has no version.
+     */
+    public java.time.Instant committedAt(DatasetRef ref) {
+        try {
+            Path v = exists(ref) ? currentVersion(ref) : null;
+            return v == null ? null
+                    : java.time.Instant.ofEpochMilli(fs.getFileStatus(new Path(v, "_SUCCESS")).getModificationTime());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Each partition of a partitioned dataset (value of its partition column) with the newest modification time of
+     * its data files, by the file system's clock. A partition replaced by {@link #publishPartitions} carries the
+     * time its files were written, so comparing with {@link #committedAt} of a mart tells which partitions changed
+     * since that mart was built.
+     */
+    public java.util.SortedMap<String, java.time.Instant> partitionsWrittenAt(DatasetRef ref) {
+        java.util.SortedMap<String, java.time.Instant> out = new java.util.TreeMap<>();
+        if (ref.partitions().isEmpty()) {
+            throw new IllegalArgumentException(ref.name() + " is not partitioned");
+        }
+        String prefix = ref.partitions().get(0) + "=";
+        try {
+            if (!fs.exists(path(ref))) {
+                return out;
+            }
+            var files = fs.listFiles(path(ref), true);
+            while (files.hasNext()) {
+                var f = files.next();
+                String part = f.getPath().getParent().getName();
+                String name = f.getPath().getName();
+                if (!part.startsWith(prefix) || name.startsWith(".") || name.startsWith("_")) {
+                    continue;
+                }
+                java.time.Instant t = java.time.Instant.ofEpochMilli(f.getModificationTime());
+                out.merge(part.substring(prefix.length()), t, (a, b) -> a.isAfter(b) ? a : b);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out;
+    }
+
+    /** Writes a small text file into the current version of a whole dataset (build notes beside the data). */
+    public void writeVersionNote(DatasetRef ref, String name, String text) {
+        Path v = currentVersion(ref);
+        if (v == null) {
+            throw new IllegalStateException(ref.name() + " has no published version");
+        }
+        try (var out = fs.create(new Path(v, "_" + name), true)) {
+            out.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Writing " + name + " into " + v + " failed", e);
+        }
+    }
+
+    /** The text of a note written by {@link #writeVersionNote} into the current version, or null. */
+    public String readVersionNote(DatasetRef ref, String name) {
+        try {
+            Path v = exists(ref) ? currentVersion(ref) : null;
+            if (v == null || !fs.exists(new Path(v, "_" + name))) {
+                return null;
+            }
+            try (var in = fs.open(new Path(v, "_" + name))) {
+                return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Version folders of a dataset in publishing order; only committed ones (with _SUCCESS) when asked. */
     public List<Path> versions(DatasetRef ref, boolean committedOnly) {
         List<Path> out = new ArrayList<>();

@@ -1,6 +1,7 @@
 package dev.xueqing.jobs.cli;
 
 import dev.xueqing.common.config.XueqingConfig;
+import dev.xueqing.jobs.marts.DayRebuild;
 import dev.xueqing.jobs.pipeline.Pipeline;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -15,12 +16,16 @@ final class NightlyCommand extends BaseCommand {
             description = "As-of date of the marts (default: today in xueqing.timezone).")
     LocalDate date;
 
+    @Option(names = "--full", description = "Rebuild every mart whole (day-grain marts otherwise recompute only the "
+            + "days whose events changed).")
+    boolean full;
+
     @Override
     public Integer call() {
         XueqingConfig config = config();
         LocalDate asOf = date != null ? date : LocalDate.now(config.timezone());
         try (Pipeline p = new Pipeline(config, env)) {
-            Pipeline.Summary s = p.nightly(asOf);
+            Pipeline.Summary s = p.nightly(asOf, full ? DayRebuild.Request.FULL : DayRebuild.Request.AUTO);
             SummaryPrinter.print(out(), "Xueqing nightly", s);
             return s.failed() ? XueqingCli.FAILED : XueqingCli.OK;
         }

@@ -58,7 +58,9 @@ final class SummaryPrinter {
             out.println("Marts:");
             for (MartsJob.MartResult m : s.marts()) {
                 if (m.ok()) {
-                    out.printf("  %-28s %,10d rows  (%.1f s)%n", m.name(), m.rows(), m.took().toMillis() / 1000.0);
+                    out.printf("  %-28s %,10d rows  (%.1f s)%s%n", m.name(), m.rows(), m.took().toMillis() / 1000.0,
+                            m.rebuild() == null || m.rebuild().startsWith("full rebuild (not of day grain")
+                                    ? "" : "  " + m.rebuild());
                 } else {
                     out.printf("  %-28s FAILED: %s%n", m.name(), m.error());
                 }

@@ -21,6 +21,23 @@ public interface Mart {
     /** Rows of the mart, columns exactly as in {@code spec().columns()}. */
     Dataset<Row> transform(MartInputs inputs, MartContext context);
 
+    /**
+     * The date column of a mart of day grain whose rows of day D depend only on the events of days D−1 and D (and on
+     * the dims), or null. Such a mart is rebuilt for the days whose events changed alone (see {@link DayRebuild});
+     * every other mart is rebuilt whole.
+     */
+    default String dayColumn() {
+        return null;
+    }
+
+    /**
+     * Brings rows kept from the previous version of a day-grain mart up to date with the current dims (for example
+     * a learner's class from the enrolments); the default keeps them as they are.
+     */
+    default Dataset<Row> refreshKept(Dataset<Row> kept, MartInputs inputs, MartContext context) {
+        return kept;
+    }
+
     default DatasetRef ref() {
         return DatasetRef.mart(spec().name());
     }

@@ -28,7 +28,7 @@ public final class MartsJob {
     private static final Logger LOG = LoggerFactory.getLogger(MartsJob.class);
 
     /** One mart's outcome. */
-    public record MartResult(String name, long rows, Duration took, String error) {
+    public record MartResult(String name, long rows, Duration took, String error, String rebuild) {
         public boolean ok() {
             return error == null;
         }
@@ -64,6 +64,14 @@ public final class MartsJob {
     }
 
     public List<MartResult> run(List<Mart> marts, MartContext context, String runId) {
+        return run(marts, context, runId, DayRebuild.Request.AUTO);
+    }
+
+    /**
+     * Builds the marts; day-grain marts recompute only the days {@link DayRebuild} finds changed (or all of them
+     * when the request is full), every other mart is rebuilt whole.
+     */
+    public List<MartResult> run(List<Mart> marts, MartContext context, String runId, DayRebuild.Request request) {
         Set<DatasetRef> needed = new LinkedHashSet<>();
         marts.forEach(m -> needed.addAll(m.inputs()));
         Map<DatasetRef, Dataset<Row>> inputs = new HashMap<>();
@@ -81,19 +89,43 @@ public final class MartsJob {
                 onMartStart.accept(name);
                 SparkSessions.label(warehouse.spark(), "MART", name, context.asOf().toString());
                 Dataset<Row> out = null;
+                DayRebuild.Plan plan = new DayRebuild.Full("not of day grain");
                 try {
-                    out = m.transform(martInputs, context).persist(StorageLevel.MEMORY_AND_DISK());
-                    ExpectationChecker.require(m.spec(), out,
-                            r -> inputs.containsKey(r) ? inputs.get(r) : warehouse.read(r));
+                    plan = DayRebuild.plan(m, context, warehouse, request);
+                    java.util.function.Function<Dataset<Row>, Dataset<Row>> check = rows -> {
+                        ExpectationChecker.require(m.spec(), rows,
+                                r -> inputs.containsKey(r) ? inputs.get(r) : warehouse.read(r));
+                        return rows;
+                    };
+                    if (plan instanceof DayRebuild.Days days) {
+                        out = DayRebuild.rebuild(m, days, martInputs, context, warehouse.read(m.ref()))
+                                .persist(StorageLevel.MEMORY_AND_DISK());
+                        try {
+                            check.apply(out);
+                        } catch (ExpectationChecker.ExpectationFailure e) {
+                            // rows kept from the previous version may no longer fit (a learner erased): start over
+                            LOG.warn("MART {}: the rebuilt days break an expectation ({}); rebuilding it whole",
+                                    name, e.getMessage());
+                            out.unpersist();
+                            out = null;
+                            plan = new DayRebuild.Full("kept rows broke an expectation");
+                        }
+                    }
+                    if (out == null) {
+                        out = check.apply(m.transform(martInputs, context).persist(StorageLevel.MEMORY_AND_DISK()));
+                    }
                     long rows = warehouse.publish(m.ref(), out, runId);
+                    warehouse.writeVersionNote(m.ref(), DayRebuild.NOTE, DayRebuild.note(m, context));
                     dev.xueqing.common.io.FaultPoints.reached("mart-published:" + name);
                     Duration took = Duration.between(start, Instant.now());
-                    LOG.info("MART {} as of {}: {} row(s) in {} ms", name, context.asOf(), rows, took.toMillis());
-                    results.add(new MartResult(name, rows, took, null));
+                    LOG.info("MART {} as of {}: {} row(s) in {} ms{}", name, context.asOf(), rows, took.toMillis(),
+                            m.dayColumn() == null ? "" : ", " + plan.describe());
+                    results.add(new MartResult(name, rows, took, null, plan.describe()));
                 } catch (RuntimeException e) {
                     LOG.error("MART {} failed: {}", name, e.getMessage());
                     warehouse.cleanStaging(runId);
-                    results.add(new MartResult(name, 0, Duration.between(start, Instant.now()), e.getMessage()));
+                    results.add(new MartResult(name, 0, Duration.between(start, Instant.now()), e.getMessage(),
+                            plan.describe()));
                 } finally {
                     if (out != null) {
                         out.unpersist();

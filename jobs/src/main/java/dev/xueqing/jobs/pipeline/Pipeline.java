@@ -12,6 +12,7 @@ import dev.xueqing.jobs.ingest.IngestJob;
 import dev.xueqing.jobs.ingest.FormatDetector;
 import dev.xueqing.jobs.ingest.InputFiles;
 import dev.xueqing.jobs.ingest.SourceAdapter;
+import dev.xueqing.jobs.marts.DayRebuild;
 import dev.xueqing.jobs.marts.Mart;
 import dev.xueqing.jobs.marts.MartCatalog;
 import dev.xueqing.jobs.marts.MartContext;
@@ -135,13 +136,18 @@ public final class Pipeline implements AutoCloseable {
         }
     }
 
-    /** Builds the marts (all, or the named ones) as of a date. */
+    /** Builds the marts (all, or the named ones) as of a date; day-grain marts recompute only changed days. */
     public Summary marts(LocalDate asOf, List<String> only) {
+        return marts(asOf, only, DayRebuild.Request.AUTO);
+    }
+
+    /** Builds the marts as of a date; the request says whether to rebuild whole or which days to backfill. */
+    public Summary marts(LocalDate asOf, List<String> only, DayRebuild.Request request) {
         Instant start = Instant.now();
         String runId = RunLog.newRunId(start);
         try (WarehouseLock ignored = lock(runId, "marts");
              Progress p = begin(MartsJob.select(MartCatalog.all(), only).size())) {
-            List<MartsJob.MartResult> results = runMarts(asOf, only, runId, start, "marts");
+            List<MartsJob.MartResult> results = runMarts(asOf, only, runId, start, "marts", request);
             return new Summary(runId, asOf, List.of(), Map.of(), results, Duration.between(start, Instant.now()),
                     key.demo(), key.origin(), warehouse.root().toString());
         }
@@ -149,16 +155,22 @@ public final class Pipeline implements AutoCloseable {
 
     /** Ingests every configured input, rebuilds the dims, builds every mart as of the date. */
     public Summary nightly(LocalDate asOf) {
+        return nightly(asOf, DayRebuild.Request.AUTO);
+    }
+
+    /** As {@link #nightly(LocalDate)}, with a full rebuild of every mart when the request says so. */
+    public Summary nightly(LocalDate asOf, DayRebuild.Request request) {
         Instant start = Instant.now();
         String runId = RunLog.newRunId(start);
         try (WarehouseLock ignored = lock(runId, "nightly");
              Progress p = begin(config.inputs().size() + 1 + MartCatalog.all().size())) {
-            return nightlyLocked(asOf, start, runId);
+            return nightlyLocked(asOf, start, runId, request);
         }
     }
 
-    private Summary nightlyLocked(LocalDate asOf, Instant start, String runId) {
-        Map<String, Object> params = Map.of("date", asOf.toString(), "inputs", config.inputs().size());
+    private Summary nightlyLocked(LocalDate asOf, Instant start, String runId, DayRebuild.Request request) {
+        Map<String, Object> params = Map.of("date", asOf.toString(), "inputs", config.inputs().size(),
+                "full", request.full());
         try {
             List<IngestOutcome> outcomes = new ArrayList<>();
             for (XueqingConfig.InputSpec input : config.inputs()) {
@@ -166,7 +178,7 @@ public final class Pipeline implements AutoCloseable {
                         runId + "-" + input.format() + "-" + outcomes.size(), true));
             }
             Map<String, Long> dims = rebuildDims(runId);
-            List<MartsJob.MartResult> marts = runMartsInner(asOf, List.of(), runId);
+            List<MartsJob.MartResult> marts = runMartsInner(asOf, List.of(), runId, request);
             Summary s = new Summary(runId, asOf, outcomes, dims, marts, Duration.between(start, Instant.now()),
                     key.demo(), key.origin(), warehouse.root().toString());
             Map<String, Long> counts = new LinkedHashMap<>();
@@ -250,10 +262,17 @@ public final class Pipeline implements AutoCloseable {
     }
 
     private List<MartsJob.MartResult> runMarts(LocalDate asOf, List<String> only, String runId, Instant start,
-                                               String job) {
-        Map<String, Object> params = Map.of("date", asOf.toString(), "only", String.join(",", only));
+                                               String job, DayRebuild.Request request) {
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("date", asOf.toString());
+        params.put("only", String.join(",", only));
+        params.put("full", request.full());
+        if (!request.days().isEmpty()) {
+            params.put("backfill", request.days().stream().min(LocalDate::compareTo).orElseThrow() + ".."
+                    + request.days().stream().max(LocalDate::compareTo).orElseThrow());
+        }
         try {
-            List<MartsJob.MartResult> results = runMartsInner(asOf, only, runId);
+            List<MartsJob.MartResult> results = runMartsInner(asOf, only, runId, request);
             Map<String, Long> counts = new LinkedHashMap<>();
             results.forEach(m -> counts.put("mart." + m.name(), m.rows()));
             boolean failed = results.stream().anyMatch(m -> !m.ok());
@@ -266,10 +285,11 @@ public final class Pipeline implements AutoCloseable {
         }
     }
 
-    private List<MartsJob.MartResult> runMartsInner(LocalDate asOf, List<String> only, String runId) {
+    private List<MartsJob.MartResult> runMartsInner(LocalDate asOf, List<String> only, String runId,
+                                                    DayRebuild.Request request) {
         List<Mart> marts = MartsJob.select(MartCatalog.all(), only);
         return new MartsJob(warehouse).onMartStart(name -> progress.step("mart " + name))
-                .run(marts, new MartContext(asOf, config), runId);
+                .run(marts, new MartContext(asOf, config), runId, request);
     }
 
     private static String failures(List<MartsJob.MartResult> results) {

@@ -81,6 +81,20 @@ public final class LearnerDailyActivityMart implements Mart {
     }
 
     @Override
+    public String dayColumn() {
+        return "event_date";
+    }
+
+    /** Kept days take the learner's class from today's enrolments, as a rebuilt day would. */
+    @Override
+    public Dataset<Row> refreshKept(Dataset<Row> kept, MartInputs inputs, MartContext context) {
+        Dataset<Row> classes = inputs.get(DatasetRef.ENROLLMENTS).select(
+                c("learner_key"), c("course_id"), c("class_id").as("enrolment_class_id"));
+        return MartFrames.conform(kept.join(classes, new String[] {"learner_key", "course_id"}, "left")
+                .withColumn("class_id", coalesce(c("enrolment_class_id"), c("class_id"))), SPEC);
+    }
+
+    @Override
     public Dataset<Row> transform(MartInputs inputs, MartContext context) {
         Dataset<Row> events = MartFrames.learnerEvents(inputs, context);
         Column action = c("action");

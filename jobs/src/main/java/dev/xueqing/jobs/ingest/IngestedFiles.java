@@ -86,7 +86,10 @@ public final class IngestedFiles {
             String h = hashes.get(f);
             stats.put(f, new Stat(st.size(), st.modified(), h));
             Row k = known.get(f);
-            if (k != null && h.equals(k.getAs("content_hash"))) {
+            if (h == null) {
+                // unreadable now: read it (its quarantine row says why), keep what it gave before, do not record it
+                toRead.add(f);
+            } else if (k != null && h.equals(k.getAs("content_hash"))) {
                 unchanged.add(f); // touched or copied, same bytes
             } else {
                 toRead.add(f);
@@ -110,6 +113,9 @@ public final class IngestedFiles {
         all.addAll(plan.unchanged());
         for (String f : all) {
             Stat st = plan.stats().get(f);
+            if (st.hash() == null) {
+                continue; // unreadable: tried again next time
+            }
             rows.add(RowFactory.create(tenant, f, format, st.size(), new Timestamp(st.modified()), st.hash(), runId,
                     Timestamp.from(at)));
         }
@@ -126,7 +132,7 @@ public final class IngestedFiles {
             FileStatus st = p.getFileSystem(hadoop).getFileStatus(p);
             return new Stat(st.getLen(), st.getModificationTime(), null);
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read the status of input file " + file + ": " + e.getMessage(), e);
+            return new Stat(-1, -1, null); // unreadable: reading it will say why
         }
     }
 
@@ -139,10 +145,19 @@ public final class IngestedFiles {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(warehouse.spark().sparkContext());
         SerializableHadoopConf conf = new SerializableHadoopConf(warehouse.spark().sparkContext().hadoopConfiguration());
         for (var t : jsc.parallelize(files, Math.min(files.size(), 64))
-                .mapToPair(f -> new scala.Tuple2<>(f, sha256(f, conf.get()))).collect()) {
+                .mapToPair(f -> new scala.Tuple2<>(f, sha256OrNull(f, conf.get()))).collect()) {
             out.put(t._1(), t._2());
         }
         return out;
+    }
+
+    /** The hash, or null when the file cannot be read. */
+    private static String sha256OrNull(String file, Configuration hadoop) {
+        try {
+            return sha256(file, hadoop);
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     static String sha256(String file, Configuration hadoop) throws IOException {

@@ -50,6 +50,7 @@ public final class InputFiles {
                                 files.add(fs.makeQualified(f.getPath()).toString());
                             }
                         }
+                        files.addAll(unlistable(fs, st.getPath()));
                     }
                 }
                 if (files.size() == before) {
@@ -60,6 +61,28 @@ public final class InputFiles {
             }
         }
         return new ArrayList<>(files);
+    }
+
+    /**
+     * Entries of a local folder that Hadoop's listing leaves out silently because their status cannot be read (a
+     * link to a missing file): they are kept as inputs so that reading them fails with an {@code unreadable_input}
+     * quarantine row that names them, instead of vanishing.
+     */
+    private static List<String> unlistable(FileSystem fs, Path dir) throws IOException {
+        List<String> out = new ArrayList<>();
+        if (!"file".equals(fs.getUri().getScheme())) {
+            return out;
+        }
+        java.nio.file.Path root = java.nio.file.Path.of(fs.makeQualified(dir).toUri());
+        try (var walk = java.nio.file.Files.walk(root)) {
+            walk.filter(x -> java.nio.file.Files.isSymbolicLink(x) && !java.nio.file.Files.exists(x))
+                    .map(x -> fs.makeQualified(new Path(x.toUri())))
+                    .filter(InputFiles::wanted)
+                    .forEach(x -> out.add(x.toString()));
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
+        }
+        return out;
     }
 
     private static boolean wanted(Path p) {

@@ -158,6 +158,43 @@ class BadInputTest extends SparkTestBase {
     }
 
     @Test
+    void anUnreadableInputIsQuarantinedByNameAndTriedAgainNextNight(@TempDir Path dir) throws IOException {
+        // root reads any file, so "unreadable" here is a link to a file that is not there (a real sight in
+        // shared folders); Hadoop's folder listing leaves such an entry out without a word
+        Path in = Files.createDirectories(dir.resolve("in"));
+        Files.copy(projectRoot().resolve("data-samples/xapi/hand-course.jsonl"), in.resolve("hand.jsonl"));
+        Path missing = dir.resolve("elsewhere/late.jsonl");
+        Files.createSymbolicLink(in.resolve("late.jsonl"), missing);
+        XueqingConfig config = ConfigLoader.load(null, List.of("warehouse=" + dir.resolve("wh"),
+                "inputs=[{format=xapi,paths=[\"" + in + "\"]}]"), Map.of());
+        Warehouse wh = new Warehouse(spark(), dir.resolve("wh").toString());
+        java.time.LocalDate asOf = java.time.LocalDate.of(2026, 12, 31);
+
+        IngestJob.Result first;
+        try (var p = new dev.xueqing.jobs.pipeline.Pipeline(config, Map.of())) {
+            first = p.nightly(asOf).ingests().get(0).result();
+        }
+        assertThat(first.files()).isEqualTo(2);
+        assertThat(first.accepted()).isEqualTo(33);
+        assertThat(first.quarantinedByReason()).containsEntry("unreadable_input", 1L);
+        Row q = wh.read(DatasetRef.QUARANTINE).filter(col("reason").equalTo("unreadable_input")).first();
+        assertThat(q.<String>getAs("raw_ref")).contains("late.jsonl");
+        assertThat(q.<String>getAs("detail")).contains("late.jsonl").contains("does not exist");
+
+        // not recorded as ingested: the next night tries it again; once it is there, it is read
+        Files.createDirectories(missing.getParent());
+        Files.write(missing, sampleLines().subList(0, 5));
+        IngestJob.Result second;
+        try (var p = new dev.xueqing.jobs.pipeline.Pipeline(config, Map.of())) {
+            second = p.nightly(asOf).ingests().get(0).result();
+        }
+        assertThat(second.files()).isEqualTo(1);
+        assertThat(second.accepted()).isEqualTo(5);
+        assertThat(second.quarantinedByReason()).doesNotContainKey("unreadable_input");
+        assertThat(wh.read(DatasetRef.EVENTS).count()).isEqualTo(38);
+    }
+
+    @Test
     void aWarehouseOnAReadOnlyFileSystemStopsWithAClearMessage() {
         // /proc refuses new folders even to root: a real read-only place
         Run r = cli("ingest", "--format", "xapi", "--input",

@@ -42,7 +42,8 @@ public final class AssessmentItemDifficultyMart implements Mart {
                     key("se", DoubleType, "standard error of the difficulty: 1/√Σ p(1−p)"),
                     key("infit", DoubleType, "information-weighted mean-square: Σ(x−p)² / Σ p(1−p); near 1 when the item fits"),
                     key("outfit", DoubleType, "unweighted mean-square: mean of (x−p)²/(p(1−p)); sensitive to surprises far from the item"),
-                    key("misfit", BooleanType, "infit or outfit outside [0.7, 1.3]: the item behaves unlike the others (check its key or wording)")),
+                    key("misfit", BooleanType, "infit further from 1 than max(0.3, 2/√responses) or outfit further than "
+                            + "max(0.3, 6/√responses): the item behaves unlike the others (check its key or wording)")),
             List.of(
                     new Expectation.Between("responses", RaschResponses.MIN_RESPONSES, Double.MAX_VALUE),
                     new Expectation.Between("correct_share", 0, 1),
@@ -69,8 +70,7 @@ public final class AssessmentItemDifficultyMart implements Mart {
                 .agg(first("assessment_id", true).as("assessment_id"), avg("score").as("correct_share"));
         Dataset<Row> joined = fit.items().withColumnRenamed("group", "course_id").withColumnRenamed("item", "item_id")
                 .join(perItem, new String[] {"course_id", "item_id"})
-                .withColumn("misfit", c("infit").lt(RaschResponses.FIT_LOW).or(c("infit").gt(RaschResponses.FIT_HIGH))
-                        .or(c("outfit").lt(RaschResponses.FIT_LOW)).or(c("outfit").gt(RaschResponses.FIT_HIGH)));
+                .withColumn("misfit", RaschResponses.misfit(c("infit"), c("outfit"), c("responses")));
         return dev.xueqing.jobs.marts.MartFrames.conform(joined, SPEC);
     }
 

@@ -3,6 +3,7 @@ package dev.xueqing.jobs.marts.assessment;
 import dev.xueqing.jobs.marts.MartContext;
 import dev.xueqing.jobs.marts.MartInputs;
 import dev.xueqing.jobs.ml.Rasch;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -18,9 +19,25 @@ import static org.apache.spark.sql.functions.when;
  */
 final class RaschResponses {
     static final int MIN_RESPONSES = 6;
-    /** Item mean-squares outside this range flag misfit (a common rule of thumb for ordinary tests). */
-    static final double FIT_LOW = 0.7;
-    static final double FIT_HIGH = 1.3;
+    /**
+     * The least half-width of the acceptable mean-square range, 1 ± 0.3 (a common rule of thumb for ordinary tests),
+     * used when the sample is large.
+     */
+    static final double FIT_TOLERANCE = 0.3;
+
+    /**
+     * Misfit: a mean-square further from 1 than chance allows for the item's number of responses n. The
+     * tolerances 2/√n for infit and 6/√n for outfit are the sample-size-dependent critical values of Smith,
+     * Schumacker and Bush (1998); never tighter than {@link #FIT_TOLERANCE}. At 25 responses infit may lie in
+     * [0.6, 1.4] and outfit in [0, 2.2]; from 400 responses both in [0.7, 1.3].
+     */
+    static Column misfit(Column infit, Column outfit, Column n) {
+        Column sqrtN = org.apache.spark.sql.functions.sqrt(n.cast("double"));
+        Column infitTol = org.apache.spark.sql.functions.greatest(lit(FIT_TOLERANCE), lit(2.0).divide(sqrtN));
+        Column outfitTol = org.apache.spark.sql.functions.greatest(lit(FIT_TOLERANCE), lit(6.0).divide(sqrtN));
+        return org.apache.spark.sql.functions.abs(infit.minus(1.0)).gt(infitTol)
+                .or(org.apache.spark.sql.functions.abs(outfit.minus(1.0)).gt(outfitTol));
+    }
 
     private RaschResponses() {}
 

@@ -76,4 +76,31 @@ class RaschMartsTest extends SparkTestBase {
         assertThat(ab.get("l2|C").<Double>getAs("ability")).isLessThan(ab.get("l3|C").getAs("ability"));
         assertThat(ab.get("l5|C").<Double>getAs("ability")).isLessThan(ab.get("l6|C").getAs("ability"));
     }
+
+    @Test
+    void misfitRangeWidensOnSmallSamples() {
+        // infit, outfit, responses -> misfit; tolerances max(0.3, 2/sqrt n) and max(0.3, 6/sqrt n)
+        Object[][] cases = {
+                {1.35, 1.0, 25L, false}, // infit tolerance 0.4 at n = 25
+                {1.45, 1.0, 25L, true},
+                {1.35, 1.0, 400L, true}, // 2/sqrt(400) = 0.1: the 0.3 floor
+                {0.65, 1.0, 1000L, true},
+                {1.0, 2.1, 25L, false}, // outfit tolerance 1.2 at n = 25
+                {1.0, 2.3, 25L, true},
+                {1.0, 1.35, 400L, true},
+                {1.2, 1.2, 400L, false}};
+        List<Row> rows = new ArrayList<>();
+        for (Object[] c : cases) {
+            rows.add(org.apache.spark.sql.RowFactory.create(c[0], c[1], c[2]));
+        }
+        var schema = new org.apache.spark.sql.types.StructType()
+                .add("infit", "double").add("outfit", "double").add("n", "long");
+        List<Row> out = spark().createDataFrame(rows, schema)
+                .select(RaschResponses.misfit(org.apache.spark.sql.functions.col("infit"),
+                        org.apache.spark.sql.functions.col("outfit"), org.apache.spark.sql.functions.col("n")))
+                .collectAsList();
+        for (int k = 0; k < cases.length; k++) {
+            assertThat(out.get(k).getBoolean(0)).as("case %d", k).isEqualTo(cases[k][3]);
+        }
+    }
 }

@@ -14,8 +14,8 @@ import java.util.TreeSet;
 
 /**
  * Expands input paths (files, folders searched recursively, globs; local or any Hadoop file system) into a sorted
- * list of files. In folders, hidden files (starting with '.' or '_'), README/Markdown files and LICENSE, NOTICE
- * and COPYING files are skipped (a file named explicitly is always read).
+ * list of files. In folders, hidden files and folders (starting with '.' or '_'), README/Markdown files and
+ * LICENSE, NOTICE and COPYING files are skipped (a file named explicitly is always read).
  */
 public final class InputFiles {
     private InputFiles() {}
@@ -46,7 +46,7 @@ public final class InputFiles {
                         RemoteIterator<LocatedFileStatus> it = fs.listFiles(st.getPath(), true);
                         while (it.hasNext()) {
                             LocatedFileStatus f = it.next();
-                            if (f.isFile() && wanted(f.getPath())) {
+                            if (f.isFile() && wanted(f.getPath()) && !inHiddenFolder(st.getPath(), f.getPath())) {
                                 files.add(fs.makeQualified(f.getPath()).toString());
                             }
                         }
@@ -77,12 +77,24 @@ public final class InputFiles {
         try (var walk = java.nio.file.Files.walk(root)) {
             walk.filter(x -> java.nio.file.Files.isSymbolicLink(x) && !java.nio.file.Files.exists(x))
                     .map(x -> fs.makeQualified(new Path(x.toUri())))
-                    .filter(InputFiles::wanted)
+                    .filter(InputFiles::wanted).filter(x -> !inHiddenFolder(fs.makeQualified(dir), x))
                     .forEach(x -> out.add(x.toString()));
         } catch (java.io.UncheckedIOException e) {
             throw e.getCause();
         }
         return out;
+    }
+
+    /** True when a folder between the root and the file is hidden ('.' or '_': _truth/, .git/, _SUCCESS-style). */
+    private static boolean inHiddenFolder(Path root, Path file) {
+        String rootPath = root.toUri().getPath();
+        for (Path p = file.getParent(); p != null && !p.toUri().getPath().equals(rootPath)
+                && p.toUri().getPath().length() > rootPath.length(); p = p.getParent()) {
+            if (p.getName().startsWith(".") || p.getName().startsWith("_")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean wanted(Path p) {

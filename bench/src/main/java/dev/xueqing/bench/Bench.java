@@ -1,0 +1,291 @@
+package dev.xueqing.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.xueqing.common.config.ConfigLoader;
+import dev.xueqing.common.config.XueqingConfig;
+import dev.xueqing.common.io.DatasetRef;
+import dev.xueqing.jobs.cli.XueqingCli;
+import dev.xueqing.jobs.marts.MartsJob;
+import dev.xueqing.jobs.pipeline.Pipeline;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+
+/**
+ * {@code bin/bench}: generates xAPI input once (or takes a folder), then measures in one JVM: ingest, each mart,
+ * the whole nightly on a fresh warehouse, and the same ingest plus learner_daily_activity in DuckDB. Reports
+ * events per second, the JVM heap peak and the process's peak RSS per phase, and the number and size of output
+ * files; writes a JSON result and prints a table.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Measure Xueqing on generated xAPI data, against DuckDB doing the same ingest and daily mart.")
+public final class Bench implements Callable<Integer> {
+    @Option(names = "--events", description = "Approximate statements to generate (default: ${DEFAULT-VALUE}).")
+    long events = 1_000_000;
+
+    @Option(names = "--input", paramLabel = "DIR", description = "Use these xAPI files instead of generating.")
+    Path input;
+
+    @Option(names = "--work", paramLabel = "DIR", description = "Work folder (default: ${DEFAULT-VALUE}).")
+    Path work = Path.of("target/bench");
+
+    @Option(names = "--out", paramLabel = "FILE", description = "JSON result (default: <work>/result.json).")
+    Path out;
+
+    @Option(names = "--seed", description = "Generator seed (default: ${DEFAULT-VALUE}).")
+    long seed = 7;
+
+    @Option(names = "--no-duckdb", description = "Skip the DuckDB reference.")
+    boolean noDuckDb;
+
+    @Option(names = "--no-nightly", description = "Skip the whole-nightly phase.")
+    boolean noNightly;
+
+    /** One measured phase. */
+    record Phase(String name, double seconds, Long records, Double recordsPerSecond, long heapPeakBytes,
+                 long rssPeakBytes, Integer files, Long bytes) {}
+
+    private final List<Phase> phases = new ArrayList<>();
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Bench()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Files.createDirectories(work);
+        Path data = input != null ? input : generate();
+        long inputBytes = sizeOf(data, "");
+        XueqingConfig base = ConfigLoader.load(null, List.of(), System.getenv());
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("input", data.toAbsolutePath().toString());
+        result.put("input_bytes", inputBytes);
+        result.put("cores", Runtime.getRuntime().availableProcessors());
+        result.put("max_heap_bytes", Runtime.getRuntime().maxMemory());
+        result.put("spark_master", base.spark().master());
+
+        // 1. ingest into a fresh warehouse, 2. every mart on it
+        Path wh1 = clean(work.resolve("warehouse-steps"));
+        XueqingConfig stepConfig = ConfigLoader.load(null, List.of("warehouse=" + wh1), System.getenv());
+        long accepted;
+        LocalDate asOf;
+        double dailySeconds = 0;
+        try (Pipeline p = new Pipeline(stepConfig, System.getenv())) {
+            Meter m = Meter.start();
+            Pipeline.Summary s = p.ingest("xapi", List.of(data.toString()), null, null);
+            var r = s.ingests().get(0).result();
+            accepted = r.accepted();
+            result.put("statements_read", r.read());
+            result.put("events_accepted", accepted);
+            result.put("duplicates", r.duplicates());
+            result.put("quarantined", r.quarantinedByReason().values().stream().mapToLong(Long::longValue).sum());
+            phases.add(m.stop("ingest (incl. dims)", r.read(), filesOf(wh1.resolve("events")),
+                    sizeOf(wh1.resolve("events"), ".parquet")));
+            List<String> days = p.warehouse().partitionValues(DatasetRef.EVENTS);
+            asOf = LocalDate.parse(days.get(days.size() - 1));
+            Meter mm = Meter.start();
+            Pipeline.Summary marts = p.marts(asOf, List.of());
+            Phase all = mm.stop("all marts", accepted, null, null);
+            for (MartsJob.MartResult mr : marts.marts()) {
+                Path dir = wh1.resolve("marts").resolve(mr.name()).resolve("current");
+                phases.add(new Phase("mart " + mr.name() + (mr.ok() ? "" : " FAILED"), mr.took().toMillis() / 1000.0,
+                        mr.rows(), null, 0, 0, filesOf(dir), sizeOf(dir, ".parquet")));
+                if (mr.name().equals("learner_daily_activity")) {
+                    dailySeconds = mr.took().toMillis() / 1000.0;
+                }
+            }
+            phases.add(all);
+        }
+        result.put("as_of", asOf.toString());
+
+        // 3. the whole nightly on a fresh warehouse
+        if (!noNightly) {
+            Path wh2 = clean(work.resolve("warehouse-nightly"));
+            XueqingConfig nightly = ConfigLoader.load(null, List.of("warehouse=" + wh2,
+                    "inputs=[{format=xapi,paths=[\"" + data.toAbsolutePath() + "\"]}]"), System.getenv());
+            try (Pipeline p = new Pipeline(nightly, System.getenv())) {
+                Meter m = Meter.start();
+                Pipeline.Summary s = p.nightly(asOf);
+                phases.add(m.stop("nightly (ingest, dims, " + s.marts().size() + " marts)", accepted,
+                        filesOf(wh2), sizeOf(wh2, ".parquet")));
+            }
+        }
+
+        // 4. DuckDB doing the same ingest and daily mart
+        double sparkComparable = phases.get(0).seconds() + dailySeconds;
+        result.put("spark_ingest_plus_daily_seconds", round(sparkComparable));
+        if (!noDuckDb) {
+            Meter m = Meter.start();
+            DuckDbReference.Result d = DuckDbReference.run(data, clean(work.resolve("duckdb")), base.xapi().verbs(),
+                    base.timezone().getId(), base.activity().idleCutoffMinutes());
+            Phase whole = m.stop("duckdb ingest + learner_daily_activity", d.events(), null, null);
+            phases.add(new Phase("duckdb ingest", d.ingest().toMillis() / 1000.0, d.events(),
+                    d.events() / Math.max(0.001, d.ingest().toMillis() / 1000.0), 0, 0,
+                    filesOf(work.resolve("duckdb/events")), sizeOf(work.resolve("duckdb/events"), ".parquet")));
+            phases.add(new Phase("duckdb learner_daily_activity", d.daily().toMillis() / 1000.0, d.dailyRows(), null,
+                    0, 0, 1, sizeOf(work.resolve("duckdb"), "learner_daily_activity.parquet")));
+            phases.add(whole);
+            result.put("duckdb_events", d.events());
+            result.put("duckdb_ingest_plus_daily_seconds", round(d.total().toMillis() / 1000.0));
+            result.put("spark_to_duckdb_time_ratio", round(sparkComparable / (d.total().toMillis() / 1000.0)));
+        }
+        result.put("phases", phases);
+
+        Path json = out != null ? out : work.resolve("result.json");
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), result);
+        System.out.println(table(result));
+        System.out.println("Result: " + json.toAbsolutePath());
+        return 0;
+    }
+
+    /** Calls {@code xueqing generate} with a shape that gives about {@link #events} statements. */
+    private Path generate() {
+        Path dir = work.resolve("input-" + events + "-" + seed);
+        if (Files.isDirectory(dir) && Files.exists(dir.resolve("_SUCCESS"))) {
+            System.out.println("Using the input generated before: " + dir);
+            return dir;
+        }
+        int weeks = 16;
+        int perWeek = 10;
+        int courses = 20;
+        long learners = Math.max(20, events / (weeks * perWeek));
+        String[] args = {"generate", "--learners", Long.toString(learners), "--courses", Integer.toString(courses),
+                "--weeks", Integer.toString(weeks), "--events-per-learner-week", Integer.toString(perWeek),
+                "--format", "xapi", "--seed", Long.toString(seed), "--out", dir.toString()};
+        StringWriter o = new StringWriter();
+        StringWriter e = new StringWriter();
+        Instant t = Instant.now();
+        int code = XueqingCli.execute(args, System.getenv(), new PrintWriter(o), new PrintWriter(e));
+        if (code != 0) {
+            throw new IllegalStateException("xueqing " + String.join(" ", args) + " failed (" + code + "): " + e + o);
+        }
+        System.out.printf(Locale.ROOT, "Generated %s in %.1f s%n", dir, Duration.between(t, Instant.now()).toMillis() / 1000.0);
+        try {
+            Files.createFile(dir.resolve("_SUCCESS"));
+        } catch (IOException ex) {
+            throw new java.io.UncheckedIOException(ex);
+        }
+        return dir;
+    }
+
+    static String table(Map<String, Object> result) {
+        StringBuilder b = new StringBuilder();
+        b.append(String.format(Locale.ROOT, "%nInput: %s (%,d bytes), %,d statements read, %,d events%n",
+                result.get("input"), result.get("input_bytes"), result.get("statements_read"),
+                result.get("events_accepted")));
+        b.append(String.format(Locale.ROOT, "%-52s %9s %12s %12s %10s %10s %7s %12s%n", "phase", "seconds", "records",
+                "records/s", "heap MiB", "RSS MiB", "files", "bytes"));
+        @SuppressWarnings("unchecked")
+        List<Phase> ps = (List<Phase>) result.get("phases");
+        for (Phase p : ps) {
+            b.append(String.format(Locale.ROOT, "%-52s %9.1f %12s %12s %10s %10s %7s %12s%n", p.name(), p.seconds(),
+                    p.records() == null ? "" : String.format(Locale.ROOT, "%,d", p.records()),
+                    p.recordsPerSecond() == null ? "" : String.format(Locale.ROOT, "%,.0f", p.recordsPerSecond()),
+                    p.heapPeakBytes() == 0 ? "" : Long.toString(p.heapPeakBytes() >> 20),
+                    p.rssPeakBytes() == 0 ? "" : Long.toString(p.rssPeakBytes() >> 20),
+                    p.files() == null ? "" : p.files().toString(),
+                    p.bytes() == null ? "" : String.format(Locale.ROOT, "%,d", p.bytes())));
+        }
+        if (result.containsKey("spark_to_duckdb_time_ratio")) {
+            b.append(String.format(Locale.ROOT, "Spark ingest + learner_daily_activity %.1f s, DuckDB %.1f s: "
+                            + "ratio %.2f%n", result.get("spark_ingest_plus_daily_seconds"),
+                    result.get("duckdb_ingest_plus_daily_seconds"), result.get("spark_to_duckdb_time_ratio")));
+        }
+        return b.toString();
+    }
+
+    /** Wall time, heap peak (sum of the heap pools' peaks) and process RSS peak (VmHWM) of one phase. */
+    record Meter(Instant began) {
+        static Meter start() {
+            System.gc();
+            for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+                if (pool.getType() == MemoryType.HEAP) {
+                    pool.resetPeakUsage();
+                }
+            }
+            try {
+                Files.writeString(Path.of("/proc/self/clear_refs"), "5"); // resets VmHWM to the current RSS
+            } catch (IOException | RuntimeException e) {
+                // not Linux, or not allowed: the peak is then the process's since start
+            }
+            return new Meter(Instant.now());
+        }
+
+        Phase stop(String name, Long records, Integer files, Long bytes) {
+            double s = Duration.between(began, Instant.now()).toMillis() / 1000.0;
+            long heap = 0;
+            for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+                if (pool.getType() == MemoryType.HEAP && pool.getPeakUsage() != null) {
+                    heap += pool.getPeakUsage().getUsed();
+                }
+            }
+            return new Phase(name, s, records, records == null ? null : records / Math.max(0.001, s), heap, rssPeak(),
+                    files, bytes);
+        }
+
+        static long rssPeak() {
+            try (Stream<String> lines = Files.lines(Path.of("/proc/self/status"))) {
+                return lines.filter(l -> l.startsWith("VmHWM:")).findFirst()
+                        .map(l -> Long.parseLong(l.replaceAll("\\D", "")) * 1024).orElse(0L);
+            } catch (IOException | RuntimeException e) {
+                return 0;
+            }
+        }
+    }
+
+    private static double round(double x) {
+        return Math.round(x * 100) / 100.0;
+    }
+
+    private static Path clean(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (Stream<Path> walk = Files.walk(dir)) {
+                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        return Files.createDirectories(dir);
+    }
+
+    static Integer filesOf(Path dir) {
+        if (!Files.exists(dir)) {
+            return 0;
+        }
+        try (Stream<Path> walk = Files.walk(dir, java.nio.file.FileVisitOption.FOLLOW_LINKS)) {
+            return (int) walk.filter(p -> p.getFileName().toString().endsWith(".parquet")).count();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    static long sizeOf(Path dir, String suffix) {
+        if (!Files.exists(dir)) {
+            return 0;
+        }
+        try (Stream<Path> walk = Files.walk(dir, java.nio.file.FileVisitOption.FOLLOW_LINKS)) {
+            return walk.filter(Files::isRegularFile).filter(p -> p.getFileName().toString().endsWith(suffix))
+                    .mapToLong(p -> p.toFile().length()).sum();
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return 0;
+        }
+    }
+}

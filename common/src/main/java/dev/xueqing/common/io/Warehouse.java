@@ -41,6 +41,8 @@ public final class Warehouse {
     /** The symbolic link to the current version (local file systems only). */
     public static final String CURRENT_LINK = "current";
     public static final int DEFAULT_KEEP_VERSIONS = 3;
+    /** Rows per Parquet file at most (a day of events, a mart): large enough for few files, small enough to split. */
+    public static final long MAX_RECORDS_PER_FILE = 2_000_000;
     private static final java.time.format.DateTimeFormatter VERSION_TIME =
             java.time.format.DateTimeFormatter.ofPattern("yyyyMMddHHmmssSSS").withZone(java.time.ZoneOffset.UTC);
 
@@ -284,7 +286,9 @@ public final class Warehouse {
             throw new IllegalArgumentException(ref.name() + " is partitioned: publish its partitions");
         }
         Path dir = new Path(path(ref), nextVersionName(ref, runId));
-        FaultPoints.haltWhileWriting(data, "publish-writing:" + ref.name()).write().mode(SaveMode.ErrorIfExists).option("compression", "zstd").parquet(dir.toString());
+        FaultPoints.haltWhileWriting(data, "publish-writing:" + ref.name()).write().mode(SaveMode.ErrorIfExists)
+                .option("compression", "zstd").option("maxRecordsPerFile", MAX_RECORDS_PER_FILE)
+                .parquet(dir.toString());
         try {
             Path marker = new Path(dir, "_SUCCESS");
             if (!fs.exists(marker)) {
@@ -378,8 +382,12 @@ public final class Warehouse {
         }
         String col = ref.partitions().get(0);
         Path staging = stagingPath(runId, ref);
-        FaultPoints.haltWhileWriting(data, "publish-partitions-writing:" + ref.name()).write()
-                .mode(SaveMode.Overwrite).option("compression", "zstd").partitionBy(col).parquet(staging.toString());
+        // one task per partition value: one file per day (split past MAX_RECORDS_PER_FILE) instead of one per
+        // task and day, which at scale means thousands of small files for every reader to open
+        Dataset<Row> byPartition = data.repartition(org.apache.spark.sql.functions.col(col));
+        FaultPoints.haltWhileWriting(byPartition, "publish-partitions-writing:" + ref.name()).write()
+                .mode(SaveMode.Overwrite).option("compression", "zstd")
+                .option("maxRecordsPerFile", MAX_RECORDS_PER_FILE).partitionBy(col).parquet(staging.toString());
         try {
             List<String> dirs = new ArrayList<>();
             for (String value : partitionValues) {

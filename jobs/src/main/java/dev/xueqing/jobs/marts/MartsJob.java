@@ -63,6 +63,13 @@ public final class MartsJob {
         return this;
     }
 
+    /** A checked (so cached) mart in as many files as it needs: one per million rows, not one per task. */
+    static Dataset<Row> sized(Dataset<Row> cached) {
+        long rows = cached.count();
+        int files = (int) Math.max(1, Math.min(cached.rdd().getNumPartitions(), (rows + 999_999) / 1_000_000));
+        return cached.coalesce(files);
+    }
+
     public List<MartResult> run(List<Mart> marts, MartContext context, String runId) {
         return run(marts, context, runId, DayRebuild.Request.AUTO);
     }
@@ -114,7 +121,7 @@ public final class MartsJob {
                     if (out == null) {
                         out = check.apply(m.transform(martInputs, context).persist(StorageLevel.MEMORY_AND_DISK()));
                     }
-                    long rows = warehouse.publish(m.ref(), out, runId);
+                    long rows = warehouse.publish(m.ref(), sized(out), runId);
                     warehouse.writeVersionNote(m.ref(), DayRebuild.NOTE, DayRebuild.note(m, context));
                     dev.xueqing.common.io.FaultPoints.reached("mart-published:" + name);
                     Duration took = Duration.between(start, Instant.now());

@@ -57,6 +57,11 @@ class LateDataRebuildTest extends SparkTestBase {
                 .findFirst().orElseThrow();
     }
 
+    /** Builds learner_daily_activity alone (the other marts take no part in the rule). */
+    private static Pipeline.Summary daily(Pipeline p, LocalDate asOf) {
+        return p.marts(asOf, List.of(DAILY));
+    }
+
     private static List<String> fullRebuild(XueqingConfig config, Warehouse wh) {
         try (Pipeline p = new Pipeline(config, Map.of())) {
             assertThat(rebuildOf(p.marts(AS_OF, List.of(DAILY), DayRebuild.Request.FULL)))
@@ -80,8 +85,9 @@ class LateDataRebuildTest extends SparkTestBase {
         Warehouse wh = new Warehouse(spark(), dir.resolve("wh").toString());
 
         try (Pipeline p = new Pipeline(config, Map.of())) {
-            assertThat(rebuildOf(p.nightly(AS_OF))).isEqualTo("full rebuild (no earlier build to start from)");
-            assertThat(rebuildOf(p.nightly(AS_OF))).isEqualTo("no day changed, rows kept");
+            p.ingest("xapi", List.of(in.toString()), null, null);
+            assertThat(rebuildOf(daily(p, AS_OF))).isEqualTo("full rebuild (no earlier build to start from)");
+            assertThat(rebuildOf(daily(p, AS_OF))).isEqualTo("no day changed, rows kept");
         }
         List<String> before = daily(wh);
         assertThat(before).hasSize(4);
@@ -93,7 +99,8 @@ class LateDataRebuildTest extends SparkTestBase {
                 stmt(ID + "08", "carol", "2026-03-10T12:00:00Z")));
         Files.writeString(in.resolve("d.jsonl"), stmt(ID + "09", "dave", "2026-03-21T08:00:00Z"));
         try (Pipeline p = new Pipeline(config, Map.of())) {
-            assertThat(rebuildOf(p.nightly(AS_OF)))
+            p.ingest("xapi", List.of(in.resolve("late.jsonl").toString(), in.resolve("d.jsonl").toString()), null, null);
+            assertThat(rebuildOf(daily(p, AS_OF)))
                     .isEqualTo("10 day(s) recomputed (2026-03-02 .. 2026-03-22)");
         }
         List<String> partial = daily(wh);
@@ -109,7 +116,7 @@ class LateDataRebuildTest extends SparkTestBase {
             assertThat(p.ingest("xapi", List.of(in.resolve("later.jsonl").toString()), null, null).failed()).isFalse();
         }
         try (Pipeline p = new Pipeline(config, Map.of())) {
-            assertThat(rebuildOf(p.marts(AS_OF, List.of()))).isEqualTo("3 day(s) recomputed (2026-03-04 .. 2026-03-06)");
+            assertThat(rebuildOf(daily(p, AS_OF))).isEqualTo("3 day(s) recomputed (2026-03-04 .. 2026-03-06)");
         }
         List<String> caughtUp = daily(wh);
         assertThat(caughtUp).anyMatch(r -> r.contains("bob") || r.contains("|2026-03-05|"));
@@ -125,13 +132,13 @@ class LateDataRebuildTest extends SparkTestBase {
 
         // A past night: an earlier as-of date rebuilds whole and holds nothing after it.
         try (Pipeline p = new Pipeline(config, Map.of())) {
-            assertThat(rebuildOf(p.nightly(LocalDate.of(2026, 3, 6))))
+            assertThat(rebuildOf(daily(p, LocalDate.of(2026, 3, 6))))
                     .isEqualTo("full rebuild (as-of date before the last build's 2026-03-31)");
         }
         assertThat(daily(wh)).hasSize(4).noneMatch(r -> r.contains("|2026-03-10|"));
         // and the next night as of the end of the month brings the later days back
         try (Pipeline p = new Pipeline(config, Map.of())) {
-            assertThat(rebuildOf(p.nightly(AS_OF))).isEqualTo("6 day(s) recomputed (2026-03-09 .. 2026-03-22)");
+            assertThat(rebuildOf(daily(p, AS_OF))).isEqualTo("6 day(s) recomputed (2026-03-09 .. 2026-03-22)");
         }
         assertThat(daily(wh)).isEqualTo(caughtUp);
     }

@@ -16,8 +16,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -214,15 +212,38 @@ public final class Bench implements Callable<Integer> {
         return b.toString();
     }
 
-    /** Wall time, heap peak (sum of the heap pools' peaks) and process RSS peak (VmHWM) of one phase. */
-    record Meter(Instant began) {
+    /**
+     * Wall time, heap peak and process RSS peak (VmHWM) of one phase. The heap is sampled every 50 ms (used bytes
+     * of the whole heap); the sum of the pools' own peaks would add peaks of different moments.
+     */
+    static final class Meter {
+        private static final java.util.concurrent.atomic.AtomicLong PEAK = new java.util.concurrent.atomic.AtomicLong();
+
+        static {
+            Thread t = new Thread(() -> {
+                var memory = ManagementFactory.getMemoryMXBean();
+                while (true) {
+                    PEAK.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
+                    try {
+                        Thread.sleep(50);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "bench-heap-sampler");
+            t.setDaemon(true);
+            t.start();
+        }
+
+        private final Instant began;
+
+        private Meter(Instant began) {
+            this.began = began;
+        }
+
         static Meter start() {
             System.gc();
-            for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-                if (pool.getType() == MemoryType.HEAP) {
-                    pool.resetPeakUsage();
-                }
-            }
+            PEAK.set(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
             try {
                 Files.writeString(Path.of("/proc/self/clear_refs"), "5"); // resets VmHWM to the current RSS
             } catch (IOException | RuntimeException e) {
@@ -233,14 +254,8 @@ public final class Bench implements Callable<Integer> {
 
         Phase stop(String name, Long records, Integer files, Long bytes) {
             double s = Duration.between(began, Instant.now()).toMillis() / 1000.0;
-            long heap = 0;
-            for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-                if (pool.getType() == MemoryType.HEAP && pool.getPeakUsage() != null) {
-                    heap += pool.getPeakUsage().getUsed();
-                }
-            }
-            return new Phase(name, s, records, records == null ? null : records / Math.max(0.001, s), heap, rssPeak(),
-                    files, bytes);
+            return new Phase(name, s, records, records == null ? null : records / Math.max(0.001, s), PEAK.get(),
+                    rssPeak(), files, bytes);
         }
 
         static long rssPeak() {

@@ -14,8 +14,9 @@ import java.util.TreeSet;
 
 /**
  * Expands input paths (files, folders searched recursively, globs; local or any Hadoop file system) into a sorted
- * list of files. In folders, hidden files (starting with '.' or '_'), README/Markdown files and LICENSE, NOTICE
- * and COPYING files are skipped (a file named explicitly is always read).
+ * list of files. In folders, hidden files and files in hidden sub-folders (starting with '.' or '_', such as the
+ * {@code _truth/} of {@code xueqing generate}), README/Markdown files and LICENSE, NOTICE and COPYING files are
+ * skipped (a file named explicitly is always read).
  */
 public final class InputFiles {
     private InputFiles() {}
@@ -46,7 +47,7 @@ public final class InputFiles {
                         RemoteIterator<LocatedFileStatus> it = fs.listFiles(st.getPath(), true);
                         while (it.hasNext()) {
                             LocatedFileStatus f = it.next();
-                            if (f.isFile() && wanted(f.getPath())) {
+                            if (f.isFile() && wanted(f.getPath()) && !underHiddenFolder(st.getPath(), f.getPath())) {
                                 files.add(fs.makeQualified(f.getPath()).toString());
                             }
                         }
@@ -60,6 +61,17 @@ public final class InputFiles {
             }
         }
         return new ArrayList<>(files);
+    }
+
+    /** Whether a folder between {@code root} and {@code file} is hidden ('.' or '_', e.g. a generator's _truth/). */
+    private static boolean underHiddenFolder(Path root, Path file) {
+        String rootPath = root.toUri().getPath();
+        for (Path d = file.getParent(); d != null && d.toUri().getPath().length() > rootPath.length(); d = d.getParent()) {
+            if (d.getName().startsWith(".") || d.getName().startsWith("_")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean wanted(Path p) {

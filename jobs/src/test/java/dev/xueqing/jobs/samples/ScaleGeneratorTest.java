@@ -1,0 +1,173 @@
+package dev.xueqing.jobs.samples;
+
+import dev.xueqing.common.config.ConfigLoader;
+import dev.xueqing.common.config.XueqingConfig;
+import dev.xueqing.common.io.DatasetRef;
+import dev.xueqing.common.io.Warehouse;
+import dev.xueqing.common.privacy.Pseudonymizer;
+import dev.xueqing.common.testing.SparkTestBase;
+import dev.xueqing.jobs.ingest.IngestJob;
+import dev.xueqing.jobs.pipeline.Pipeline;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.col;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code xueqing generate}: same seed same bytes; every line accounted for by the real ingest; ability has signal. */
+class ScaleGeneratorTest extends SparkTestBase {
+    private static ScaleGenerator.Options small(Path out, String format, long seed) {
+        // more malformed lines than the default so a small world has several
+        return new ScaleGenerator.Options(60, 2, 4, out, format, seed, 25, 0.005, 0.01, 0.003, 2_000);
+    }
+
+    @Test
+    void theSameSeedGivesTheSameBytesAndAnotherSeedOtherBytes(@TempDir Path dir) throws IOException {
+        for (String format : ScaleGenerator.FORMATS) {
+            ScaleGenerator.Summary a = ScaleGenerator.generate(small(dir.resolve(format + "-a"), format, 7));
+            ScaleGenerator.Summary b = ScaleGenerator.generate(small(dir.resolve(format + "-b"), format, 7));
+            ScaleGenerator.generate(small(dir.resolve(format + "-c"), format, 8));
+            assertThat(a.files()).as("several files of bounded size").isGreaterThan(1);
+            assertThat(b.lines()).isEqualTo(a.lines());
+            Map<String, byte[]> first = contents(dir.resolve(format + "-a"));
+            Map<String, byte[]> second = contents(dir.resolve(format + "-b"));
+            Map<String, byte[]> other = contents(dir.resolve(format + "-c"));
+            assertThat(second.keySet()).isEqualTo(first.keySet());
+            first.forEach((f, bytes) -> assertThat(second.get(f)).as(format + " " + f).isEqualTo(bytes));
+            assertThat(other.get("part-00000" + EventFormat.of(format).suffix()))
+                    .isNotEqualTo(first.get("part-00000" + EventFormat.of(format).suffix()));
+            assertThat(other.get("_truth/learners.csv")).isNotEqualTo(first.get("_truth/learners.csv"));
+        }
+    }
+
+    @Test
+    void aLearnersEventsDoNotDependOnHowManyLearnersComeAfter(@TempDir Path dir) throws IOException {
+        ScaleGenerator.generate(new ScaleGenerator.Options(10, 2, 4, dir.resolve("ten"), "xapi", 3, 25, 0, 0, 0, 100_000));
+        ScaleGenerator.generate(new ScaleGenerator.Options(20, 2, 4, dir.resolve("twenty"), "xapi", 3, 25, 0, 0, 0, 100_000));
+        List<String> ten = Files.readAllLines(dir.resolve("ten/_truth/enrolments.csv"));
+        List<String> twenty = Files.readAllLines(dir.resolve("twenty/_truth/enrolments.csv"));
+        assertThat(twenty.subList(0, ten.size())).isEqualTo(ten);
+    }
+
+    @Test
+    void xapiOutputIsIngestedLineForLineAndAbilityDrivesScores(@TempDir Path dir) throws IOException {
+        ScaleGenerator.Summary g = ScaleGenerator.generate(small(dir.resolve("in"), "xapi", 11));
+        XueqingConfig config = ConfigLoader.load(null, List.of("warehouse=" + dir.resolve("wh")), Map.of());
+        Pipeline.Summary s;
+        Pseudonymizer pseudonyms;
+        try (Pipeline p = new Pipeline(config, Map.of())) {
+            s = p.ingest("xapi", List.of(dir.resolve("in").toString()), "gen", null);
+            pseudonyms = p.key().pseudonymizer();
+        }
+        assertAccountedFor(g, s.ingests().get(0).result(), "malformed_json");
+        Warehouse wh = new Warehouse(spark(), dir.resolve("wh").toString());
+        assertThat(wh.read(DatasetRef.LEARNERS).count()).isEqualTo(60);
+        assertThat(wh.read(DatasetRef.COURSES).count()).isEqualTo(2);
+
+        // signal: the learners' mean quiz score follows their latent ability
+        Map<String, Double> meanScore = new HashMap<>();
+        for (Row r : wh.read(DatasetRef.EVENTS)
+                .filter(col("action").equalTo("scored").and(col("object_type").equalTo("quiz")))
+                .groupBy("learner_key").agg(avg("score_scaled")).collectAsList()) {
+            meanScore.put(r.getString(0), r.getDouble(1));
+        }
+        List<double[]> pairs = new ArrayList<>();
+        for (String line : Files.readAllLines(dir.resolve("in/_truth/learners.csv")).subList(1, 61)) {
+            String[] f = line.split(",");
+            Double m = meanScore.get(pseudonyms.pseudonym("gen", "account:" + Xapi.HOME + "|" + f[0]));
+            if (m != null) {
+                pairs.add(new double[] {Double.parseDouble(f[1]), m});
+            }
+        }
+        assertThat(pairs.size()).as("learners with a quiz score").isGreaterThan(40);
+        assertThat(spearman(pairs)).as("Spearman(ability, mean quiz score)").isGreaterThan(0.5);
+    }
+
+    @Test
+    void csvOutputIsIngestedLineForLineThroughTheGeneratedMapping(@TempDir Path dir) throws IOException {
+        ScaleGenerator.Summary g = ScaleGenerator.generate(small(dir.resolve("in"), "csv", 12));
+        XueqingConfig config = ConfigLoader.load(dir.resolve("in/_truth/csv-mapping.conf").toFile(),
+                List.of("warehouse=" + dir.resolve("wh")), Map.of());
+        Pipeline.Summary s;
+        try (Pipeline p = new Pipeline(config, Map.of())) {
+            s = p.ingest("csv", List.of(dir.resolve("in").toString()), "gen", "generated");
+        }
+        assertAccountedFor(g, s.ingests().get(0).result(), "invalid_timestamp");
+        Warehouse wh = new Warehouse(spark(), dir.resolve("wh").toString());
+        assertThat(wh.read(DatasetRef.LEARNERS).count()).isEqualTo(60);
+        assertThat(wh.read(DatasetRef.COURSES).count()).isEqualTo(2);
+        assertThat(wh.read(DatasetRef.EVENTS).filter(col("action").equalTo("other")).count())
+                .as("every generated action is mapped").isZero();
+    }
+
+    private static void assertAccountedFor(ScaleGenerator.Summary g, IngestJob.Result r, String malformedReason) {
+        assertThat(g.malformed()).isPositive();
+        assertThat(g.duplicates()).isPositive();
+        assertThat(r.files()).isEqualTo(g.files());
+        assertThat(r.read()).as("records read = lines written").isEqualTo(g.lines());
+        assertThat(r.accepted()).isEqualTo(g.events());
+        assertThat(r.duplicates()).isEqualTo(g.duplicates());
+        assertThat(r.quarantinedByReason()).isEqualTo(Map.of(malformedReason, g.malformed()));
+        assertThat(r.accepted() + r.quarantined() + r.duplicates()).isEqualTo(r.read());
+    }
+
+    private static double spearman(List<double[]> pairs) {
+        double[] rx = ranks(pairs, 0);
+        double[] ry = ranks(pairs, 1);
+        int n = pairs.size();
+        double mx = (n + 1) / 2.0;
+        double sxy = 0;
+        double sxx = 0;
+        double syy = 0;
+        for (int i = 0; i < n; i++) {
+            sxy += (rx[i] - mx) * (ry[i] - mx);
+            sxx += (rx[i] - mx) * (rx[i] - mx);
+            syy += (ry[i] - mx) * (ry[i] - mx);
+        }
+        return sxy / Math.sqrt(sxx * syy);
+    }
+
+    /** Ranks 1..n, ties get their mean rank. */
+    private static double[] ranks(List<double[]> pairs, int k) {
+        Integer[] idx = new Integer[pairs.size()];
+        for (int i = 0; i < idx.length; i++) {
+            idx[i] = i;
+        }
+        java.util.Arrays.sort(idx, Comparator.comparingDouble(i -> pairs.get(i)[k]));
+        double[] ranks = new double[idx.length];
+        for (int i = 0; i < idx.length; ) {
+            int j = i;
+            while (j + 1 < idx.length && pairs.get(idx[j + 1])[k] == pairs.get(idx[i])[k]) {
+                j++;
+            }
+            for (int m = i; m <= j; m++) {
+                ranks[idx[m]] = (i + j) / 2.0 + 1;
+            }
+            i = j + 1;
+        }
+        return ranks;
+    }
+
+    private static Map<String, byte[]> contents(Path root) throws IOException {
+        Map<String, byte[]> m = new TreeMap<>();
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                m.put(root.relativize(f).toString(), Files.readAllBytes(f));
+            }
+        }
+        return m;
+    }
+}

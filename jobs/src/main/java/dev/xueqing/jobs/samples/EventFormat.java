@@ -30,6 +30,8 @@ interface EventFormat {
         return switch (name.toLowerCase(Locale.ROOT)) {
             case "xapi" -> new XapiEventFormat();
             case "csv" -> new CsvEventFormat();
+            case "edx" -> new EdxEventFormat();
+            case "moodle" -> new MoodleEventFormat();
             default -> throw new IllegalArgumentException("Unknown --format '" + name + "' for generate: use one of "
                     + ScaleGenerator.FORMATS + ".");
         };

@@ -8,9 +8,12 @@ import dev.xueqing.common.privacy.Pseudonymizer;
 import dev.xueqing.common.testing.SparkTestBase;
 import dev.xueqing.jobs.ingest.IngestJob;
 import dev.xueqing.jobs.pipeline.Pipeline;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -96,21 +99,30 @@ class ScaleGeneratorTest extends SparkTestBase {
         assertThat(spearman(pairs)).as("Spearman(ability, mean quiz score)").isGreaterThan(0.5);
     }
 
-    @Test
-    void csvOutputIsIngestedLineForLineThroughTheGeneratedMapping(@TempDir Path dir) throws IOException {
-        ScaleGenerator.Summary g = ScaleGenerator.generate(small(dir.resolve("in"), "csv", 12));
-        XueqingConfig config = ConfigLoader.load(dir.resolve("in/_truth/csv-mapping.conf").toFile(),
+    @ParameterizedTest
+    @ValueSource(strings = {"csv", "edx", "moodle"})
+    void otherFormatsAreIngestedLineForLine(String format, @TempDir Path dir) throws IOException {
+        ScaleGenerator.Summary g = ScaleGenerator.generate(small(dir.resolve("in"), format, 12));
+        XueqingConfig config = ConfigLoader.load(format.equals("csv")
+                ? dir.resolve("in/_truth/csv-mapping.conf").toFile() : null,
                 List.of("warehouse=" + dir.resolve("wh")), Map.of());
         Pipeline.Summary s;
         try (Pipeline p = new Pipeline(config, Map.of())) {
-            s = p.ingest("csv", List.of(dir.resolve("in").toString()), "gen", "generated");
+            s = p.ingest(format, List.of(dir.resolve("in").toString()), "gen",
+                    format.equals("csv") ? "generated" : null);
         }
-        assertAccountedFor(g, s.ingests().get(0).result(), "invalid_timestamp");
+        assertAccountedFor(g, s.ingests().get(0).result(), g.malformedReason());
         Warehouse wh = new Warehouse(spark(), dir.resolve("wh").toString());
-        assertThat(wh.read(DatasetRef.LEARNERS).count()).isEqualTo(60);
+        Dataset<Row> events = wh.read(DatasetRef.EVENTS);
+        assertThat(events.filter(col("action").equalTo("enrolled")).select("learner_key").distinct().count())
+                .as("enrolled learners").isEqualTo(60);
+        assertThat(events.select("course_id").distinct().count()).isEqualTo(2);
         assertThat(wh.read(DatasetRef.COURSES).count()).isEqualTo(2);
-        assertThat(wh.read(DatasetRef.EVENTS).filter(col("action").equalTo("other")).count())
-                .as("every generated action is mapped").isZero();
+        assertThat(events.filter(col("action").equalTo("other")).count())
+                .as("every generated event has a canonical action").isZero();
+        assertThat(events.filter(col("action").equalTo("replied").and(col("in_reply_to").isNotNull())).count())
+                .as("replies linked to their question (not possible in csv)")
+                .isEqualTo(format.equals("csv") ? 0 : events.filter(col("action").equalTo("replied")).count());
     }
 
     private static void assertAccountedFor(ScaleGenerator.Summary g, IngestJob.Result r, String malformedReason) {

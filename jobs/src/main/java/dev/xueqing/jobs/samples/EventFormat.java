@@ -32,6 +32,7 @@ interface EventFormat {
             case "csv" -> new CsvEventFormat();
             case "edx" -> new EdxEventFormat();
             case "moodle" -> new MoodleEventFormat();
+            case "caliper" -> new CaliperEventFormat();
             default -> throw new IllegalArgumentException("Unknown --format '" + name + "' for generate: use one of "
                     + ScaleGenerator.FORMATS + ".");
         };

@@ -54,7 +54,7 @@ import static dev.xueqing.jobs.samples.Xapi.ZONE;
  * (lateness); outcomes passed / failed (final weighted score ≥ 60) a week after the course ends, or withdrawn.
  */
 public final class ScaleGenerator {
-    public static final List<String> FORMATS = List.of("xapi", "csv", "edx", "moodle");
+    public static final List<String> FORMATS = List.of("xapi", "csv", "edx", "moodle", "caliper");
     public static final long DEFAULT_SEED = 20260907L;
 
     /**

@@ -24,7 +24,8 @@ final class GenerateCommand extends BaseCommand {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder.")
     Path out;
 
-    @Option(names = "--format", description = "Output format: xapi or csv (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--format",
+            description = "Output format: xapi, csv, edx, moodle or caliper (default: ${DEFAULT-VALUE}).")
     String format = "xapi";
 
     @Option(names = "--seed", description = "Random seed (default: ${DEFAULT-VALUE}).")

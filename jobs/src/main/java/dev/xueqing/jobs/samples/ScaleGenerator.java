@@ -51,7 +51,8 @@ import static dev.xueqing.jobs.samples.Xapi.ZONE;
  *
  * <p>The model reuses the sample generator's world records: latent ability (Rasch: P(correct) =
  * sigmoid(ability − difficulty)), engagement (activity volume, video completion, dropout) and conscientiousness
- * (lateness); outcomes passed / failed (final weighted score ≥ 60) a week after the course ends, or withdrawn.
+ * (lateness); outcomes passed / failed (final weighted score ≥ {@link #PASS_MARK}) a week after the course ends,
+ * or withdrawn.
  */
 public final class ScaleGenerator {
     public static final List<String> FORMATS = List.of("xapi", "csv", "edx", "moodle", "caliper");
@@ -106,6 +107,8 @@ public final class ScaleGenerator {
     private static final long COURSE_STREAM = 0x436F75727365L;
     private static final long LEARNER_STREAM = 0x4C6561726E6572L;
     static final String TRUTH = "_truth";
+    /** Final score (0–100, missing work counts 0) needed to pass: 40, as in the OULAD courses. */
+    static final int PASS_MARK = 40;
 
     private final Options o;
     private final EventFormat format;
@@ -281,7 +284,7 @@ public final class ScaleGenerator {
             for (int q = 1, n = 4 + r.nextInt(3); q <= n; q++) {
                 String key = String.valueOf((char) ('a' + r.nextInt(4)));
                 String distractor = String.valueOf((char) ('a' + (key.charAt(0) - 'a' + 1 + r.nextInt(3)) % 4));
-                double difficulty = Math.round((gaussian(r) * 1.0 - 0.3) * 1000) / 1000.0;
+                double difficulty = Math.round((gaussian(r) * 1.0 - 0.8) * 1000) / 1000.0;
                 items.add(new Item(quizId + "/q" + q, String.format(Locale.ROOT, "Week %d question %d", w, q), key,
                         distractor, difficulty, false));
             }
@@ -435,7 +438,7 @@ public final class ScaleGenerator {
                 weights += c.assignments().get(i).weight();
             }
             long raw = Math.round(100 * total / weights);
-            boolean passed = raw >= 60;
+            boolean passed = raw >= PASS_MARK;
             e.outcome = passed ? "pass" : "fail";
             e.finalScore = raw / 100.0;
             // published on the Monday a week after the last week, once late work is graded

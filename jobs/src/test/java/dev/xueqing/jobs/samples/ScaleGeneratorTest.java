@@ -6,8 +6,11 @@ import dev.xueqing.common.io.DatasetRef;
 import dev.xueqing.common.io.Warehouse;
 import dev.xueqing.common.privacy.Pseudonymizer;
 import dev.xueqing.common.testing.SparkTestBase;
+import dev.xueqing.jobs.cli.XueqingCli;
 import dev.xueqing.jobs.ingest.IngestJob;
+import dev.xueqing.jobs.ingest.InputFiles;
 import dev.xueqing.jobs.pipeline.Pipeline;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
@@ -16,6 +19,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -63,6 +68,28 @@ class ScaleGeneratorTest extends SparkTestBase {
         List<String> ten = Files.readAllLines(dir.resolve("ten/_truth/enrolments.csv"));
         List<String> twenty = Files.readAllLines(dir.resolve("twenty/_truth/enrolments.csv"));
         assertThat(twenty.subList(0, ten.size())).isEqualTo(ten);
+    }
+
+    @Test
+    void theCliWritesTheFilesAndTheTruthAndRejectsAnUnknownFormat(@TempDir Path dir) throws IOException {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = XueqingCli.execute(new String[] {"generate", "--learners", "5", "--courses", "1", "--weeks", "2",
+            "--out", dir.resolve("gen").toString(), "--format", "moodle", "--seed", "1"}, Map.of(),
+                new PrintWriter(out), new PrintWriter(err));
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("1 moodle files", "5 learners, 1 courses");
+        assertThat(dir.resolve("gen/part-00000.csv.gz")).exists();
+        assertThat(Files.readAllLines(dir.resolve("gen/_truth/learners.csv"))).hasSize(6);
+        // an ingest of the folder reads the data files, not the truth files
+        assertThat(InputFiles.expand(List.of(dir.resolve("gen").toString()), new Configuration()))
+                .singleElement().asString().endsWith("part-00000.csv.gz");
+
+        code = XueqingCli.execute(new String[] {"generate", "--learners", "5", "--courses", "1", "--weeks", "2",
+            "--out", dir.resolve("bad").toString(), "--format", "oulad"}, Map.of(), new PrintWriter(out),
+                new PrintWriter(err));
+        assertThat(code).isEqualTo(XueqingCli.USAGE);
+        assertThat(err.toString()).contains("Unknown --format 'oulad'");
     }
 
     @Test

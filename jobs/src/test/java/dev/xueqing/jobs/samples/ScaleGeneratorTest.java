@@ -35,7 +35,10 @@ import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@code xueqing generate}: same seed same bytes; every line accounted for by the real ingest; ability has signal. */
+/**
+ * {@code xueqing generate}: same seed same bytes; every line accounted for by the real ingest, in every format; the
+ * truth (ability, item difficulty) shows in the ingested scores.
+ */
 class ScaleGeneratorTest extends SparkTestBase {
     private static ScaleGenerator.Options small(Path out, String format, long seed) {
         // more malformed lines than the default so a small world has several
@@ -124,6 +127,28 @@ class ScaleGeneratorTest extends SparkTestBase {
         }
         assertThat(pairs.size()).as("learners with a quiz score").isGreaterThan(40);
         assertThat(spearman(pairs)).as("Spearman(ability, mean quiz score)").isGreaterThan(0.5);
+
+        // items: the share answered correctly falls with the true Rasch difficulty
+        Map<String, Double> facility = new HashMap<>();
+        for (Row r : wh.read(DatasetRef.EVENTS).filter(col("action").equalTo("answered"))
+                .groupBy("object_id").agg(avg("score_scaled")).collectAsList()) {
+            facility.put(r.getString(0), r.getDouble(1));
+        }
+        List<double[]> items = new ArrayList<>();
+        List<String> itemLines = Files.readAllLines(dir.resolve("in/_truth/items.csv"));
+        for (String line : itemLines.subList(1, itemLines.size())) {
+            String[] f = line.split(",");
+            if (facility.containsKey(f[0])) {
+                items.add(new double[] {Double.parseDouble(f[3]), facility.get(f[0])});
+            }
+        }
+        assertThat(items).hasSizeGreaterThan(30);
+        assertThat(spearman(items)).as("Spearman(difficulty, facility)").isLessThan(-0.6);
+
+        // every reply is linked to its question
+        Dataset<Row> events = wh.read(DatasetRef.EVENTS);
+        assertThat(events.filter(col("action").equalTo("replied")).count()).isPositive();
+        assertThat(events.filter(col("action").equalTo("replied").and(col("in_reply_to").isNull())).count()).isZero();
     }
 
     @ParameterizedTest

@@ -66,7 +66,8 @@ public final class InputFiles {
     /** Whether a folder between {@code root} and {@code file} is hidden ('.' or '_', e.g. a generator's _truth/). */
     private static boolean underHiddenFolder(Path root, Path file) {
         String rootPath = root.toUri().getPath();
-        for (Path d = file.getParent(); d != null && d.toUri().getPath().length() > rootPath.length(); d = d.getParent()) {
+        for (Path d = file.getParent(); d != null && d.toUri().getPath().length() > rootPath.length();
+                d = d.getParent()) {
             if (d.getName().startsWith(".") || d.getName().startsWith("_")) {
                 return true;
             }

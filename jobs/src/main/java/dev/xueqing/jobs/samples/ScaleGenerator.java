@@ -72,7 +72,8 @@ public final class ScaleGenerator {
             long linesPerFile) {
         public Options {
             if (learners < 1 || courses < 1 || weeks < 1 || weeks > 52) {
-                throw new IllegalArgumentException("generate needs --learners ≥ 1, --courses ≥ 1 and 1 ≤ --weeks ≤ 52"
+                throw new IllegalArgumentException(
+                        "generate needs --learners ≥ 1, --courses ≥ 1 and 1 ≤ --weeks ≤ 52"
                         + " (got " + learners + ", " + courses + ", " + weeks + ").");
             }
             if (eventsPerLearnerWeek < 5) {
@@ -137,8 +138,8 @@ public final class ScaleGenerator {
             courses.add(buildCourse(c));
         }
         writeItems(truth.resolve("items.csv"));
-        Files.writeString(truth.resolve("csv-mapping.conf"), "# for --format csv: --conf this file, --mapping generated\n"
-                + CsvEventFormat.MAPPING);
+        Files.writeString(truth.resolve("csv-mapping.conf"),
+                "# for --format csv: --conf this file, --mapping generated\n" + CsvEventFormat.MAPPING);
 
         long lines = 0;
         long events = 0;
@@ -156,13 +157,13 @@ public final class ScaleGenerator {
             for (int i = 0; i < o.learners(); i++) {
                 Random r = stream(o.seed(), LEARNER_STREAM, i);
                 Learner l = new Learner(learnerId(i), null, gaussian(r), gaussian(r), gaussian(r));
-                learnersCsv.write(String.format(Locale.ROOT, "%s,%.4f,%.4f,%.4f%n", l.account(), l.ability(),
+                learnersCsv.write(String.format(Locale.ROOT, "%s,%.4f,%.4f,%.4f\n", l.account(), l.ability(),
                         l.engagement(), l.conscientiousness()));
                 List<SimEvent> mine = new ArrayList<>();
                 for (int ci : coursesOf(i, r)) {
                     Enrol e = simulate(l, courses.get(ci), r, mine);
                     enrolmentCount++;
-                    enrolCsv.write(String.format(Locale.ROOT, "%s,%s,%s,%s,%s,%d%n", l.account(), e.course.id(),
+                    enrolCsv.write(String.format(Locale.ROOT, "%s,%s,%s,%s,%s,%d\n", l.account(), e.course.id(),
                             e.klass.id(), e.outcome, e.finalScore == null ? "" : String.format(Locale.ROOT, "%.4f",
                                     e.finalScore), e.events));
                 }
@@ -307,7 +308,7 @@ public final class ScaleGenerator {
             for (Course c : courses) {
                 for (Quiz q : c.quizzes()) {
                     for (Item it : q.items()) {
-                        w.write(String.format(Locale.ROOT, "%s,%s,%s,%.3f,%s%n", it.id(), c.id(), q.id(),
+                        w.write(String.format(Locale.ROOT, "%s,%s,%s,%.3f,%s\n", it.id(), c.id(), q.id(),
                                 it.difficulty(), it.key()));
                     }
                 }

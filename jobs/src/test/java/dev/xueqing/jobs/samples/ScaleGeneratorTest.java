@@ -66,8 +66,10 @@ class ScaleGeneratorTest extends SparkTestBase {
 
     @Test
     void aLearnersEventsDoNotDependOnHowManyLearnersComeAfter(@TempDir Path dir) throws IOException {
-        ScaleGenerator.generate(new ScaleGenerator.Options(10, 2, 4, dir.resolve("ten"), "xapi", 3, 25, 0, 0, 0, 100_000));
-        ScaleGenerator.generate(new ScaleGenerator.Options(20, 2, 4, dir.resolve("twenty"), "xapi", 3, 25, 0, 0, 0, 100_000));
+        for (int n : new int[] {10, 20}) {
+            ScaleGenerator.generate(new ScaleGenerator.Options(n, 2, 4, dir.resolve(n == 10 ? "ten" : "twenty"), "xapi",
+                    3, 25, 0, 0, 0, 100_000));
+        }
         List<String> ten = Files.readAllLines(dir.resolve("ten/_truth/enrolments.csv"));
         List<String> twenty = Files.readAllLines(dir.resolve("twenty/_truth/enrolments.csv"));
         assertThat(twenty.subList(0, ten.size())).isEqualTo(ten);

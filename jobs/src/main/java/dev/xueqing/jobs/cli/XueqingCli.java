@@ -18,6 +18,7 @@ import java.util.Map;
         description = "Xueqing (学情): learner activity logs in, learning-progress and quality marts out.",
         subcommands = {NightlyCommand.class, IngestCommand.class, MartsCommand.class, SqlCommand.class,
                 ValidateCommand.class, StatusCommand.class, DocsCommand.class, GenerateSamplesCommand.class,
+                GenerateCommand.class,
                 CommandLine.HelpCommand.class})
 public final class XueqingCli implements Runnable {
     public static final int OK = 0;

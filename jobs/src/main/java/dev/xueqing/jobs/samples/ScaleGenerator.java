@@ -1,0 +1,629 @@
+package dev.xueqing.jobs.samples;
+
+import dev.xueqing.jobs.samples.SampleDataGenerator.Assignment;
+import dev.xueqing.jobs.samples.SampleDataGenerator.Content;
+import dev.xueqing.jobs.samples.SampleDataGenerator.Course;
+import dev.xueqing.jobs.samples.SampleDataGenerator.Item;
+import dev.xueqing.jobs.samples.SampleDataGenerator.Klass;
+import dev.xueqing.jobs.samples.SampleDataGenerator.Learner;
+import dev.xueqing.jobs.samples.SampleDataGenerator.Quiz;
+import dev.xueqing.jobs.samples.SampleDataGenerator.TimeStyle;
+import dev.xueqing.jobs.samples.SampleDataGenerator.Tutor;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.UUID;
+import java.util.zip.GZIPOutputStream;
+
+import static dev.xueqing.jobs.samples.SampleDataGenerator.TERM_START;
+import static dev.xueqing.jobs.samples.SampleDataGenerator.localTime;
+import static dev.xueqing.jobs.samples.SampleDataGenerator.sigmoid;
+import static dev.xueqing.jobs.samples.Xapi.HOME;
+import static dev.xueqing.jobs.samples.Xapi.ZONE;
+
+/**
+ * Synthetic activity at any size → {@code <out>/part-NNNNN<suffix>} in one input format, plus truth files in
+ * {@code <out>/_truth/} (see docs/generator.md).
+ *
+ * <p>Constant memory: the courses (a few hundred objects) are built first; then learners are simulated one at a
+ * time, and each learner's events (all their courses, sorted by time) are written before the next learner starts.
+ * Files roll over at a learner boundary once they hold {@link Options#linesPerFile()} lines.
+ *
+ * <p>Deterministic: every course and every learner has its own {@link Random}, seeded from the run's seed and the
+ * course or learner index (SplitMix64), so a learner's events do not depend on the order of generation; term
+ * dates are fixed (the sample world's term, starting Monday 2026-09-07, Asia/Shanghai); gzip headers carry no
+ * time. Same options, same bytes.
+ *
+ * <p>The model reuses the sample generator's world records: latent ability (Rasch: P(correct) =
+ * sigmoid(ability − difficulty)), engagement (activity volume, video completion, dropout) and conscientiousness
+ * (lateness); outcomes passed / failed (final weighted score ≥ {@link #PASS_MARK}) a week after the course ends,
+ * or withdrawn.
+ */
+public final class ScaleGenerator {
+    public static final List<String> FORMATS = List.of("xapi", "csv", "edx", "moodle", "caliper");
+    public static final long DEFAULT_SEED = 20260907L;
+
+    /**
+     * What to generate.
+     *
+     * @param eventsPerLearnerWeek the mean number of events of an average learner in an active week
+     * @param duplicateShare       share of events written twice (exact copies, same id)
+     * @param lateShare            share of events written after the learner's later events (days earlier)
+     * @param malformedShare       share of events followed by a broken copy that the adapter quarantines
+     * @param linesPerFile         a file is closed at the first learner boundary after this many lines
+     */
+    public record Options(int learners, int courses, int weeks, Path out, String format, long seed,
+            int eventsPerLearnerWeek, double duplicateShare, double lateShare, double malformedShare,
+            long linesPerFile) {
+        public Options {
+            if (learners < 1 || courses < 1 || weeks < 1 || weeks > 52) {
+                throw new IllegalArgumentException(
+                        "generate needs --learners ≥ 1, --courses ≥ 1 and 1 ≤ --weeks ≤ 52"
+                        + " (got " + learners + ", " + courses + ", " + weeks + ").");
+            }
+            if (eventsPerLearnerWeek < 5) {
+                throw new IllegalArgumentException("--events-per-learner-week must be at least 5, got "
+                        + eventsPerLearnerWeek + ".");
+            }
+            for (double share : new double[] {duplicateShare, lateShare, malformedShare}) {
+                if (share < 0 || share > 0.5) {
+                    throw new IllegalArgumentException("--duplicates, --late and --malformed are shares in [0, 0.5],"
+                            + " got " + share + ".");
+                }
+            }
+            if (linesPerFile < 1) {
+                throw new IllegalArgumentException("--lines-per-file must be positive, got " + linesPerFile + ".");
+            }
+        }
+
+        public static Options defaults(int learners, int courses, int weeks, Path out, String format) {
+            return new Options(learners, courses, weeks, out, format, DEFAULT_SEED, 25, 0.005, 0.01, 0.001,
+                    1_000_000);
+        }
+    }
+
+    /** What a generation wrote: lines = events + duplicates + malformed (+ one header per CSV file). */
+    public record Summary(int files, long lines, long events, long duplicates, long late, long malformed,
+            int learners, int courses, int enrolments, String malformedReason, Duration took) {
+        public double eventsPerSecond() {
+            return events / Math.max(0.001, took.toMillis() / 1000.0);
+        }
+    }
+
+    private static final long COURSE_STREAM = 0x436F75727365L;
+    private static final long LEARNER_STREAM = 0x4C6561726E6572L;
+    static final String TRUTH = "_truth";
+    /** Final score (0–100, missing work counts 0) needed to pass: 40, as in the OULAD courses. */
+    static final int PASS_MARK = 40;
+
+    private final Options o;
+    private final EventFormat format;
+    private final List<Course> courses = new ArrayList<>();
+
+    private ScaleGenerator(Options o) {
+        this.o = o;
+        this.format = EventFormat.of(o.format());
+    }
+
+    public static Summary generate(Options o) {
+        try {
+            return new ScaleGenerator(o).run();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------- run
+
+    private Summary run() throws IOException {
+        long started = System.nanoTime();
+        Files.createDirectories(o.out());
+        Path truth = Files.createDirectories(o.out().resolve(TRUTH));
+        for (int c = 0; c < o.courses(); c++) {
+            courses.add(buildCourse(c));
+        }
+        writeItems(truth.resolve("items.csv"));
+        Files.writeString(truth.resolve("csv-mapping.conf"),
+                "# for --format csv: --conf this file, --mapping generated\n" + CsvEventFormat.MAPPING);
+
+        long lines = 0;
+        long events = 0;
+        long duplicates = 0;
+        long late = 0;
+        long malformed = 0;
+        int files = 0;
+        int enrolmentCount = 0;
+        long linesInFile = 0;
+        Writer out = null;
+        try (Writer learnersCsv = Files.newBufferedWriter(truth.resolve("learners.csv"), StandardCharsets.UTF_8);
+                Writer enrolCsv = Files.newBufferedWriter(truth.resolve("enrolments.csv"), StandardCharsets.UTF_8)) {
+            learnersCsv.write("learner_id,ability,engagement,conscientiousness\n");
+            enrolCsv.write("learner_id,course_id,class_id,outcome,final_score,events\n");
+            for (int i = 0; i < o.learners(); i++) {
+                Random r = stream(o.seed(), LEARNER_STREAM, i);
+                Learner l = new Learner(learnerId(i), null, gaussian(r), gaussian(r), gaussian(r));
+                learnersCsv.write(String.format(Locale.ROOT, "%s,%.4f,%.4f,%.4f\n", l.account(), l.ability(),
+                        l.engagement(), l.conscientiousness()));
+                List<SimEvent> mine = new ArrayList<>();
+                for (int ci : coursesOf(i, r)) {
+                    Enrol e = simulate(l, courses.get(ci), r, mine);
+                    enrolmentCount++;
+                    enrolCsv.write(String.format(Locale.ROOT, "%s,%s,%s,%s,%s,%d\n", l.account(), e.course.id(),
+                            e.klass.id(), e.outcome, e.finalScore == null ? "" : String.format(Locale.ROOT, "%.4f",
+                                    e.finalScore), e.events));
+                }
+                mine.sort(Comparator.comparing(SimEvent::time).thenComparing(SimEvent::id));
+                // render in time order; late ones and duplicate copies go after the learner's later events
+                List<String> block = new ArrayList<>(mine.size() + 8);
+                List<String> tail = new ArrayList<>();
+                for (SimEvent ev : mine) {
+                    String line = format.render(ev);
+                    if (line == null) {
+                        continue;
+                    }
+                    events++;
+                    if (r.nextDouble() < o.lateShare()) {
+                        tail.add(0, line);
+                        late++;
+                    } else {
+                        block.add(line);
+                    }
+                    if (r.nextDouble() < o.duplicateShare()) {
+                        tail.add(line);
+                        duplicates++;
+                    }
+                    if (r.nextDouble() < o.malformedShare()) {
+                        block.add(format.malformed(line, ev, r));
+                        malformed++;
+                    }
+                }
+                block.addAll(tail);
+                if (out == null || linesInFile >= o.linesPerFile()) {
+                    if (out != null) {
+                        out.close();
+                    }
+                    out = open(o.out().resolve(String.format(Locale.ROOT, "part-%05d%s", files++, format.suffix())));
+                    linesInFile = 0;
+                    if (format.header() != null) {
+                        out.write(format.header());
+                        out.write('\n');
+                    }
+                }
+                for (String line : block) {
+                    out.write(line);
+                    out.write('\n');
+                }
+                linesInFile += block.size();
+                lines += block.size();
+            }
+        } finally {
+            if (out != null) {
+                out.close();
+            }
+        }
+        return new Summary(files, lines, events, duplicates, late, malformed, o.learners(), o.courses(),
+                enrolmentCount, format.malformedReason(), Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    private static Writer open(Path file) throws IOException {
+        OutputStream raw = Files.newOutputStream(file);
+        // java.util.zip writes a header with MTIME 0 and no file name: the bytes depend only on the content
+        return new BufferedWriter(new OutputStreamWriter(new GZIPOutputStream(raw, 1 << 16), StandardCharsets.UTF_8),
+                1 << 16);
+    }
+
+    static String learnerId(int i) {
+        return String.format(Locale.ROOT, "g%08d", i + 1);
+    }
+
+    /** Each learner takes course {@code i mod C} (every course gets learners), and a second one with p = 0.3. */
+    private List<Integer> coursesOf(int i, Random r) {
+        int first = i % o.courses();
+        List<Integer> mine = new ArrayList<>(List.of(first));
+        if (o.courses() > 1 && r.nextDouble() < 0.3) {
+            int second = (first + 1 + r.nextInt(o.courses() - 1)) % o.courses();
+            mine.add(second);
+        }
+        mine.sort(null);
+        return mine;
+    }
+
+    // ---------------------------------------------------------------------------------------------- courses
+
+    private Course buildCourse(int ci) {
+        Random r = stream(o.seed(), COURSE_STREAM, ci);
+        String code = String.format(Locale.ROOT, "GEN%03d-2026A", ci + 1);
+        String id = HOME + "/course/" + code;
+        int expected = (int) Math.ceil(o.learners() * 1.3 / o.courses());
+        int nClasses = Math.max(1, Math.min(26, (expected + 39) / 40));
+        int nTutors = Math.max(1, (nClasses + 1) / 2);
+        List<Tutor> tutors = new ArrayList<>();
+        for (int t = 0; t < nTutors; t++) {
+            // every fifth tutor answers slowly
+            double slowness = t % 5 == 4 ? 3.0 : 0.6 + 0.6 * r.nextDouble();
+            String account = String.format(Locale.ROOT, "t%03d%03d", ci + 1, t + 1);
+            tutors.add(new Tutor(account, "Tutor " + account, slowness));
+        }
+        List<Klass> classes = new ArrayList<>();
+        for (int k = 0; k < nClasses; k++) {
+            String letter = String.valueOf((char) ('A' + k));
+            classes.add(new Klass(id + "/class/" + letter, letter, tutors.get(k % nTutors)));
+        }
+        List<List<Content>> pages = new ArrayList<>();
+        List<List<Content>> videos = new ArrayList<>();
+        List<Quiz> quizzes = new ArrayList<>();
+        for (int w = 1; w <= o.weeks(); w++) {
+            List<Content> wp = new ArrayList<>();
+            for (int p = 1, n = 2 + r.nextInt(3); p <= n; p++) {
+                wp.add(new Content(String.format(Locale.ROOT, "%s/page/w%02d-p%d", id, w, p),
+                        String.format(Locale.ROOT, "Week %d reading %d", w, p), w, 0));
+            }
+            pages.add(wp);
+            List<Content> wv = new ArrayList<>();
+            for (int v = 1, n = 1 + r.nextInt(2); v <= n; v++) {
+                wv.add(new Content(String.format(Locale.ROOT, "%s/video/w%02d-v%d", id, w, v),
+                        String.format(Locale.ROOT, "Week %d lecture %d", w, v), w, 240 + r.nextInt(14) * 60));
+            }
+            videos.add(wv);
+            String quizId = String.format(Locale.ROOT, "%s/quiz/w%02d", id, w);
+            List<Item> items = new ArrayList<>();
+            for (int q = 1, n = 4 + r.nextInt(3); q <= n; q++) {
+                String key = String.valueOf((char) ('a' + r.nextInt(4)));
+                String distractor = String.valueOf((char) ('a' + (key.charAt(0) - 'a' + 1 + r.nextInt(3)) % 4));
+                double difficulty = Math.round((gaussian(r) * 1.0 - 0.8) * 1000) / 1000.0;
+                items.add(new Item(quizId + "/q" + q, String.format(Locale.ROOT, "Week %d question %d", w, q), key,
+                        distractor, difficulty, false));
+            }
+            Instant due = TERM_START.plusWeeks(w - 1).plusDays(6).atTime(23, 59).atZone(ZONE).toInstant();
+            quizzes.add(new Quiz(quizId, String.format(Locale.ROOT, "Week %d quiz", w), w, due, 5, items));
+        }
+        List<Assignment> assignments = new ArrayList<>();
+        for (int w = 3, a = 1; w <= o.weeks(); w += 3, a++) {
+            Instant due = TERM_START.plusWeeks(w - 1).plusDays(4).atTime(23, 59).atZone(ZONE).toInstant();
+            assignments.add(new Assignment(id + "/assignment/a" + a, "Assignment " + a, w, due, 20));
+        }
+        return new Course(ci, code, id, "Generated course " + (ci + 1), "生成课程 " + (ci + 1), o.weeks(), true,
+                TimeStyle.LOCAL, List.copyOf(classes), List.copyOf(tutors), pages, videos, quizzes,
+                List.copyOf(assignments));
+    }
+
+    private void writeItems(Path file) throws IOException {
+        try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            w.write("item_id,course_id,quiz_id,difficulty,key\n");
+            for (Course c : courses) {
+                for (Quiz q : c.quizzes()) {
+                    for (Item it : q.items()) {
+                        w.write(String.format(Locale.ROOT, "%s,%s,%s,%.3f,%s\n", it.id(), c.id(), q.id(),
+                                it.difficulty(), it.key()));
+                    }
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------- simulation
+
+    /** One learner in one course, while it is simulated. */
+    private static final class Enrol {
+        final Learner learner;
+        final Course course;
+        final Klass klass;
+        final Random r;
+        final List<SimEvent> sink;
+        double engagement;
+        final double[] quizScaled;
+        final double[] assignmentScaled;
+        String outcome = "in_progress";
+        Double finalScore;
+        int events;
+        int posts;
+
+        Enrol(Learner learner, Course course, Klass klass, Random r, List<SimEvent> sink) {
+            this.learner = learner;
+            this.course = course;
+            this.klass = klass;
+            this.r = r;
+            this.sink = sink;
+            this.quizScaled = new double[course.quizzes().size()];
+            this.assignmentScaled = new double[course.assignments().size()];
+        }
+
+        String uuid() {
+            long msb = (r.nextLong() & ~0xF000L) | 0x4000L;
+            long lsb = (r.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+            return new UUID(msb, lsb).toString();
+        }
+
+        SimEvent add(Instant t, SimEvent.Kind kind, String role, String actor, String objectId, String objectName,
+                String parentId, int week, Double raw, Double max, Double scaled, Boolean success, String response,
+                Long duration, Item item, String inReplyTo, Instant due, int weight) {
+            SimEvent e = new SimEvent(uuid(), t, kind, course, klass, learner.account(), actor, role, objectId,
+                    objectName, parentId, week, raw, max, scaled, success, response, duration, item, inReplyTo, due,
+                    weight);
+            sink.add(e);
+            events++;
+            return e;
+        }
+
+        SimEvent simple(Instant t, SimEvent.Kind kind, String objectId, String objectName, int week) {
+            return add(t, kind, "learner", learner.account(), objectId, objectName, null, week, null, null, null,
+                    null, null, null, null, null, null, 0);
+        }
+    }
+
+    private Enrol simulate(Learner l, Course c, Random r, List<SimEvent> sink) {
+        Klass k = c.classes().get(r.nextInt(c.classes().size()));
+        Enrol e = new Enrol(l, c, k, r, sink);
+        e.engagement = l.engagement() + 0.4 * gaussian(r);
+        int startWeek = 1;
+        Instant enrolledAt;
+        if (o.weeks() > 3 && r.nextDouble() < 0.08) {
+            startWeek = 2 + r.nextInt(2);
+            enrolledAt = localTime(startWeek, -1, 9 + r.nextInt(12), r.nextInt(60));
+        } else {
+            enrolledAt = localTime(1, -1 - r.nextInt(14), 8 + r.nextInt(15), r.nextInt(60));
+        }
+        e.simple(enrolledAt, SimEvent.Kind.ENROLLED, c.id(), c.nameEn(), 0);
+        boolean neverStarts = r.nextDouble() < (e.engagement < -1.2 ? 0.12 : 0.03);
+        int withdrawWeek = 0;
+        if (r.nextDouble() < sigmoid(-2.2 - 1.0 * e.engagement - 0.3 * l.ability())) {
+            withdrawWeek = Math.max(startWeek + 1, 2 + r.nextInt(Math.max(1, o.weeks() - 1)));
+        }
+        if (withdrawWeek > o.weeks()) {
+            withdrawWeek = 0;
+        }
+        int fadeWeek = 0;
+        if (withdrawWeek == 0 && e.engagement < -0.6 && r.nextDouble() < 0.4 && o.weeks() > 2) {
+            fadeWeek = Math.max(startWeek + 1, 2 + r.nextInt(o.weeks() - 1));
+        }
+        Instant unenrolledAt = null;
+        if (withdrawWeek > 0) {
+            unenrolledAt = localTime(withdrawWeek, r.nextInt(5), 9 + r.nextInt(12), r.nextInt(60));
+            e.simple(unenrolledAt, SimEvent.Kind.UNENROLLED, c.id(), c.nameEn(), withdrawWeek);
+        }
+        int last = neverStarts ? 0 : Math.min(o.weeks(), Math.min(withdrawWeek > 0 ? withdrawWeek - 1 : o.weeks(),
+                fadeWeek > 0 ? fadeWeek - 1 : o.weeks()));
+        double volume = o.eventsPerLearnerWeek() * StrictMath.exp(0.35 * e.engagement);
+        for (int w = startWeek; w <= last; w++) {
+            if (r.nextDouble() >= sigmoid(1.4 + 1.2 * e.engagement - 0.1 * (w - startWeek))) {
+                continue;
+            }
+            week(e, w, volume, unenrolledAt != null && w == last);
+        }
+        for (int a = 0; a < c.assignments().size(); a++) {
+            Assignment as = c.assignments().get(a);
+            if (as.week() < startWeek || as.week() > last) {
+                continue;
+            }
+            if (r.nextDouble() >= sigmoid(1.6 + e.engagement + 0.5 * l.conscientiousness())) {
+                continue;
+            }
+            Instant submitAt;
+            if (r.nextDouble() < sigmoid(-1.8 - l.conscientiousness() - 0.4 * e.engagement)) {
+                submitAt = as.due().plusSeconds(1800 + r.nextInt(72 * 3600));
+            } else {
+                submitAt = as.due().minusSeconds((long) Math.min(5.5 * 86400,
+                        -StrictMath.log(1 - r.nextDouble()) * 30 * 3600) + 120);
+            }
+            if (unenrolledAt != null && submitAt.isAfter(unenrolledAt)) {
+                continue;
+            }
+            assignment(e, a, submitAt);
+        }
+        if (withdrawWeek > 0) {
+            e.outcome = "withdrawn";
+        } else {
+            double total = 0;
+            double weights = 0;
+            for (int i = 0; i < c.quizzes().size(); i++) {
+                total += c.quizzes().get(i).weight() * e.quizScaled[i];
+                weights += c.quizzes().get(i).weight();
+            }
+            for (int i = 0; i < c.assignments().size(); i++) {
+                total += c.assignments().get(i).weight() * e.assignmentScaled[i];
+                weights += c.assignments().get(i).weight();
+            }
+            long raw = Math.round(100 * total / weights);
+            boolean passed = raw >= PASS_MARK;
+            e.outcome = passed ? "pass" : "fail";
+            e.finalScore = raw / 100.0;
+            // published on the Monday a week after the last week, once late work is graded
+            LocalDate day = TERM_START.plusWeeks(o.weeks() + 1L);
+            Instant at = day.atTime(10, r.nextInt(60), r.nextInt(60)).atZone(ZONE).toInstant();
+            e.add(at, passed ? SimEvent.Kind.PASSED : SimEvent.Kind.FAILED, "system", l.account(), c.id(), c.nameEn(),
+                    null, o.weeks(), (double) raw, 100.0, raw / 100.0, passed, null, null, null, null, null, 0);
+        }
+        return e;
+    }
+
+    /** One active week: 1–3 sessions of page views and videos, the quiz (maybe late), maybe a forum question. */
+    private void week(Enrol e, int w, double volume, boolean withdrawsThisWeek) {
+        Random r = e.r;
+        Course c = e.course;
+        Learner l = e.learner;
+        int views = poisson(r, 0.4 * volume);
+        int videos = poisson(r, 0.12 * volume);
+        boolean quiz = r.nextDouble() < sigmoid(1.0 + e.engagement + 0.4 * l.conscientiousness());
+        boolean quizLate = quiz && !withdrawsThisWeek && r.nextDouble() < sigmoid(-2.6 - l.conscientiousness());
+        boolean question = r.nextDouble() < 0.08 + (l.ability() < -0.5 ? 0.06 : 0);
+        int sessions = 1 + Math.min(2, poisson(r, Math.max(0.1, 0.6 + 0.5 * e.engagement)));
+        List<Integer> days = new ArrayList<>(List.of(0, 1, 2, 3, 4, 5, 6));
+        java.util.Collections.shuffle(days, r);
+        days = new ArrayList<>(days.subList(0, sessions));
+        days.sort(null);
+        for (int s = 0; s < sessions; s++) {
+            Instant t = sessionStart(r, w, days.get(s));
+            e.simple(t, SimEvent.Kind.LOGGED_IN, HOME, "LMS", w);
+            int myViews = views / sessions + (s < views % sessions ? 1 : 0);
+            int myVideos = videos / sessions + (s < videos % sessions ? 1 : 0);
+            for (int v = 0; v < myViews; v++) {
+                t = t.plusSeconds(gap(r));
+                List<Content> pages = c.pages().get(w - 1);
+                Content p = pages.get(r.nextInt(pages.size()));
+                e.add(t, SimEvent.Kind.PAGE_VIEWED, "learner", l.account(), p.id(), p.name(), c.moduleId(w), w,
+                        null, null, null, null, null, null, null, null, null, 0);
+            }
+            for (int v = 0; v < myVideos; v++) {
+                t = t.plusSeconds(gap(r));
+                List<Content> vids = c.videos().get(w - 1);
+                t = video(e, vids.get(r.nextInt(vids.size())), t, w);
+            }
+            if (question && s == 0) {
+                t = t.plusSeconds(gap(r));
+                ask(e, w, t);
+            }
+            if (quiz && !quizLate && s == sessions - 1) {
+                t = t.plusSeconds(gap(r));
+                quiz(e, w, t);
+            }
+        }
+        if (quizLate) {
+            Instant t = sessionStart(r, w + 1, r.nextInt(2));
+            e.simple(t, SimEvent.Kind.LOGGED_IN, HOME, "LMS", w);
+            quiz(e, w, t.plusSeconds(gap(r)));
+        }
+    }
+
+    private Instant video(Enrol e, Content v, Instant t, int w) {
+        Random r = e.r;
+        String module = e.course.moduleId(w);
+        String who = e.learner.account();
+        e.add(t, SimEvent.Kind.VIDEO_PLAYED, "learner", who, v.id(), v.name(), module, w, null, null, null, null,
+                null, null, null, null, null, 0);
+        int length = v.lengthSeconds();
+        if (r.nextDouble() >= sigmoid(0.8 + e.engagement)) {
+            long watched = (long) (length * (0.15 + 0.7 * r.nextDouble()));
+            t = t.plusSeconds(watched);
+            e.add(t, SimEvent.Kind.VIDEO_PAUSED, "learner", who, v.id(), v.name(), module, w, null, null, null, null,
+                    null, watched, null, null, null, 0);
+            return t;
+        }
+        t = t.plusSeconds(length);
+        e.add(t, SimEvent.Kind.VIDEO_COMPLETED, "learner", who, v.id(), v.name(), module, w, null, null, null, null,
+                null, (long) length, null, null, null, 0);
+        return t;
+    }
+
+    private void quiz(Enrol e, int w, Instant t) {
+        Random r = e.r;
+        Quiz q = e.course.quizzes().get(w - 1);
+        String who = e.learner.account();
+        String module = e.course.moduleId(w);
+        e.add(t, SimEvent.Kind.QUIZ_ATTEMPTED, "learner", who, q.id(), q.name(), module, w, null, null, null, null,
+                null, null, null, null, q.due(), q.weight());
+        int correct = 0;
+        for (Item item : q.items()) {
+            t = t.plusSeconds(40 + r.nextInt(200));
+            // Rasch: P(correct) = sigmoid(ability − difficulty)
+            boolean ok = r.nextDouble() < sigmoid(e.learner.ability() - item.difficulty());
+            String response = ok ? item.key() : r.nextDouble() < 0.6 ? item.distractor()
+                    : String.valueOf((char) ('a' + (item.key().charAt(0) - 'a' + 1 + r.nextInt(3)) % 4));
+            correct += ok ? 1 : 0;
+            e.add(t, SimEvent.Kind.ANSWERED, "learner", who, item.id(), item.name(), q.id(), w, ok ? 1.0 : 0.0, 1.0,
+                    null, ok, response, null, item, null, null, 0);
+        }
+        t = t.plusSeconds(20 + r.nextInt(60));
+        e.add(t, SimEvent.Kind.QUIZ_SUBMITTED, "learner", who, q.id(), q.name(), module, w, null, null, null, null,
+                null, null, null, null, q.due(), q.weight());
+        int n = q.items().size();
+        double scaled = Xapi.round4((double) correct / n);
+        e.quizScaled[w - 1] = Math.max(e.quizScaled[w - 1], scaled);
+        e.add(t.plusSeconds(2), SimEvent.Kind.QUIZ_SCORED, "system", who, q.id(), q.name(), module, w,
+                (double) correct, (double) n, scaled, scaled >= 0.6, null, null, null, null, q.due(), q.weight());
+    }
+
+    private void assignment(Enrol e, int index, Instant submitAt) {
+        Random r = e.r;
+        Assignment a = e.course.assignments().get(index);
+        String who = e.learner.account();
+        String module = e.course.moduleId(a.week());
+        e.simple(submitAt.minusSeconds(120 + r.nextInt(600)), SimEvent.Kind.LOGGED_IN, HOME, "LMS", a.week());
+        e.add(submitAt, SimEvent.Kind.ASSIGNMENT_SUBMITTED, "learner", who, a.id(), a.name(), module, a.week(), null,
+                null, null, null, null, null, null, null, a.due(), a.weight());
+        long raw = Math.round(100 * Math.min(1.0, Math.max(0.05, sigmoid(0.9 + 1.1 * e.learner.ability()
+                + 0.3 * e.learner.conscientiousness() + 0.5 * gaussian(r)))));
+        double scaled = raw / 100.0;
+        e.assignmentScaled[index] = scaled;
+        Instant base = submitAt.isAfter(a.due()) ? submitAt : a.due();
+        LocalDate day = base.atZone(ZONE).toLocalDate().plusDays(3 + r.nextInt(4));
+        Instant gradedAt = day.atTime(9 + r.nextInt(8), r.nextInt(60), r.nextInt(60)).atZone(ZONE).toInstant();
+        e.add(gradedAt, SimEvent.Kind.ASSIGNMENT_SCORED, "system", e.klass.tutor().account(), a.id(), a.name(),
+                module, a.week(), (double) raw, 100.0, scaled, scaled >= 0.6, null, null, null, null, a.due(),
+                a.weight());
+    }
+
+    /** A forum question and, for about 85% of them, a tutor's reply after a log-normal delay (1 h to 5 days). */
+    private void ask(Enrol e, int w, Instant t) {
+        Random r = e.r;
+        Course c = e.course;
+        String postId = c.id() + "/forum/post/" + e.learner.account() + "-" + (++e.posts);
+        SimEvent q = e.add(t, SimEvent.Kind.ASKED, "learner", e.learner.account(), postId,
+                "Question about week " + w, c.id() + "/forum", w, null, null, null, null, null, null, null, null,
+                null, 0);
+        if (r.nextDouble() < 0.15) {
+            return;
+        }
+        Tutor tutor = r.nextDouble() < 0.85 ? e.klass.tutor() : c.tutors().get(r.nextInt(c.tutors().size()));
+        double hours = StrictMath.exp(StrictMath.log(6 * tutor.slowness()) + 0.9 * gaussian(r));
+        hours = Math.max(1.0, Math.min(120.0, hours));
+        e.add(t.plusSeconds((long) (hours * 3600)), SimEvent.Kind.REPLIED, "tutor", tutor.account(),
+                postId + "/reply", "Reply", postId, w, null, null, null, null, null, null, null, q.id(), null, 0);
+    }
+
+    // ---------------------------------------------------------------------------------------------- randomness
+
+    /** An independent stream for (seed, kind, index): SplitMix64 of the three, so order of use does not matter. */
+    static Random stream(long seed, long kind, long index) {
+        long z = seed * 0x9E3779B97F4A7C15L + kind * 0xBF58476D1CE4E5B9L + index * 0x94D049BB133111EBL;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return new Random(z ^ (z >>> 31));
+    }
+
+    private static Instant sessionStart(Random r, int week, int day) {
+        double u = r.nextDouble();
+        int hour = u < 0.12 ? 8 + r.nextInt(4) : u < 0.40 ? 12 + r.nextInt(6) : u < 0.90 ? 18 + r.nextInt(5) : 23;
+        int minute = hour == 23 ? 15 + r.nextInt(40) : r.nextInt(60);
+        return localTime(week, day, hour, minute).plusSeconds(r.nextInt(60));
+    }
+
+    private static long gap(Random r) {
+        return r.nextDouble() < 0.1 ? 600 + r.nextInt(900) : 30 + r.nextInt(420);
+    }
+
+    /** Standard normal by Box–Muller with StrictMath: the same numbers on every JVM. */
+    static double gaussian(Random r) {
+        double u1 = 1.0 - r.nextDouble();
+        double u2 = r.nextDouble();
+        return StrictMath.sqrt(-2.0 * StrictMath.log(u1)) * StrictMath.cos(2 * Math.PI * u2);
+    }
+
+    private static int poisson(Random r, double lambda) {
+        if (lambda > 30) {
+            return Math.max(0, (int) Math.round(lambda + StrictMath.sqrt(lambda) * gaussian(r)));
+        }
+        double l = StrictMath.exp(-lambda);
+        int k = 0;
+        double p = 1.0;
+        do {
+            k++;
+            p *= r.nextDouble();
+        } while (p > l);
+        return k - 1;
+    }
+}

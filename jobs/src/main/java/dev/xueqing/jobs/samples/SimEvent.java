@@ -1,0 +1,34 @@
+package dev.xueqing.jobs.samples;
+
+import dev.xueqing.jobs.samples.SampleDataGenerator.Course;
+import dev.xueqing.jobs.samples.SampleDataGenerator.Klass;
+
+import java.time.Instant;
+
+/**
+ * One simulated learning event of the scale generator, before it is written in a format: what happened, to which
+ * object, when, with which result. Each {@link EventFormat} renders it as a line of its format (or declines, when
+ * the format has no way to say it).
+ *
+ * @param id          a UUID from the learner's random stream (the xAPI statement id, the csv id column, …)
+ * @param learner     raw learner id (the account name), also for tutor replies to the learner's question
+ * @param actor       who did it: the learner id, or the tutor's account for replies and grades
+ * @param role        learner, tutor or system
+ * @param objectId    the object's id (course, page, video, quiz, question, assignment or forum post)
+ * @param objectName  its display name
+ * @param parentId    the containing object: module, quiz of a question, forum of a question, question of a reply
+ * @param quizItem    for {@link Kind#ANSWERED}: the item (its key is written in xAPI definitions)
+ * @param inReplyTo   for {@link Kind#REPLIED}: the {@code id} of the question event answered
+ * @param due         due time of a quiz or assignment object, else null
+ */
+record SimEvent(String id, Instant time, Kind kind, Course course, Klass klass, String learner, String actor,
+        String role, String objectId, String objectName, String parentId, int week, Double raw, Double max,
+        Double scaled, Boolean success, String response, Long durationS, SampleDataGenerator.Item quizItem,
+        String inReplyTo, Instant due, int weight) {
+
+    /** What happened; each format maps these onto its own vocabulary. */
+    enum Kind {
+        ENROLLED, UNENROLLED, LOGGED_IN, PAGE_VIEWED, VIDEO_PLAYED, VIDEO_PAUSED, VIDEO_COMPLETED, QUIZ_ATTEMPTED,
+        ANSWERED, QUIZ_SUBMITTED, QUIZ_SCORED, ASSIGNMENT_SUBMITTED, ASSIGNMENT_SCORED, ASKED, REPLIED, PASSED, FAILED
+    }
+}

@@ -35,8 +35,9 @@ import static org.apache.spark.sql.functions.lit;
  *       model puts the rows in fewer than two clusters is skipped.</li>
  *   <li>The k with the highest silhouette wins; a tie (within 1e-9) goes to the smaller k.</li>
  * </ol>
- * The rows are laid out in a fixed order (hash partitions by the key columns, sorted within) before fitting, so
- * the same rows give the same model and assignments on every run, whatever the layout of the input files.
+ * The rows are laid out in a fixed order (hash partitions by the key columns, one per 200,000 rows, sorted within)
+ * before fitting, so the same rows give the same model and assignments on every run, whatever the layout of the
+ * input files.
  */
 public final class KMeansSegmentation {
     private static final Logger LOG = LoggerFactory.getLogger(KMeansSegmentation.class);
@@ -49,6 +50,9 @@ public final class KMeansSegmentation {
     public record Result(Dataset<Row> assignments, int k, double silhouette, double[][] centroids,
                          Map<Integer, Double> silhouetteByK) {}
 
+    /** Rows per partition of the fitted data (fewer, larger tasks: KMeans runs many small passes). */
+    static final long ROWS_PER_PARTITION = 200_000;
+
     private KMeansSegmentation() {}
 
     /** Null when no k in the range gives at least two clusters. */
@@ -57,7 +61,9 @@ public final class KMeansSegmentation {
         Dataset<Row> assembled = new VectorAssembler().setInputCols(features.toArray(String[]::new))
                 .setOutputCol("_raw").transform(rows);
         Column[] keyCols = keys.stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new);
-        Dataset<Row> ordered = assembled.repartition(4, keyCols).sortWithinPartitions(keyCols);
+        long rowsIn = rows.count();
+        int partitions = (int) Math.max(1, Math.min(64, rowsIn / ROWS_PER_PARTITION));
+        Dataset<Row> ordered = assembled.repartition(partitions, keyCols).sortWithinPartitions(keyCols);
         StandardScalerModel scaler = new StandardScaler().setWithMean(true).setWithStd(true)
                 .setInputCol("_raw").setOutputCol("features").fit(ordered);
         Dataset<Row> scaled = scaler.transform(ordered).cache();

@@ -149,7 +149,8 @@ class LearnerSegmentsMartTest extends SparkTestBase {
         Row s1 = byLearner.get("s1");
         assertThat(s1.<Integer>getAs("start_delay_days")).isEqualTo(0);
         assertThat(s1.<Double>getAs("content_coverage")).isEqualTo(1.0);
-        assertThat(s1.<Double>getAs("active_days_share")).isCloseTo(30 / 91.0, within(1e-12));
+        // 30 viewing days plus the submission day 11-10 (09-10 and 10-10 are viewing days too)
+        assertThat(s1.<Double>getAs("active_days_share")).isCloseTo(31 / 91.0, within(1e-12));
         assertThat(s1.<Double>getAs("active_minutes")).isCloseTo(30 * 21.0, within(1e-9));
         assertThat(s1.<Integer>getAs("days_since_last_activity")).isEqualTo(3);
         // standardized: the z values of each feature have mean 0 over the rows

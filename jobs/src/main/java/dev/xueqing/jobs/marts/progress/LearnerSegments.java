@@ -28,6 +28,7 @@ import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.log1p;
+import static org.apache.spark.sql.functions.when;
 
 /**
  * Learner segments, computed once per mart build ({@link MartInputs#derived}) and shared by learner_segments and
@@ -176,8 +177,8 @@ public final class LearnerSegments {
         return f.withColumn("on_time_share", coalesce(col("on_time_share"), lit(onTimeMean)));
     }
 
-    /** days clipped to [0, max]; max when null (no activity). */
+    /** days clipped to [0, max]; max when null (no activity). (greatest/least skip nulls, hence the when.) */
     private static Column clip(Column days, Column max) {
-        return coalesce(least(greatest(days, lit(0)), max), max).cast("int");
+        return when(days.isNull(), max).otherwise(least(greatest(days, lit(0)), max)).cast("int");
     }
 }

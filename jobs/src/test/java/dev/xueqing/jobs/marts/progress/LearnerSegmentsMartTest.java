@@ -159,6 +159,27 @@ class LearnerSegmentsMartTest extends SparkTestBase {
     }
 
     @Test
+    void aNeverActiveLearnerHasTheWholeWindowAsDelayAndInactivity() {
+        // course E 2026-10-01 .. 11-20 (ended before asOf 11-30): window 10-05 (enrolment) .. 11-20 = 47 days
+        MartInputs tiny = inputs(events(List.of(ev("x1", "E", "2026-10-07 10:00").object("p1", "page"))),
+                learners("x1", "x2"), courses(course("E", "2026-10-01", "2026-11-20")),
+                enrollments(enrolment("x1", "E", null, "2026-10-05 08:00", null, null),
+                        enrolment("x2", "E", null, "2026-10-05 08:00", null, null)),
+                items(item("E", "p1", "page", null), item("E", "p2", "page", null)));
+        Map<String, Row> f = byKey(LearnerSegments.features(tiny, context(AS_OF)), "learner_key");
+        Row never = f.get("x2");
+        assertThat(never.<Integer>getAs("days_in_window")).isEqualTo(47);
+        assertThat(never.<Integer>getAs("start_delay_days")).isEqualTo(47);
+        assertThat(never.<Integer>getAs("days_since_last_activity")).isEqualTo(47);
+        assertThat(never.<Double>getAs("active_days_share")).isEqualTo(0.0);
+        assertThat(never.<Double>getAs("last_minute_share")).isEqualTo(0.0);
+        Row once = f.get("x1");
+        assertThat(once.<Integer>getAs("start_delay_days")).isEqualTo(2);
+        assertThat(once.<Integer>getAs("days_since_last_activity")).isEqualTo(44);   // 11-20 − 10-07
+        assertThat(once.<Double>getAs("content_coverage")).isEqualTo(0.5);
+    }
+
+    @Test
     void rerunsGiveIdenticalAssignments() {
         Dataset<Row> again = new LearnerSegmentsMart().transform(buildInputs(), context(AS_OF));
         assertThat(assignments(again)).isEqualTo(assignments(out));

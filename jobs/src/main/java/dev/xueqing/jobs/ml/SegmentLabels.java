@@ -18,8 +18,9 @@ import java.util.List;
  *   <li>cramming C = z(last_minute_share).</li>
  * </ul>
  * Each label has a fit score for a centroid: {@code steady and strong} E + A; {@code struggling but engaged}
- * E − A; {@code last-minute} C; {@code late starter} L; {@code disengaged} −E; {@code middle of the pack}
- * −max(|E|, |A|, |L|, |C|) (closest to the average learner).
+ * E − A; {@code last-minute} C; {@code late starter} L + min(E, 0) (a late start, less any engagement deficit: a
+ * group that never started is not "late"); {@code disengaged} −E − A (little activity and little achievement);
+ * {@code middle of the pack} −max(|E|, |A|, |L|, |C|) (closest to the average learner).
  *
  * <p>Labels are unique within a run: all (segment, label) pairs are taken in decreasing order of fit score (ties:
  * smaller segment id, then the label order above) and a pair is kept when neither its segment nor its label is
@@ -53,7 +54,7 @@ public final class SegmentLabels {
         double l = p[2];
         double c = p[3];
         double extreme = Math.max(Math.max(Math.abs(e), Math.abs(a)), Math.max(Math.abs(l), Math.abs(c)));
-        return new double[] {e + a, e - a, c, l, -e, -extreme};
+        return new double[] {e + a, e - a, c, l + Math.min(e, 0.0), -e - a, -extreme};
     }
 
     /** One distinct label per centroid (index = segment id). */

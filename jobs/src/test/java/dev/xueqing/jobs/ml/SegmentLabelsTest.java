@@ -20,8 +20,8 @@ class SegmentLabelsTest {
         double[] z = {1, 2, 3, 0.5, 1.5, -1, 2, -2};
         double[] p = SegmentLabels.profile(F, z);
         assertThat(p).containsExactly((1 + 2 + 3 + 2) / 4.0, 1.0, -1.0, 2.0);
-        // steady E+A, struggling E−A, last-minute C, late starter L, disengaged −E, middle −max|.|
-        assertThat(SegmentLabels.scores(F, z)).containsExactly(3.0, 1.0, 2.0, -1.0, -2.0, -2.0);
+        // steady E+A, struggling E−A, last-minute C, late starter L + min(E, 0), disengaged −E−A, middle −max|.|
+        assertThat(SegmentLabels.scores(F, z)).containsExactly(3.0, 1.0, 2.0, -1.0, -3.0, -2.0);
     }
 
     @Test
@@ -43,9 +43,17 @@ class SegmentLabelsTest {
         double[][] c = {{1, 1, 1, 1, 1, 0, 0, -1}, {1.5, 1.5, 1.5, 1.5, 1.5, 0, 0, -1.5}};
         List<String> labels = SegmentLabels.label(F, c);
         assertThat(labels.get(1)).isEqualTo(SegmentLabels.STEADY);
-        // segment 0: E = 1, A = 1 → struggling 0, last-minute 0, late 0, disengaged −1, middle −1: ties go to the
+        // segment 0: E = 1, A = 1 → struggling 0, last-minute 0, late 0, disengaged −2, middle −1: ties go to the
         // label order, so struggling but engaged
         assertThat(labels.get(0)).isEqualTo(SegmentLabels.STRUGGLING);
+    }
+
+    @Test
+    void aGroupThatNeverStartedIsDisengagedNotALateStarter() {
+        // never active: start delay and days since last activity are the whole window (high z), nothing else
+        double[][] c = {{0.4, 0.5, 0.3, 0.4, 0.5, -0.5, 0.1, -0.6}, {-1.2, -1.4, -1.0, -1.3, -1.6, 2.2, -0.4, 1.8}};
+        // segment 1: E = −1.35, A = −1.45, L = 2.2 → late starter 0.85, disengaged 2.8
+        assertThat(SegmentLabels.label(F, c)).containsExactly(SegmentLabels.STEADY, SegmentLabels.DISENGAGED);
     }
 
     @Test

@@ -248,7 +248,7 @@ public final class ConfigLoader {
                     new XueqingConfig.Ops(intIn(x, "ops.keep-versions", 1, 1000),
                             intIn(x, "ops.lock-stale-minutes", 1, 7 * 24 * 60),
                             intIn(x, "ops.max-mart-age-hours", 1, 24 * 366)),
-                    assessment(x), caliper(x), edx(x), moodle(x));
+                    assessment(x), caliper(x), edx(x), moodle(x), segments(x));
         } catch (com.typesafe.config.ConfigException e) {
             throw new ConfigException("Invalid configuration: " + e.getMessage(), e);
         }
@@ -361,6 +361,26 @@ public final class ConfigLoader {
         }
         return List.copyOf(values);
     }
+
+    private static XueqingConfig.Segments segments(Config x) {
+        int kMin = intIn(x, "segments.k-min", 2, SEGMENT_LABELS);
+        int kMax = intIn(x, "segments.k-max", 2, SEGMENT_LABELS);
+        if (kMin > kMax) {
+            throw new ConfigException("xueqing.segments.k-min (" + kMin + ") must not be above xueqing.segments.k-max ("
+                    + kMax + ").");
+        }
+        long seed;
+        try {
+            seed = x.getLong("segments.seed");
+        } catch (com.typesafe.config.ConfigException.WrongType | BadValue e) {
+            throw new ConfigException("xueqing.segments.seed must be a whole number.");
+        }
+        return new XueqingConfig.Segments(kMin, kMax, intIn(x, "segments.min-learners", 3, 100_000_000), seed,
+                intIn(x, "segments.last-minute-days", 0, 30));
+    }
+
+    /** How many distinct segment labels the labelling rule has: k can be at most this. */
+    private static final int SEGMENT_LABELS = 6;
 
     private static XueqingConfig.Assessment assessment(Config x) {
         double fMin = share(x, "assessment.facility-min");

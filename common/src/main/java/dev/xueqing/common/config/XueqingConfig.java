@@ -28,7 +28,8 @@ public record XueqingConfig(
         Assessment assessment,
         Caliper caliper,
         Edx edx,
-        Moodle moodle) implements Serializable {
+        Moodle moodle,
+        Segments segments) implements Serializable {
 
     public enum Mode { DEVELOPMENT, PRODUCTION }
 
@@ -65,6 +66,13 @@ public record XueqingConfig(
     public record Activity(int idleCutoffMinutes, int inactiveDays) implements Serializable {}
 
     public record Progress(double behindMissedShare) implements Serializable {}
+
+    /**
+     * Learner segmentation (learner_segments): k is chosen in [kMin, kMax] by silhouette; no segmentation below
+     * minLearners learner × course rows; KMeans seed; days before a due date that count as last-minute activity.
+     */
+    public record Segments(int kMin, int kMax, int minLearners, long seed, int lastMinuteDays)
+            implements Serializable {}
 
     /** Thresholds of the course quality flags. */
     public record Quality(
@@ -148,6 +156,6 @@ public record XueqingConfig(
     /** A copy with another warehouse root (the CLI's --warehouse). */
     public XueqingConfig withWarehouse(String newWarehouse) {
         return new XueqingConfig(mode, timezone, newWarehouse, tenant, inputs, pseudonym, spark, activity, progress,
-                quality, retentionMaxWeeks, xapi, oulad, csvMappings, ops, assessment, caliper, edx, moodle);
+                quality, retentionMaxWeeks, xapi, oulad, csvMappings, ops, assessment, caliper, edx, moodle, segments);
     }
 }

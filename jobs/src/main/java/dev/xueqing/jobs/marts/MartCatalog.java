@@ -8,6 +8,7 @@ import dev.xueqing.jobs.marts.ops.DataQualityMart;
 import dev.xueqing.jobs.marts.progress.CohortRetentionMart;
 import dev.xueqing.jobs.marts.progress.LearnerCourseProgressMart;
 import dev.xueqing.jobs.marts.progress.LearnerDailyActivityMart;
+import dev.xueqing.jobs.marts.progress.LearnerSegmentsMart;
 import dev.xueqing.jobs.marts.quality.CourseQualitySummaryMart;
 import dev.xueqing.jobs.marts.quality.CourseWeeklyQualityMart;
 
@@ -15,7 +16,8 @@ import java.util.List;
 
 /**
  * Every mart the {@code marts} job builds, in a dependency-free order (marts read only events and dims, never each
- * other, so any order works; this one reads learner → course).
+ * other, so any order works; this one reads learner → course). learner_segments and course_quality_summary share
+ * one segmentation per build through {@link MartInputs#derived}, whichever runs first computes it.
  */
 public final class MartCatalog {
     private MartCatalog() {}
@@ -24,6 +26,7 @@ public final class MartCatalog {
         return List.of(
                 new LearnerDailyActivityMart(),
                 new LearnerCourseProgressMart(),
+                new LearnerSegmentsMart(),
                 new CourseWeeklyQualityMart(),
                 new CourseQualitySummaryMart(),
                 new CohortRetentionMart(),

@@ -86,14 +86,14 @@ class NightlyAcceptanceTest extends SparkTestBase {
                 "events accepted           24,274", "duplicates dropped             1", "quarantined                   15",
                 "malformed_json", "learner_daily_activity", "course_quality_summary", "data_quality",
                 "Warehouse: " + "file:" + warehouseDir, "Time taken:", "bin/xueqing sql");
-        // progress: one line per step, 1 input + dims + 10 marts
-        assertThat(first.err()).contains("[1/12] ingest xapi", "[2/12] dims", "[12/12] mart data_quality");
+        // progress: one line per step, 1 input + dims + 11 marts
+        assertThat(first.err()).contains("[1/13] ingest xapi", "[2/13] dims", "[13/13] mart data_quality");
         // --log-format json: every log line is a JSON object
         // (native-library notices that bypass the logging, such as netlib's BLAS message, are not log lines)
         assertThat(second.err().lines().filter(l -> l.contains("xueqing")).toList()).isNotEmpty()
                 .allSatisfy(l -> assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(l).isObject())
                         .as(l).isTrue());
-        assertThat(second.err()).contains("\"message\":\"[1/12] ingest xapi");
+        assertThat(second.err()).contains("\"message\":\"[1/13] ingest xapi");
         // the rerun finds every input file in the ledger, unchanged, and reads nothing
         assertThat(second.out()).contains("Input xapi (tenant demo-university): nothing new: 8 file(s) unchanged");
     }

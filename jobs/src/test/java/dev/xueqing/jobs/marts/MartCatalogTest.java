@@ -15,7 +15,7 @@ class MartCatalogTest {
     void listsEveryMartWithDocumentedSpecs() {
         List<MartSpec> specs = MartCatalog.all().stream().map(Mart::spec).toList();
         assertThat(specs).extracting(MartSpec::name).containsExactly("learner_daily_activity",
-                "learner_course_progress", "course_weekly_quality", "course_quality_summary", "cohort_retention",
+                "learner_course_progress", "learner_segments", "course_weekly_quality", "course_quality_summary", "cohort_retention",
                 "assessment_item_stats", "assessment_reliability", "assessment_item_difficulty", "learner_ability",
                 "data_quality");
         for (MartSpec s : specs) {
@@ -30,7 +30,8 @@ class MartCatalogTest {
                 .allSatisfy(m -> assertThat(m.inputs()).contains(dev.xueqing.common.io.DatasetRef.EVENTS));
         String doc = MartDictionary.render(DimSpecs.ALL, specs);
         specs.forEach(s -> assertThat(doc).contains("## " + s.name()));
-        assertThat(specs.get(3).columns().stream().map(ColumnSpec::name))
-                .contains("active_rate_threshold", "active_rate_flag", "dropout_rate_flag", "flags", "flag_count");
+        assertThat(specs.get(4).columns().stream().map(ColumnSpec::name))
+                .contains("active_rate_threshold", "active_rate_flag", "dropout_rate_flag", "flags", "flag_count",
+                        "segment_mix");
     }
 }

@@ -11,6 +11,7 @@ import dev.xueqing.jobs.marts.MartContext;
 import dev.xueqing.jobs.marts.MartFrames;
 import dev.xueqing.jobs.marts.MartInputs;
 import dev.xueqing.jobs.marts.progress.LearnerProgressFacts;
+import dev.xueqing.jobs.marts.progress.LearnerSegments;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -24,6 +25,10 @@ import static dev.xueqing.common.schema.ColumnSpec.col;
 import static dev.xueqing.common.schema.ColumnSpec.key;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.array_compact;
+import static org.apache.spark.sql.functions.array_sort;
+import static org.apache.spark.sql.functions.collect_list;
+import static org.apache.spark.sql.functions.map_from_entries;
+import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.date_sub;
@@ -62,7 +67,8 @@ public final class CourseQualitySummaryMart implements Mart {
                     + "the whole course), from its start to the run date, each with its threshold from "
                     + "xueqing.quality.thresholds and a flag when below standard (below a minimum or above a maximum; "
                     + "null when the KPI is null). Learner counts are over every enrolment made by the run date, "
-                    + "withdrawn ones included; statuses follow learner_course_progress.", columns(), expectations());
+                    + "withdrawn ones included; statuses follow learner_course_progress. segment_mix shows the mix of "
+                    + "learner_segments labels (the same segmentation, computed once per build).", columns(), expectations());
 
     private static List<ColumnSpec> columns() {
         List<ColumnSpec> cols = new ArrayList<>(List.of(
@@ -89,6 +95,10 @@ public final class CourseQualitySummaryMart implements Mart {
         }
         cols.add(key("flags", DataTypes.createArrayType(StringType, false), "names of the flagged KPIs, in the order above"));
         cols.add(key("flag_count", IntegerType, "number of flagged KPIs"));
+        cols.add(col("segment_mix", DataTypes.createMapType(StringType, DoubleType, false), "segment label of "
+                + "learner_segments -> share of the course's (class's) segmented learners with that label (labels "
+                + "with no learner are left out; the shares add up to 1); null when the run made no segmentation or "
+                + "the course has not started"));
         return cols;
     }
 
@@ -151,6 +161,7 @@ public final class CourseQualitySummaryMart implements Mart {
         String[] keys = {"course_id", ClassGroups.GROUP};
         Dataset<Row> kpis = ClassGroups.frame(courses, MartFrames.enrollmentsAsOf(in, ctx))
                 .join(agg, keys, "left")
+                .join(segmentMix(in, ctx), keys, "left")
                 .select(c("course_id"), ClassGroups.classIdColumn(),
                         zero("enrolled"), zero("active_learners_7d"),
                         Rates.ratio(c("active_learners_7d"), c("enrolled")).as("active_rate"),
@@ -163,11 +174,14 @@ public final class CourseQualitySummaryMart implements Mart {
                         zero("inactive_learners"),
                         Rates.ratio(c("inactive_learners"), c("enrolled")).as("inactive_share"),
                         zero("dropouts"),
-                        Rates.ratio(c("dropouts"), c("enrolled")).as("dropout_rate"));
+                        Rates.ratio(c("dropouts"), c("enrolled")).as("dropout_rate"),
+                        c("segment_mix"));
 
         List<Column> out = new ArrayList<>();
         for (String name : kpis.columns()) {
-            out.add(c(name));
+            if (!name.equals("segment_mix")) {
+                out.add(c(name));
+            }
         }
         List<Column> flagged = new ArrayList<>();
         for (Kpi k : KPIS) {
@@ -182,7 +196,20 @@ public final class CourseQualitySummaryMart implements Mart {
         Column flags = array_compact(array(flagged.toArray(Column[]::new)));
         out.add(flags.as("flags"));
         out.add(size(flags).as("flag_count"));
+        out.add(c("segment_mix"));
         return kpis.select(out.toArray(Column[]::new));
+    }
+
+    /** course_id, _class, segment_mix: label → share of the group's segmented learners (the shared segmentation). */
+    private static Dataset<Row> segmentMix(MartInputs in, MartContext ctx) {
+        Dataset<Row> segments = LearnerSegments.of(in, ctx);
+        String[] keys = {"course_id", ClassGroups.GROUP};
+        Dataset<Row> byLabel = ClassGroups.aggregate(segments, List.of("segment_label"), count(lit(1)).as("_n"));
+        Dataset<Row> total = ClassGroups.aggregate(segments, List.of(), count(lit(1)).as("_total"));
+        return byLabel.join(total, keys)
+                .groupBy(c("course_id"), c(ClassGroups.GROUP))
+                .agg(map_from_entries(array_sort(collect_list(struct(c("segment_label"),
+                        c("_n").divide(c("_total")).as("share"))))).as("segment_mix"));
     }
 
     private static Column countIf(Column condition) {

@@ -1,0 +1,93 @@
+package dev.xueqing.jobs.marts.progress;
+
+import dev.xueqing.common.io.DatasetRef;
+import dev.xueqing.common.schema.ColumnSpec;
+import dev.xueqing.common.schema.Expectation;
+import dev.xueqing.common.schema.MartSpec;
+import dev.xueqing.jobs.marts.Mart;
+import dev.xueqing.jobs.marts.MartContext;
+import dev.xueqing.jobs.marts.MartFrames;
+import dev.xueqing.jobs.marts.MartInputs;
+import dev.xueqing.jobs.ml.SegmentLabels;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static dev.xueqing.common.schema.ColumnSpec.col;
+import static dev.xueqing.common.schema.ColumnSpec.key;
+import static org.apache.spark.sql.types.DataTypes.DoubleType;
+import static org.apache.spark.sql.types.DataTypes.IntegerType;
+import static org.apache.spark.sql.types.DataTypes.StringType;
+
+/** events + dims → learner × course engagement segment (MLlib KMeans, k by silhouette) with a human label. */
+public final class LearnerSegmentsMart implements Mart {
+
+    public static final MartSpec SPEC = new MartSpec("learner_segments", LearnerCourseProgressMart.AREA,
+            List.of("learner_key", "course_id"),
+            "Engagement segment of each enrolment in a course started by the run date: one KMeans model over all "
+                    + "courses on eight standardized engagement and achievement features, k chosen in "
+                    + "[xueqing.segments.k-min, k-max] by silhouette, a fixed seed (reruns agree), and a human label "
+                    + "per segment from its centroid (docs/segments.md). Each row's window runs from the later of "
+                    + "the course start and the enrolment day to the run date (or the course end if earlier). Empty "
+                    + "when there are fewer rows than xueqing.segments.min-learners.",
+            columns(), List.of(
+                    new Expectation.InSet("segment_label", SegmentLabels.LABELS),
+                    new Expectation.Between("segment_id", 0, 5),
+                    new Expectation.Holds("segment_id < k", "segment ids are 0..k-1"),
+                    new Expectation.Between("k", 2, 6),
+                    new Expectation.Between("silhouette", -1, 1),
+                    new Expectation.Between("distance_to_centroid", 0, Double.MAX_VALUE),
+                    new Expectation.Between("active_days_share", 0, 1),
+                    new Expectation.Between("content_coverage", 0, 1),
+                    new Expectation.Between("on_time_share", 0, 1),
+                    new Expectation.Between("mean_score", 0, 1),
+                    new Expectation.Between("last_minute_share", 0, 1),
+                    new Expectation.Holds("start_delay_days BETWEEN 0 AND days_in_window "
+                            + "AND days_since_last_activity BETWEEN 0 AND days_in_window", "day counts are within the window"),
+                    new Expectation.References("learner_key", DatasetRef.LEARNERS, "learner_key"),
+                    new Expectation.References("course_id", DatasetRef.COURSES, "course_id")));
+
+    private static List<ColumnSpec> columns() {
+        List<ColumnSpec> c = new ArrayList<>(List.of(
+                key("learner_key", StringType, "pseudonymous learner"),
+                key("course_id", StringType, "course run"),
+                col("class_id", StringType, "the learner's class in the course (from enrollments), null when none"),
+                key("segment_id", IntegerType, "the KMeans cluster, 0..k-1 (ids are only meaningful within one run; use segment_label across runs)"),
+                key("segment_label", StringType, "human label of the segment from its centroid, unique within the run: "
+                        + String.join(", ", SegmentLabels.LABELS)),
+                key("distance_to_centroid", DoubleType, "Euclidean distance of the row's standardized features to its segment's centroid (small: typical of the segment)"),
+                key("k", IntegerType, "number of segments chosen in this run (highest silhouette in [k-min, k-max], ties to the smaller k)"),
+                key("silhouette", DoubleType, "mean silhouette of the chosen segmentation (squared Euclidean), -1..1; above about 0.5 the segments are well separated"),
+                key("days_in_window", IntegerType, "days from the later of the course start and the local enrolment day to the run date (or the course end if earlier), at least 1"),
+                key("active_days_share", DoubleType, "active days (as in learner_course_progress) / days_in_window, at most 1"),
+                key("active_minutes", DoubleType, "active minutes (as in learner_course_progress); the model uses log(1 + minutes)"),
+                key("content_coverage", DoubleType, "content_coverage of learner_course_progress, 0 when the course has no content items"),
+                key("on_time_share", DoubleType, "assessments due by the run date that the learner submitted by their due time / assessments due; when nothing is due yet, the mean over the rows that have a value"),
+                key("mean_score", DoubleType, "mean_score of learner_course_progress (scaled 0..1), 0 when the learner has no score"),
+                key("start_delay_days", IntegerType, "local date of the first learner-initiated event minus the window start, clipped to 0..days_in_window; days_in_window when there is no activity"),
+                key("last_minute_share", DoubleType, "share of the active days that are at most xueqing.segments.last-minute-days before a due date of the course (the due day included); 0 without activity"),
+                key("days_since_last_activity", IntegerType, "window end minus the local date of the last learner-initiated event, clipped to 0..days_in_window; days_in_window when there is no activity")));
+        for (String f : LearnerSegments.FEATURES) {
+            c.add(key("z_" + f, DoubleType, "standardized " + (f.equals("active_minutes") ? "log(1 + active_minutes)" : f)
+                    + ": (value − mean) / standard deviation over all rows of the run (0 when the feature is constant)"));
+        }
+        return c;
+    }
+
+    @Override
+    public MartSpec spec() {
+        return SPEC;
+    }
+
+    @Override
+    public List<DatasetRef> inputs() {
+        return List.of(DatasetRef.EVENTS, DatasetRef.COURSES, DatasetRef.ENROLLMENTS, DatasetRef.COURSE_ITEMS);
+    }
+
+    @Override
+    public Dataset<Row> transform(MartInputs inputs, MartContext context) {
+        return MartFrames.conform(LearnerSegments.of(inputs, context), SPEC);
+    }
+}

@@ -248,7 +248,7 @@ public final class ConfigLoader {
                     new XueqingConfig.Ops(intIn(x, "ops.keep-versions", 1, 1000),
                             intIn(x, "ops.lock-stale-minutes", 1, 7 * 24 * 60),
                             intIn(x, "ops.max-mart-age-hours", 1, 24 * 366)),
-                    assessment(x), caliper(x), edx(x), moodle(x));
+                    assessment(x), caliper(x), edx(x), moodle(x), risk(x));
         } catch (com.typesafe.config.ConfigException e) {
             throw new ConfigException("Invalid configuration: " + e.getMessage(), e);
         }
@@ -360,6 +360,25 @@ public final class ConfigLoader {
             }
         }
         return List.copyOf(values);
+    }
+
+    private static XueqingConfig.Risk risk(Config x) {
+        List<Integer> weeks = x.getIntList("risk.weeks");
+        if (weeks.isEmpty() || weeks.stream().anyMatch(w -> w < 1 || w > 52)) {
+            throw new ConfigException("xueqing.risk.weeks = " + weeks + ": give one or more week counts in 1..52.");
+        }
+        double medium = share(x, "risk.bands.medium-min");
+        double high = share(x, "risk.bands.high-min");
+        if (medium >= high) {
+            throw new ConfigException("xueqing.risk.bands.medium-min (" + medium + ") must be below "
+                    + "xueqing.risk.bands.high-min (" + high + ").");
+        }
+        return new XueqingConfig.Risk(List.copyOf(weeks), intIn(x, "risk.split.test-runs", 1, 100),
+                List.copyOf(x.getStringList("risk.split.train")), List.copyOf(x.getStringList("risk.split.test")),
+                x.getString("risk.split.run-pattern"), share(x, "risk.alert-threshold"), medium, high,
+                x.getString("risk.model-dir"), intIn(x, "risk.retrain-every-days", 1, 3660),
+                intIn(x, "risk.gbt.iterations", 1, 1000), intIn(x, "risk.gbt.max-depth", 1, 20),
+                x.getLong("risk.seed"));
     }
 
     private static XueqingConfig.Assessment assessment(Config x) {

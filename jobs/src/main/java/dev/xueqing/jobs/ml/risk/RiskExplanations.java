@@ -40,6 +40,11 @@ public final class RiskExplanations {
         return col(f).cast("long");
     }
 
+    /** The 1-based index of a rank feature's value into a list of n words (clamped). */
+    private static Column index(String f, int n) {
+        return least(greatest(n(f).cast("int"), lit(0)), lit(n - 1)).plus(1);
+    }
+
     /** The words for one feature's value; avg is the training mean (shown as the course average). */
     static Column phrase(String f, int weeks, double avg) {
         String w = "weeks 1-" + weeks;
@@ -69,11 +74,11 @@ public final class RiskExplanations {
             case "imd_band_mid" -> format_string("lives in an area of deprivation band %d-%d%%",
                     n(f).minus(5), n(f).plus(5));
             case "age_band_rank" -> element_at(array(lit("age band under 35"), lit("age band 35-55"),
-                    lit("age band 55 and over")), n(f).cast("int").plus(1));
+                    lit("age band 55 and over")), index(f, 3));
             case "education_rank" -> element_at(array(lit("no formal qualifications"),
                     lit("prior education below A level"), lit("prior education A level"),
                     lit("prior education HE qualification"), lit("prior education post-graduate")),
-                    n(f).cast("int").plus(1));
+                    index(f, 5));
             case "disability" -> when(col(f).equalTo(1.0), lit("declared disability"))
                     .otherwise(lit("no declared disability"));
             case "gender_male" -> when(col(f).equalTo(1.0), lit("gender M")).otherwise(lit("gender F"));

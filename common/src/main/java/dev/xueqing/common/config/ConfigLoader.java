@@ -373,8 +373,19 @@ public final class ConfigLoader {
             throw new ConfigException("xueqing.risk.bands.medium-min (" + medium + ") must be below "
                     + "xueqing.risk.bands.high-min (" + high + ").");
         }
-        return new XueqingConfig.Risk(List.copyOf(weeks), intIn(x, "risk.split.test-runs", 1, 100),
-                List.copyOf(x.getStringList("risk.split.train")), List.copyOf(x.getStringList("risk.split.test")),
+        List<String> train = List.copyOf(x.getStringList("risk.split.train"));
+        List<String> test = List.copyOf(x.getStringList("risk.split.test"));
+        if (train.isEmpty() != test.isEmpty()) {
+            throw new ConfigException("xueqing.risk.split.train and xueqing.risk.split.test must both be given, or "
+                    + "neither (then the latest split.test-runs runs are tested on).");
+        }
+        for (String t : test) {
+            if (train.contains(t)) {
+                throw new ConfigException("xueqing.risk.split: run " + t + " is in both train and test; a model is "
+                        + "never tested on a run it learned from.");
+            }
+        }
+        return new XueqingConfig.Risk(List.copyOf(weeks), intIn(x, "risk.split.test-runs", 1, 100), train, test,
                 x.getString("risk.split.run-pattern"), share(x, "risk.alert-threshold"), medium, high,
                 x.getString("risk.model-dir"), intIn(x, "risk.retrain-every-days", 1, 3660),
                 intIn(x, "risk.gbt.iterations", 1, 1000), intIn(x, "risk.gbt.max-depth", 1, 20),

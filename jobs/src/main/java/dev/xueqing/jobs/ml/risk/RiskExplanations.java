@@ -55,7 +55,8 @@ public final class RiskExplanations {
                     lit(avg));
             case "events_trend" -> when(col(f).lt(0), format_string("activity fell by %d events in week " + weeks
                     + " from the week before", abs(n(f))))
-                    .otherwise(format_string("activity changed by %+d events in week " + weeks, n(f)));
+                    .when(col(f).equalTo(0), lit("activity did not grow in week " + weeks))
+                    .otherwise(format_string("activity grew by only %d events in week " + weeks, n(f)));
             case "days_since_last_activity" -> format_string("no activity for %d days", n(f));
             case "assessments_due" -> format_string("%d assessments due by week " + weeks, n(f));
             case "submissions" -> format_string("%d assessments submitted by week " + weeks + " (average %.1f)",

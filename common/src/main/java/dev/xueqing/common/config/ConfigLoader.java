@@ -248,7 +248,7 @@ public final class ConfigLoader {
                     new XueqingConfig.Ops(intIn(x, "ops.keep-versions", 1, 1000),
                             intIn(x, "ops.lock-stale-minutes", 1, 7 * 24 * 60),
                             intIn(x, "ops.max-mart-age-hours", 1, 24 * 366)),
-                    assessment(x), caliper(x), edx(x), moodle(x), segments(x));
+                    assessment(x), caliper(x), edx(x), moodle(x), segments(x), risk(x));
         } catch (com.typesafe.config.ConfigException e) {
             throw new ConfigException("Invalid configuration: " + e.getMessage(), e);
         }
@@ -381,6 +381,36 @@ public final class ConfigLoader {
 
     /** How many distinct segment labels the labelling rule has: k can be at most this. */
     private static final int SEGMENT_LABELS = 6;
+
+    private static XueqingConfig.Risk risk(Config x) {
+        List<Integer> weeks = x.getIntList("risk.weeks");
+        if (weeks.isEmpty() || weeks.stream().anyMatch(w -> w < 1 || w > 52)) {
+            throw new ConfigException("xueqing.risk.weeks = " + weeks + ": give one or more week counts in 1..52.");
+        }
+        double medium = share(x, "risk.bands.medium-min");
+        double high = share(x, "risk.bands.high-min");
+        if (medium >= high) {
+            throw new ConfigException("xueqing.risk.bands.medium-min (" + medium + ") must be below "
+                    + "xueqing.risk.bands.high-min (" + high + ").");
+        }
+        List<String> train = List.copyOf(x.getStringList("risk.split.train"));
+        List<String> test = List.copyOf(x.getStringList("risk.split.test"));
+        if (train.isEmpty() != test.isEmpty()) {
+            throw new ConfigException("xueqing.risk.split.train and xueqing.risk.split.test must both be given, or "
+                    + "neither (then the latest split.test-runs runs are tested on).");
+        }
+        for (String t : test) {
+            if (train.contains(t)) {
+                throw new ConfigException("xueqing.risk.split: run " + t + " is in both train and test; a model is "
+                        + "never tested on a run it learned from.");
+            }
+        }
+        return new XueqingConfig.Risk(List.copyOf(weeks), intIn(x, "risk.split.test-runs", 1, 100), train, test,
+                x.getString("risk.split.run-pattern"), share(x, "risk.alert-threshold"), medium, high,
+                x.getString("risk.model-dir"), intIn(x, "risk.retrain-every-days", 1, 3660),
+                intIn(x, "risk.gbt.iterations", 1, 1000), intIn(x, "risk.gbt.max-depth", 1, 20),
+                x.getLong("risk.seed"));
+    }
 
     private static XueqingConfig.Assessment assessment(Config x) {
         double fMin = share(x, "assessment.facility-min");

@@ -29,7 +29,8 @@ public record XueqingConfig(
         Caliper caliper,
         Edx edx,
         Moodle moodle,
-        Segments segments) implements Serializable {
+        Segments segments,
+        Risk risk) implements Serializable {
 
     public enum Mode { DEVELOPMENT, PRODUCTION }
 
@@ -59,6 +60,16 @@ public record XueqingConfig(
     /** Classical item statistics: the minimum data and the flag thresholds (DESIGN.md "Definitions"). */
     public record Assessment(int minResponses, double facilityMin, double facilityMax, double discriminationMin,
                              double alphaMin) implements Serializable {}
+
+    /**
+     * At-risk early warning ({@code xueqing.risk}): the feature windows (weeks from course start), the temporal split
+     * (the latest {@code testRuns} presentations are tested on, the earlier ones trained on; or explicit lists),
+     * the band thresholds on the probability, the alert threshold, the model folder and the retraining period.
+     */
+    public record Risk(List<Integer> weeks, int testRuns, List<String> trainRuns, List<String> testRunList,
+                       String runPattern, double alertThreshold, double mediumMin, double highMin,
+                       String modelDir, int retrainEveryDays, int gbtIterations, int gbtMaxDepth, long seed)
+            implements Serializable {}
 
     /** Operations: versions kept, lock takeover, freshness alerting. */
     public record Ops(int keepVersions, int lockStaleMinutes, double maxMartAgeHours) implements Serializable {}
@@ -156,6 +167,6 @@ public record XueqingConfig(
     /** A copy with another warehouse root (the CLI's --warehouse). */
     public XueqingConfig withWarehouse(String newWarehouse) {
         return new XueqingConfig(mode, timezone, newWarehouse, tenant, inputs, pseudonym, spark, activity, progress,
-                quality, retentionMaxWeeks, xapi, oulad, csvMappings, ops, assessment, caliper, edx, moodle, segments);
+                quality, retentionMaxWeeks, xapi, oulad, csvMappings, ops, assessment, caliper, edx, moodle, segments, risk);
     }
 }

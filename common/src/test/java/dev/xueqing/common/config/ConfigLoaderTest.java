@@ -85,4 +85,22 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.load(new File("/nonexistent/x.conf"), List.of(), Map.of()))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("/nonexistent/x.conf");
     }
+
+    @Test
+    void riskDefaultsAndSplitRules() {
+        XueqingConfig.Risk r = ConfigLoader.defaults().risk();
+        assertThat(r.weeks()).containsExactly(2, 4, 8);
+        assertThat(r.testRuns()).isEqualTo(1);
+        assertThat(r.runPattern()).isEqualTo("^.*-(\\d{4}[A-Z])$");
+        assertThat(r.mediumMin()).isLessThan(r.highMin());
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of("risk.split.train=[2013B, 2013J]",
+                "risk.split.test=[2013J]"), Map.of())).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("2013J").hasMessageContaining("both train and test");
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of("risk.split.train=[2013B]"), Map.of()))
+                .hasMessageContaining("xueqing.risk.split.test");
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of("risk.weeks=[0]"), Map.of()))
+                .hasMessageContaining("xueqing.risk.weeks");
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of("risk.bands.medium-min=0.7"), Map.of()))
+                .hasMessageContaining("xueqing.risk.bands.medium-min");
+    }
 }

@@ -80,6 +80,9 @@ final class SqlCommand extends BaseCommand {
         for (Mart m : MartCatalog.all()) {
             refs.add(m.ref());
         }
+        for (var spec : dev.xueqing.jobs.ml.risk.RiskMarts.ALL) {
+            refs.add(DatasetRef.mart(spec.name()));
+        }
         List<String> names = new ArrayList<>();
         for (DatasetRef ref : refs) {
             if (wh.exists(ref)) {

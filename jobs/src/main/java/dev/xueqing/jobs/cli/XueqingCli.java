@@ -16,7 +16,8 @@ import java.util.Map;
  */
 @Command(name = "xueqing", mixinStandardHelpOptions = true, versionProvider = XueqingCli.Version.class,
         description = "Xueqing (学情): learner activity logs in, learning-progress and quality marts out.",
-        subcommands = {NightlyCommand.class, IngestCommand.class, MartsCommand.class, SqlCommand.class,
+        subcommands = {NightlyCommand.class, IngestCommand.class, MartsCommand.class, TrainRiskCommand.class,
+                ScoreRiskCommand.class, SqlCommand.class,
                 ValidateCommand.class, StatusCommand.class, DocsCommand.class, GenerateSamplesCommand.class,
                 GenerateCommand.class,
                 CommandLine.HelpCommand.class})

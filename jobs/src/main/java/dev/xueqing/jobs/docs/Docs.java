@@ -22,7 +22,8 @@ public final class Docs {
     /** File name → content of every generated page. */
     public static Map<String, String> render() {
         Map<String, String> pages = new LinkedHashMap<>();
-        List<MartSpec> marts = MartCatalog.all().stream().map(Mart::spec).toList();
+        List<MartSpec> marts = new java.util.ArrayList<>(MartCatalog.all().stream().map(Mart::spec).toList());
+        marts.addAll(dev.xueqing.jobs.ml.risk.RiskMarts.ALL);
         pages.put("marts.md", MartDictionary.render(DimSpecs.ALL, marts));
         pages.put("quarantine-reasons.md", quarantineReasons());
         pages.put("configuration.md", configuration());

@@ -29,6 +29,11 @@ public final class MartsJob {
 
     /** One mart's outcome. */
     public record MartResult(String name, long rows, Duration took, String error, String rebuild) {
+        /** A result of a table built outside the day-rebuild rule (the risk marts). */
+        public MartResult(String name, long rows, Duration took, String error) {
+            this(name, rows, took, error, null);
+        }
+
         public boolean ok() {
             return error == null;
         }

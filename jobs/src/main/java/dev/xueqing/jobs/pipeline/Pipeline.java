@@ -7,6 +7,7 @@ import dev.xueqing.common.io.FaultPoints;
 import dev.xueqing.jobs.ingest.IngestedFiles;
 import dev.xueqing.common.privacy.PseudonymKeys;
 import dev.xueqing.common.spark.SparkSessions;
+import dev.xueqing.jobs.ml.risk.RiskJob;
 import dev.xueqing.jobs.dims.DimsJob;
 import dev.xueqing.jobs.ingest.IngestJob;
 import dev.xueqing.jobs.ingest.FormatDetector;
@@ -153,6 +154,86 @@ public final class Pipeline implements AutoCloseable {
         }
     }
 
+    /** Trains the risk models (xueqing train-risk): risk_model_evaluation and a new current model. */
+    public Summary trainRisk(LocalDate asOf) {
+        Instant start = Instant.now();
+        String runId = RunLog.newRunId(start);
+        try (WarehouseLock ignored = lock(runId, "train-risk")) {
+            List<MartsJob.MartResult> results = List.of(riskStep("risk_model_evaluation", runId,
+                    () -> new RiskJob(warehouse, config).train(asOf, runId).evaluation().count()));
+            Summary s = new Summary(runId, asOf, List.of(), Map.of(), results, Duration.between(start, Instant.now()),
+                    key.demo(), key.origin(), warehouse.root().toString());
+            runLog.record(runId, "train-risk", Map.of("date", asOf.toString()), asOf, start, Instant.now(),
+                    s.failed() ? "failed" : "succeeded", Map.of("mart.risk_model_evaluation", results.get(0).rows()),
+                    s.failed() ? failures(results) : null);
+            return s;
+        }
+    }
+
+    /** Scores with the current risk model (xueqing score-risk): learner_risk_scores. */
+    public Summary scoreRisk(LocalDate asOf) {
+        Instant start = Instant.now();
+        String runId = RunLog.newRunId(start);
+        try (WarehouseLock ignored = lock(runId, "score-risk")) {
+            List<MartsJob.MartResult> results = List.of(riskStep("learner_risk_scores", runId,
+                    () -> new RiskJob(warehouse, config).score(asOf, runId)));
+            Summary s = new Summary(runId, asOf, List.of(), Map.of(), results, Duration.between(start, Instant.now()),
+                    key.demo(), key.origin(), warehouse.root().toString());
+            runLog.record(runId, "score-risk", Map.of("date", asOf.toString()), asOf, start, Instant.now(),
+                    s.failed() ? "failed" : "succeeded", Map.of("mart.learner_risk_scores", results.get(0).rows()),
+                    s.failed() ? failures(results) : null);
+            return s;
+        }
+    }
+
+    /** A risk step that may throw IOException. */
+    private interface RiskStep {
+        long run() throws java.io.IOException;
+    }
+
+    private MartsJob.MartResult riskStep(String name, String runId, RiskStep step) {
+        Instant t0 = Instant.now();
+        try {
+            long rows = step.run();
+            return new MartsJob.MartResult(name, rows, Duration.between(t0, Instant.now()), null);
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.error("RISK {} failed: {}", name, e.getMessage());
+            warehouse.cleanStaging(runId);
+            return new MartsJob.MartResult(name, 0, Duration.between(t0, Instant.now()), e.getMessage());
+        }
+    }
+
+    /**
+     * The nightly risk steps: when a current model exists, retrain it if it is older than
+     * xueqing.risk.retrain-every-days (a failed retraining keeps the old model), then score with it. Without a model
+     * nothing happens (the first model is trained with train-risk).
+     */
+    private List<MartsJob.MartResult> nightlyRisk(LocalDate asOf, String runId) {
+        RiskJob job = new RiskJob(warehouse, config);
+        List<MartsJob.MartResult> out = new ArrayList<>();
+        Instant trainedAt;
+        try {
+            trainedAt = job.currentTrainedAt();
+        } catch (java.io.IOException e) {
+            out.add(new MartsJob.MartResult("learner_risk_scores", 0, Duration.ZERO, e.getMessage()));
+            return out;
+        }
+        if (trainedAt == null) {
+            LOG.info("RISK no model in {}: not scoring (train one with xueqing train-risk)", job.modelRoot());
+            return out;
+        }
+        if (trainedAt.isBefore(Instant.now().minus(Duration.ofDays(config.risk().retrainEveryDays())))) {
+            MartsJob.MartResult r = riskStep("risk_model_evaluation", runId,
+                    () -> job.train(asOf, runId).evaluation().count());
+            if (!r.ok()) {
+                LOG.warn("RISK retraining failed; scoring with the previous model");
+            }
+            out.add(r);
+        }
+        out.add(riskStep("learner_risk_scores", runId, () -> job.score(asOf, runId)));
+        return out;
+    }
+
     /** Ingests every configured input, rebuilds the dims, builds every mart as of the date. */
     public Summary nightly(LocalDate asOf) {
         return nightly(asOf, DayRebuild.Request.AUTO);
@@ -178,7 +259,8 @@ public final class Pipeline implements AutoCloseable {
                         runId + "-" + input.format() + "-" + outcomes.size(), true));
             }
             Map<String, Long> dims = rebuildDims(runId);
-            List<MartsJob.MartResult> marts = runMartsInner(asOf, List.of(), runId, request);
+            List<MartsJob.MartResult> marts = new ArrayList<>(runMartsInner(asOf, List.of(), runId, request));
+            marts.addAll(nightlyRisk(asOf, runId));
             Summary s = new Summary(runId, asOf, outcomes, dims, marts, Duration.between(start, Instant.now()),
                     key.demo(), key.origin(), warehouse.root().toString());
             Map<String, Long> counts = new LinkedHashMap<>();

@@ -64,7 +64,7 @@ class CliCommandsTest extends SparkTestBase {
     void helpListsTheCommands() {
         Run r = cli("--help");
         assertThat(r.code()).isZero();
-        assertThat(r.out()).contains("nightly", "ingest", "marts", "sql", "validate", "docs", "generate-samples");
+        assertThat(r.out()).contains("nightly", "ingest", "marts", "train-risk", "score-risk", "sql", "validate", "docs", "generate-samples");
     }
 
     @Test

@@ -1,0 +1,198 @@
+package dev.xueqing.jobs.ml.risk;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.ml.Pipeline;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.classification.GBTClassifier;
+import org.apache.spark.ml.classification.LogisticRegression;
+import org.apache.spark.ml.classification.LogisticRegressionModel;
+import org.apache.spark.ml.evaluation.BinaryClassificationEvaluator;
+import org.apache.spark.ml.feature.StandardScalerModel;
+import org.apache.spark.ml.feature.StandardScaler;
+import org.apache.spark.ml.feature.VectorAssembler;
+import org.apache.spark.ml.functions;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.apache.spark.sql.functions.*;
+
+/**
+ * The two risk model types (MLlib pipelines over {@link RiskFeatures#FEATURES}), their evaluation and their saved
+ * form: {@code <dir>/weeks=N/{lr,gbt}} (MLlib save) plus {@code metadata.json} with the feature list and a version.
+ *
+ * <ul>
+ *   <li>{@code logistic}: VectorAssembler → StandardScaler (mean 0, SD 1 on the training rows) → LogisticRegression
+ *       (on the standardised features, light L2 0.01). A learner's contribution of feature j is coef_j × z_j.</li>
+ *   <li>{@code gbt}: VectorAssembler → GBTClassifier (iterations and depth from config).</li>
+ * </ul>
+ */
+public final class RiskModels {
+    public static final String LOGISTIC = "logistic";
+    public static final String GBT = "gbt";
+    public static final int FORMAT_VERSION = 1;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private RiskModels() {}
+
+    public static PipelineModel fit(String type, Dataset<Row> train, int gbtIterations, int gbtDepth, long seed) {
+        VectorAssembler assembler = new VectorAssembler()
+                .setInputCols(RiskFeatures.FEATURES.toArray(String[]::new)).setOutputCol("features_raw");
+        PipelineStage[] stages;
+        if (LOGISTIC.equals(type)) {
+            stages = new PipelineStage[] {assembler,
+                    new StandardScaler().setInputCol("features_raw").setOutputCol("features")
+                            .setWithMean(true).setWithStd(true),
+                    new LogisticRegression().setFeaturesCol("features").setLabelCol("label")
+                            .setStandardization(false).setRegParam(0.01).setMaxIter(100)};
+        } else if (GBT.equals(type)) {
+            stages = new PipelineStage[] {assembler,
+                    new GBTClassifier().setFeaturesCol("features_raw").setLabelCol("label")
+                            .setMaxIter(gbtIterations).setMaxDepth(gbtDepth).setSeed(seed)};
+        } else {
+            throw new IllegalArgumentException("Unknown risk model type " + type);
+        }
+        return new Pipeline().setStages(stages).fit(train);
+    }
+
+    /** Rows with a {@code probability_risk} column (probability of label 1). */
+    public static Dataset<Row> predict(PipelineModel model, Dataset<Row> rows) {
+        return model.transform(rows).withColumn("probability_risk",
+                functions.vector_to_array(col("probability"), "float64").getItem(1));
+    }
+
+    /** Area under the ROC curve of probability_risk against label. */
+    public static double auc(Dataset<Row> predicted) {
+        return new BinaryClassificationEvaluator().setLabelCol("label").setRawPredictionCol("probability_risk")
+                .setMetricName("areaUnderROC").evaluate(predicted);
+    }
+
+    /** Test metrics: rows, positive share, AUC, precision and recall at the alert threshold, calibration. */
+    public record Metrics(long rows, double positiveRate, double auc, Double precision, Double recall,
+                          List<Row> calibration) {}
+
+    public static Metrics evaluate(Dataset<Row> predicted, double threshold) {
+        Row r = predicted.agg(count(lit(1)), avg("label"),
+                sum(when(col("probability_risk").geq(threshold), 1).otherwise(0)),
+                sum(when(col("probability_risk").geq(threshold).and(col("label").equalTo(1.0)), 1).otherwise(0)),
+                sum(when(col("label").equalTo(1.0), 1).otherwise(0))).first();
+        long rows = r.getLong(0);
+        long alerted = r.getLong(2);
+        long hits = r.getLong(3);
+        long positives = r.getLong(4);
+        List<Row> cal = calibration(predicted).collectAsList();
+        return new Metrics(rows, r.isNullAt(1) ? 0 : r.getDouble(1), auc(predicted),
+                alerted == 0 ? null : (double) hits / alerted, positives == 0 ? null : (double) hits / positives, cal);
+    }
+
+    /** decile (1 = lowest predicted risk), rows, mean predicted probability, observed fail-or-withdraw rate. */
+    public static Dataset<Row> calibration(Dataset<Row> predicted) {
+        return predicted.withColumn("decile", ntile(10).over(Window.orderBy("probability_risk")))
+                .groupBy("decile").agg(count(lit(1)).as("rows"), avg("probability_risk").as("mean_predicted"),
+                        avg("label").as("observed_rate"))
+                .orderBy("decile");
+    }
+
+    /**
+     * The contribution coef_j × z_j of each feature under a fitted logistic pipeline, as columns
+     * {@code contrib_<feature>} (z_j = (x_j − mean_j) / sd_j with the training mean and SD).
+     */
+    public static List<Column> contributions(PipelineModel logistic) {
+        StandardScalerModel scaler = (StandardScalerModel) logistic.stages()[1];
+        LogisticRegressionModel lr = (LogisticRegressionModel) logistic.stages()[2];
+        double[] mean = scaler.mean().toArray();
+        double[] sd = scaler.std().toArray();
+        double[] coef = lr.coefficients().toArray();
+        List<Column> out = new ArrayList<>();
+        for (int j = 0; j < RiskFeatures.FEATURES.size(); j++) {
+            String f = RiskFeatures.FEATURES.get(j);
+            Column z = sd[j] == 0 ? lit(0.0) : col(f).minus(mean[j]).divide(sd[j]);
+            out.add(z.multiply(coef[j]).as("contrib_" + f));
+        }
+        return out;
+    }
+
+    /** Training mean of each feature under a fitted logistic pipeline (for "average" in explanations). */
+    public static double[] means(PipelineModel logistic) {
+        return ((StandardScalerModel) logistic.stages()[1]).mean().toArray();
+    }
+
+    // ---- saved models ----
+
+    /** What metadata.json of a saved model set holds. */
+    public record Saved(String version, String trainedAt, int weeks, String chosenType, List<String> features,
+                        List<String> trainRuns, List<String> testRuns, double testAuc) {}
+
+    public static void save(FileSystem fs, Path dir, PipelineModel chosen, PipelineModel logistic, Saved meta)
+            throws IOException {
+        chosen.write().overwrite().save(new Path(dir, meta.chosenType()).toString());
+        if (!LOGISTIC.equals(meta.chosenType())) {
+            logistic.write().overwrite().save(new Path(dir, LOGISTIC).toString());
+        }
+        ObjectNode n = JSON.createObjectNode();
+        n.put("format_version", FORMAT_VERSION);
+        n.put("version", meta.version());
+        n.put("trained_at", meta.trainedAt());
+        n.put("weeks", meta.weeks());
+        n.put("model_type", meta.chosenType());
+        ArrayNode f = n.putArray("features");
+        meta.features().forEach(f::add);
+        ArrayNode tr = n.putArray("train_runs");
+        meta.trainRuns().forEach(tr::add);
+        ArrayNode te = n.putArray("test_runs");
+        meta.testRuns().forEach(te::add);
+        n.put("test_auc", meta.testAuc());
+        try (FSDataOutputStream out = fs.create(new Path(dir, "metadata.json"), true)) {
+            out.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(n));
+        }
+    }
+
+    /** A loaded model set: the chosen model and the logistic model used for explanations. */
+    public record Loaded(Saved meta, PipelineModel chosen, PipelineModel logistic) {}
+
+    /**
+     * Loads a saved model set, refusing one whose feature list is not {@code expectedFeatures} (a model trained by
+     * another version of the feature code would silently score garbage).
+     */
+    public static Loaded load(FileSystem fs, Path dir, List<String> expectedFeatures) throws IOException {
+        Path metaPath = new Path(dir, "metadata.json");
+        if (!fs.exists(metaPath)) {
+            throw new IllegalStateException("No risk model at " + dir + " (metadata.json missing): run xueqing "
+                    + "train-risk first.");
+        }
+        var n = JSON.readTree(new String(fs.open(metaPath).readAllBytes(), StandardCharsets.UTF_8));
+        List<String> features = new ArrayList<>();
+        n.get("features").forEach(x -> features.add(x.asText()));
+        if (!features.equals(expectedFeatures)) {
+            List<String> missing = expectedFeatures.stream().filter(x -> !features.contains(x)).toList();
+            List<String> extra = features.stream().filter(x -> !expectedFeatures.contains(x)).toList();
+            throw new IllegalStateException("The risk model at " + dir + " (version " + n.path("version").asText()
+                    + ") was trained on other features than this version of Xueqing computes"
+                    + (missing.isEmpty() && extra.isEmpty() ? " (same names, other order)" : "")
+                    + ": missing from the model " + missing + ", unknown to this version " + extra
+                    + ". Retrain with xueqing train-risk.");
+        }
+        List<String> train = new ArrayList<>();
+        n.get("train_runs").forEach(x -> train.add(x.asText()));
+        List<String> test = new ArrayList<>();
+        n.get("test_runs").forEach(x -> test.add(x.asText()));
+        Saved meta = new Saved(n.get("version").asText(), n.get("trained_at").asText(), n.get("weeks").asInt(),
+                n.get("model_type").asText(), features, train, test, n.get("test_auc").asDouble());
+        PipelineModel chosen = PipelineModel.load(new Path(dir, meta.chosenType()).toString());
+        PipelineModel logistic = LOGISTIC.equals(meta.chosenType()) ? chosen
+                : PipelineModel.load(new Path(dir, LOGISTIC).toString());
+        return new Loaded(meta, chosen, logistic);
+    }
+}

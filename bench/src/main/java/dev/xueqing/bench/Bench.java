@@ -169,7 +169,9 @@ public final class Bench implements Callable<Integer> {
         long learners = Math.max(20, events / (weeks * perWeek));
         String[] args = {"generate", "--learners", Long.toString(learners), "--courses", Integer.toString(courses),
                 "--weeks", Integer.toString(weeks), "--events-per-learner-week", Integer.toString(perWeek),
-                "--format", "xapi", "--seed", Long.toString(seed), "--out", dir.toString()};
+                "--format", "xapi", "--seed", Long.toString(seed), "--out", dir.toString(),
+                // ingest reads one file per task: at least 16 files keep every core busy
+                "--lines-per-file", Long.toString(Math.max(50_000, events / 16))};
         StringWriter o = new StringWriter();
         StringWriter e = new StringWriter();
         Instant t = Instant.now();

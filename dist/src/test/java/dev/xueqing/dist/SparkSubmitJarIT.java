@@ -27,14 +27,14 @@ class SparkSubmitJarIT {
             for (String entry : List.of("dev/xueqing/jobs/cli/XueqingCli.class",
                     "dev/xueqing/common/config/ConfigLoader.class", "picocli/CommandLine.class",
                     "com/typesafe/config/ConfigFactory.class", "de/ailis/pherialize/Pherialize.class",
-                    "xueqing/edx-mapping.conf", "log4j2.properties")) {
+                    "xueqing/caliper-spec.conf", "log4j2.properties")) {
                 assertThat(jar.getEntry(entry)).as(entry).isNotNull();
             }
             Manifest mf = jar.getManifest();
             assertThat(mf.getMainAttributes().getValue("Main-Class")).isEqualTo("dev.xueqing.jobs.cli.XueqingCli");
             ZipEntry reference = jar.getEntry("reference.conf");
             try (InputStream in = jar.getInputStream(reference)) {
-                assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).contains("xueqing {", "spark {");
+                assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).contains("xueqing {", "spark {", "edx {", "moodle {");
             }
         }
     }

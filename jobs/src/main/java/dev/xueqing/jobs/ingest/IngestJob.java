@@ -168,17 +168,14 @@ public final class IngestJob {
             }
         }
 
-        // 2. De-duplicate within the batch.
+        // 2. Classify every event record of the batch once, by its fate; each count and output below is read from
+        //    this one cached classification (de-duplication, comparison with what is published, voiding).
         Dataset<Row> batch = parsed.filter(col("kind").equalTo(ParsedRecords.EVENT)).select(col("seq"), col("event.*"));
         WindowSpec byId = Window.partitionBy(EventSchema.TENANT, EventSchema.EVENT_ID).orderBy(col("seq"));
         Dataset<Row> ranked = batch
                 .withColumn("_rank", row_number().over(byId))
                 .withColumn("_first_hash", first(EventSchema.CONTENT_HASH).over(byId))
                 .withColumn("_first_ref", first(EventSchema.RAW_REF).over(byId));
-        Dataset<Row> firsts = ranked.filter(col("_rank").equalTo(1));
-        Dataset<Row> laterSame = ranked.filter(col("_rank").gt(1).and(col(EventSchema.CONTENT_HASH).equalTo(col("_first_hash"))));
-        Dataset<Row> laterConflict = ranked.filter(col("_rank").gt(1)
-                .and(col(EventSchema.CONTENT_HASH).notEqual(col("_first_hash"))));
 
         // 3. Compare with what is published.
         Dataset<Row> publishedAll = warehouse.read(DatasetRef.EVENTS, EventSchema.SCHEMA);
@@ -200,41 +197,63 @@ public final class IngestJob {
         Dataset<Row> publishedKeys = published.select(col(EventSchema.EVENT_ID).as("_pid"),
                 col(EventSchema.TENANT).as("_ptenant"),
                 col(EventSchema.CONTENT_HASH).as("_phash"), col(EventSchema.RAW_REF).as("_pref"));
-        Dataset<Row> matched = firsts.join(publishedKeys, col(EventSchema.EVENT_ID).equalTo(col("_pid"))
-                .and(col(EventSchema.TENANT).equalTo(col("_ptenant"))), "left");
-        Dataset<Row> alreadyPublished = matched.filter(col("_pid").isNotNull()
-                .and(col("_phash").equalTo(col(EventSchema.CONTENT_HASH))));
-        Dataset<Row> conflictPublished = matched.filter(col("_pid").isNotNull()
-                .and(col("_phash").notEqual(col(EventSchema.CONTENT_HASH))));
 
         // 4. Voiding: everything voided so far, this batch included.
         Dataset<Row> batchVoided = parsed.filter(col("kind").equalTo(ParsedRecords.VOIDED)).select(col("voided.*"));
         Dataset<Row> voidedIds = warehouse.read(DatasetRef.VOIDED, Datasets.VOIDED)
                 .select(col("voided_event_id"), col("tenant").as("voided_tenant"))
                 .union(batchVoided.select(col("voided_event_id"), col("tenant").as("voided_tenant"))).distinct();
-        Dataset<Row> candidates = matched.filter(col("_pid").isNull());
-        Dataset<Row> fresh = candidates
-                .join(voidedIds, isVoided(), "left_anti")
-                .select(EventSchema.COLUMNS.stream().map(Column::new).toArray(Column[]::new))
+        Column later = col("_rank").gt(1);
+        Column known = col("_pid").isNotNull();
+        Column fate = when(later.and(col(EventSchema.CONTENT_HASH).equalTo(col("_first_hash"))), lit(Fate.DUPLICATE))
+                .when(later, lit(Fate.BATCH_CONFLICT))
+                .when(known.and(col("_phash").equalTo(col(EventSchema.CONTENT_HASH))), lit(Fate.PUBLISHED_DUPLICATE))
+                .when(known, lit(Fate.PUBLISHED_CONFLICT))
+                .when(col("voided_event_id").isNotNull(), lit(Fate.VOIDED))
+                .otherwise(lit(Fate.FRESH));
+        Dataset<Row> classified = ranked
+                .join(publishedKeys, col(EventSchema.EVENT_ID).equalTo(col("_pid"))
+                        .and(col(EventSchema.TENANT).equalTo(col("_ptenant"))), "left")
+                .join(voidedIds, isVoided(), "left")
+                .withColumn("_fate", fate)
+                .drop("_rank", "_first_hash", "_pid", "_ptenant", "_phash", "voided_event_id", "voided_tenant", "seq")
                 .persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> fresh = classified.filter(col("_fate").equalTo(Fate.FRESH))
+                .select(EventSchema.COLUMNS.stream().map(Column::new).toArray(Column[]::new));
         Dataset<Row> voidedPublished = published.select(EventSchema.EVENT_ID, EventSchema.TENANT, EventSchema.EVENT_DATE)
                 .join(batchVoided.select(col("voided_event_id"), col("tenant").as("voided_tenant")), isVoided(),
                         "left_semi");
 
         try {
-            // 5. Counts, touched partitions.
-            Row c = fresh.agg(count(lit(1)),
-                    sum(when(lit(lateOnOrBefore != null).and(col(EventSchema.EVENT_DATE)
-                            .leq(lit(lateOnOrBefore == null ? LocalDate.of(1970, 1, 1) : lateOnOrBefore))), 1)
-                            .otherwise(0))).first();
-            long accepted = c.getLong(0);
-            long late = c.isNullAt(1) ? 0 : c.getLong(1);
-            long duplicates = laterSame.count() + alreadyPublished.count();
+            // 5. Counts by fate and the partitions touched, in one job (plus one when the batch voids anything).
+            Map<String, Long> byFate = new TreeMap<>();
             List<String> touched = new ArrayList<>();
-            for (Row r : fresh.select(EventSchema.EVENT_DATE).union(voidedPublished.select(EventSchema.EVENT_DATE))
-                    .distinct().collectAsList()) {
-                touched.add(r.getDate(0).toLocalDate().toString());
+            long late = 0;
+            Column isLate = lit(lateOnOrBefore != null).and(col(EventSchema.EVENT_DATE)
+                    .leq(lit(lateOnOrBefore == null ? LocalDate.of(1970, 1, 1) : lateOnOrBefore)));
+            for (Row r : classified.groupBy(col("_fate")).agg(count(lit(1)), sum(when(isLate, 1).otherwise(0)),
+                    functions.collect_set(col(EventSchema.EVENT_DATE))).collectAsList()) {
+                byFate.put(r.getString(0), r.getLong(1));
+                if (Fate.FRESH.equals(r.getString(0))) {
+                    late = r.isNullAt(2) ? 0 : r.getLong(2);
+                    for (Object d : r.getList(3)) {
+                        touched.add(((java.sql.Date) d).toLocalDate().toString());
+                    }
+                }
             }
+            long voidedPublishedCount = 0;
+            if (voiding > 0) {
+                for (Row r : voidedPublished.groupBy(EventSchema.EVENT_DATE).count().collectAsList()) {
+                    String d = r.getDate(0).toLocalDate().toString();
+                    if (!touched.contains(d)) {
+                        touched.add(d);
+                    }
+                    voidedPublishedCount += r.getLong(1);
+                }
+            }
+            long accepted = byFate.getOrDefault(Fate.FRESH, 0L);
+            long duplicates = byFate.getOrDefault(Fate.DUPLICATE, 0L)
+                    + byFate.getOrDefault(Fate.PUBLISHED_DUPLICATE, 0L);
             for (String d : replacedDates) {
                 if (!touched.contains(d)) {
                     touched.add(d);
@@ -242,24 +261,22 @@ public final class IngestJob {
             }
             touched.sort(null);
             // events removed by voiding: published ones, and new ones voided before they were published
-            long voidedRemoved = voidedPublished.count() + candidates.count() - accepted;
+            long voidedRemoved = voidedPublishedCount + byFate.getOrDefault(Fate.VOIDED, 0L);
 
             // 6. Conflicts become quarantine rows (the raw text stays in the first record's file).
-            Dataset<Row> conflicts = laterConflict.select(lit(source).as("source"), lit(tenant).as("tenant"),
+            Column conflictDetail = when(col("_fate").equalTo(Fate.BATCH_CONFLICT),
+                    concat(lit("statement id "), col(EventSchema.EVENT_ID),
+                            lit(" was first seen with other content at "), col("_first_ref")))
+                    .otherwise(concat(lit("statement id "), col(EventSchema.EVENT_ID),
+                            lit(" is already published with other content (from "), col("_pref"), lit(")")));
+            Dataset<Row> conflicts = classified
+                    .filter(col("_fate").isin(Fate.BATCH_CONFLICT, Fate.PUBLISHED_CONFLICT))
+                    .select(lit(source).as("source"), lit(tenant).as("tenant"),
                             col(EventSchema.RAW_REF).as("raw_ref"), lit("id_conflict").as("reason"),
-                            concat(lit("statement id "), col(EventSchema.EVENT_ID),
-                                    lit(" was first seen with other content at "), col("_first_ref")).as("detail"),
-                            lit(null).cast("string").as("raw"), current_timestamp().as("quarantined_at"),
-                            lit(runId).as("run_id"))
-                    .union(conflictPublished.select(lit(source).as("source"), lit(tenant).as("tenant"),
-                            col(EventSchema.RAW_REF).as("raw_ref"), lit("id_conflict").as("reason"),
-                            concat(lit("statement id "), col(EventSchema.EVENT_ID),
-                                    lit(" is already published with other content (from "), col("_pref"), lit(")"))
-                                    .as("detail"),
-                            lit(null).cast("string").as("raw"), current_timestamp().as("quarantined_at"),
-                            lit(runId).as("run_id")))
-                    .persist(StorageLevel.MEMORY_AND_DISK());
-            long conflictCount = conflicts.count();
+                            conflictDetail.as("detail"), lit(null).cast("string").as("raw"),
+                            current_timestamp().as("quarantined_at"), lit(runId).as("run_id"));
+            long conflictCount = byFate.getOrDefault(Fate.BATCH_CONFLICT, 0L)
+                    + byFate.getOrDefault(Fate.PUBLISHED_CONFLICT, 0L);
             if (conflictCount > 0) {
                 quarantined.merge("id_conflict", conflictCount, Long::sum);
             }
@@ -287,7 +304,6 @@ public final class IngestJob {
                     List.of("tenant", "learner_key", "course_id"), runId);
             mergeFacts(DatasetRef.COURSE_FACTS, Datasets.COURSE_FACTS, parsed, ParsedRecords.COURSE_FACT,
                     List.of("tenant", "course_id"), runId);
-            conflicts.unpersist();
 
             Duration took = Duration.between(start, Instant.now());
             LOG.info("INGEST {}: {} file(s), {} record(s), {} accepted, {} duplicate(s), {} quarantined, {} late, "
@@ -301,8 +317,26 @@ public final class IngestJob {
             return new Result(runId, source, tenant, files, records, accepted, duplicates, late, voiding,
                     voidedRemoved, quarantined, touched, took, replacedRemoved);
         } finally {
-            fresh.unpersist();
+            classified.unpersist();
         }
+    }
+
+    /** What became of an event record of the batch ({@code _fate}). */
+    static final class Fate {
+        /** New: published by this run. */
+        static final String FRESH = "fresh";
+        /** A later copy, same content, of an event earlier in the batch. */
+        static final String DUPLICATE = "duplicate";
+        /** A later record with the id of an event earlier in the batch and other content: id_conflict. */
+        static final String BATCH_CONFLICT = "batch_conflict";
+        /** Already published with the same content. */
+        static final String PUBLISHED_DUPLICATE = "published_duplicate";
+        /** Already published with other content: id_conflict, the published event stays. */
+        static final String PUBLISHED_CONFLICT = "published_conflict";
+        /** Voided (in this batch or before): never published. */
+        static final String VOIDED = "voided";
+
+        private Fate() {}
     }
 
     /** Merges this batch's object observations into the published ones: latest non-null value wins per column. */

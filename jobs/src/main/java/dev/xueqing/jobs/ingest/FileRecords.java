@@ -104,10 +104,15 @@ final class FileRecords implements Serializable {
         long[] emitted = {0};
         Path path = new Path(uri);
         IOException failure = null;
+        ObservationCombiner observations = new ObservationCombiner();
         try {
             FileSystem fs = path.getFileSystem(hadoop.get());
             try (FSDataInputStream raw = fs.open(path); TolerantStream in = new TolerantStream(decompress(raw))) {
                 adapter.read(uri, ordinal, in, row -> {
+                    if (ParsedRecords.OBSERVATION.equals(row.getString(0))) {
+                        observations.add(row);
+                        return;
+                    }
                     try {
                         queue.put(row);
                         emitted[0]++;
@@ -123,6 +128,9 @@ final class FileRecords implements Serializable {
         }
         if (Thread.currentThread().isInterrupted()) {
             throw new InterruptedException();
+        }
+        for (Row o : observations.rows()) {
+            queue.put(o);
         }
         if (recordsRead != null) {
             recordsRead.add(emitted[0]);

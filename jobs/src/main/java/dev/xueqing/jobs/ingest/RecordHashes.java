@@ -1,11 +1,8 @@
 package dev.xueqing.jobs.ingest;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +10,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -40,19 +36,7 @@ public final class RecordHashes {
 
     /** Hex SHA-256 of the canonical form of {@code statement} without id, stored, authority and version. */
     public static String contentHash(JsonNode statement) {
-        JsonNode content = statement;
-        if (statement.isObject()) {
-            ObjectNode copy = JsonNodeFactory.instance.objectNode();
-            Iterator<String> names = statement.fieldNames();
-            while (names.hasNext()) {
-                String name = names.next();
-                if (!EXCLUDED.contains(name)) {
-                    copy.set(name, statement.get(name));
-                }
-            }
-            content = copy;
-        }
-        return sha256Hex(canonicalJson(content));
+        return sha256Hex(canonical(statement, EXCLUDED));
     }
 
     /** Hex SHA-256 of the canonical form of any JSON value (nothing left out). */
@@ -62,10 +46,47 @@ public final class RecordHashes {
 
     /** {@code node} as compact JSON with the keys of every object sorted. */
     public static String canonicalJson(JsonNode node) {
-        try {
-            return JSON.writeValueAsString(sorted(node));
-        } catch (JsonProcessingException e) {
+        return canonical(node, Set.of());
+    }
+
+    /**
+     * Writes the canonical form straight from the tree (keys sorted at each object as it is written, leaves
+     * serialised by Jackson as before), without building a sorted copy of the tree; the text is the same as
+     * Jackson's serialisation of that copy, so hashes stay stable across versions.
+     */
+    private static String canonical(JsonNode node, Set<String> excludedTopLevel) {
+        java.io.StringWriter out = new java.io.StringWriter(512);
+        try (JsonGenerator g = JSON.getFactory().createGenerator(out)) {
+            write(g, node, excludedTopLevel);
+        } catch (java.io.IOException e) {
             throw new IllegalStateException("A JSON tree could not be serialised", e);
+        }
+        return out.toString();
+    }
+
+    private static void write(JsonGenerator g, JsonNode node, Set<String> excluded) throws java.io.IOException {
+        if (node.isObject()) {
+            List<String> names = new ArrayList<>(node.size());
+            node.fieldNames().forEachRemaining(n -> {
+                if (!excluded.contains(n)) {
+                    names.add(n);
+                }
+            });
+            names.sort(null);
+            g.writeStartObject();
+            for (String name : names) {
+                g.writeFieldName(name);
+                write(g, node.get(name), Set.of());
+            }
+            g.writeEndObject();
+        } else if (node.isArray()) {
+            g.writeStartArray();
+            for (JsonNode element : node) {
+                write(g, element, Set.of());
+            }
+            g.writeEndArray();
+        } else {
+            JSON.writeTree(g, node);
         }
     }
 
@@ -99,24 +120,5 @@ public final class RecordHashes {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is not available in this JVM", e);
         }
-    }
-
-    private static JsonNode sorted(JsonNode node) {
-        if (node.isObject()) {
-            List<String> names = new ArrayList<>();
-            node.fieldNames().forEachRemaining(names::add);
-            names.sort(null);
-            ObjectNode out = JsonNodeFactory.instance.objectNode();
-            for (String name : names) {
-                out.set(name, sorted(node.get(name)));
-            }
-            return out;
-        }
-        if (node.isArray()) {
-            ArrayNode out = JsonNodeFactory.instance.arrayNode();
-            node.forEach(element -> out.add(sorted(element)));
-            return out;
-        }
-        return node;
     }
 }

@@ -107,7 +107,11 @@ public final class XapiValidator implements Serializable {
 
     /** Whether {@code text} is an RFC 5646 language tag (with no repeated variant or extension singleton). */
     public static boolean isLanguageTag(String text) {
-        if (text == null || !LANGUAGE_TAG.matcher(text).matches()) {
+        return text != null && LANGUAGE_TAGS.test(text);
+    }
+
+    private static boolean checkLanguageTag(String text) {
+        if (!LANGUAGE_TAG.matcher(text).matches()) {
             return false;
         }
         Set<String> seen = new HashSet<>();
@@ -128,7 +132,38 @@ public final class XapiValidator implements Serializable {
 
     /** Whether {@code text} is an absolute IRI (scheme, colon, no whitespace or excluded characters). */
     public static boolean isIri(String text) {
-        return text != null && IRI.matcher(text).matches();
+        return text != null && IRIS.test(text);
+    }
+
+    /*
+     * The same few thousand IRIs (verbs, activity types, courses, objects) and language tags come back in every
+     * statement; their answers are remembered instead of running the patterns again. Per JVM, bounded.
+     */
+    private static final Memo IRIS = new Memo(s -> IRI.matcher(s).matches());
+    private static final Memo LANGUAGE_TAGS = new Memo(XapiValidator::checkLanguageTag);
+
+    /** A bounded, thread-safe memo of a string predicate (emptied when full: no eviction bookkeeping). */
+    static final class Memo {
+        private static final int MAX = 100_000;
+        private final java.util.function.Predicate<String> test;
+        private final java.util.concurrent.ConcurrentHashMap<String, Boolean> known =
+                new java.util.concurrent.ConcurrentHashMap<>();
+
+        Memo(java.util.function.Predicate<String> test) {
+            this.test = test;
+        }
+
+        boolean test(String text) {
+            Boolean answer = known.get(text);
+            if (answer == null) {
+                answer = test.test(text);
+                if (known.size() >= MAX) {
+                    known.clear();
+                }
+                known.put(text, answer);
+            }
+            return answer;
+        }
     }
 
     /** Whether {@code text} is a UUID in standard string form (RFC 4122 / 9562 variant). */

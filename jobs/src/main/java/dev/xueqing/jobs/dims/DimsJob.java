@@ -42,10 +42,18 @@ public final class DimsJob {
     /** The four dims, in publishing order (courses and learners before the dims that reference them). */
     public record Dims(Dataset<Row> learners, Dataset<Row> courses, Dataset<Row> enrollments, Dataset<Row> items) {}
 
+    /** The event columns {@link #transform} reads. */
+    static final java.util.List<String> EVENT_COLUMNS = java.util.List.of("tenant", "learner_key", "actor_role",
+            "event_time", "event_date", "course_id", "class_id", "action", "object_id", "object_type", "parent_id",
+            "score_max");
+
     /** Builds, checks and publishes the dims; returns row counts by dim name. */
     public Map<String, Long> run(String runId) {
         SparkSessions.label(warehouse.spark(), "DIMS", "all", null);
-        Dataset<Row> events = warehouse.read(DatasetRef.EVENTS).persist(StorageLevel.MEMORY_AND_DISK());
+        // only the columns the dims read are cached: the full events would cost several times more to cache
+        Dataset<Row> events = warehouse.read(DatasetRef.EVENTS)
+                .select(EVENT_COLUMNS.stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new))
+                .persist(StorageLevel.MEMORY_AND_DISK());
         try {
             Dataset<Row> observations = warehouse.read(DatasetRef.OBJECT_OBSERVATIONS, Datasets.OBJECT_OBSERVATIONS);
             Dims dims = transform(events, observations,

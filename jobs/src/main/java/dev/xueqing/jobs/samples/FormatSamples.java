@@ -50,29 +50,48 @@ public final class FormatSamples {
     static final double DUPLICATES = 0.01;
     static final double LATE = 0.01;
 
-    static final List<String> FORMATS = List.of("caliper", "edx", "moodle");
+    public static final List<String> FORMATS = List.of("caliper", "edx", "moodle");
     /** Good file name per format. */
-    static final Map<String, String> GOOD_FILE = Map.of("caliper", "events.jsonl.gz", "edx", "tracking.log.gz",
+    public static final Map<String, String> GOOD_FILE = Map.of("caliper", "events.jsonl.gz", "edx", "tracking.log.gz",
             "moodle", "logstore_standard_log.csv.gz");
     /** Bad-lines file name per format. */
-    static final Map<String, String> BAD_FILE = Map.of("caliper", "bad-lines.jsonl", "edx", "bad-lines.log",
+    public static final Map<String, String> BAD_FILE = Map.of("caliper", "bad-lines.jsonl", "edx", "bad-lines.log",
             "moodle", "bad-rows.csv");
 
     /** The reason the caliper adapter gives each line of {@code caliper/bad-lines.jsonl}, in line order. */
-    static final List<String> CALIPER_BAD = List.of("malformed_json", "not_an_event", "invalid_context",
+    public static final List<String> CALIPER_BAD = List.of("malformed_json", "not_an_event", "invalid_context",
             "unknown_event_type", "invalid_id", "invalid_action", "invalid_profile", "missing_actor",
             "invalid_actor", "missing_object", "missing_timestamp", "invalid_timestamp", "invalid_entity",
             "invalid_extension", "bad_duration", "unknown_value");
     /** The reason the edx adapter gives each line of {@code edx/bad-lines.log}, in line order. */
-    static final List<String> EDX_BAD = List.of("malformed_json", "not_an_event", "missing_actor",
+    public static final List<String> EDX_BAD = List.of("malformed_json", "not_an_event", "missing_actor",
             "missing_timestamp", "invalid_timestamp", "missing_course", "score_out_of_range");
     /** The reason the moodle adapter gives each data row of {@code moodle/bad-rows.csv}, in row order. */
-    static final List<String> MOODLE_BAD = List.of("malformed_csv", "missing_verb", "invalid_actor",
+    public static final List<String> MOODLE_BAD = List.of("malformed_csv", "missing_verb", "invalid_actor",
             "missing_actor", "missing_course", "missing_timestamp", "invalid_timestamp");
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private FormatSamples() {}
+
+    /**
+     * The quarantine reason of each line of a format's bad-lines file, by line number in the file (the moodle
+     * file's line 1 is its header).
+     */
+    public static Map<Integer, String> badLineReasons(String format) {
+        List<String> reasons = switch (format) {
+            case "caliper" -> CALIPER_BAD;
+            case "edx" -> EDX_BAD;
+            case "moodle" -> MOODLE_BAD;
+            default -> throw new IllegalArgumentException("no event-format sample for " + format);
+        };
+        int first = format.equals("moodle") ? 2 : 1;
+        Map<Integer, String> out = new LinkedHashMap<>();
+        for (int i = 0; i < reasons.size(); i++) {
+            out.put(first + i, reasons.get(i));
+        }
+        return out;
+    }
 
     /** Writes {@code outDir/caliper/}, {@code outDir/edx/} and {@code outDir/moodle/}. */
     public static Summary generate(Path outDir, long seed) {

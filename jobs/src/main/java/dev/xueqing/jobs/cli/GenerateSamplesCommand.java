@@ -1,5 +1,6 @@
 package dev.xueqing.jobs.cli;
 
+import dev.xueqing.jobs.samples.FormatSamples;
 import dev.xueqing.jobs.samples.SampleDataGenerator;
 import dev.xueqing.jobs.samples.TableSamples;
 import picocli.CommandLine.Command;
@@ -24,6 +25,11 @@ final class GenerateSamplesCommand extends BaseCommand {
         var tables = TableSamples.generate(outDir, seed);
         out().println("wrote " + outDir.toAbsolutePath().resolve("oulad") + " and "
                 + outDir.toAbsolutePath().resolve("csv") + ": " + tables.rowsPerFile());
+        var formats = FormatSamples.generate(outDir, seed);
+        formats.generated().forEach((file, s) -> out().println("wrote " + outDir.toAbsolutePath().resolve(file)
+                + ": " + s.lines() + " lines (" + s.events() + " events, " + s.duplicates() + " duplicates)"));
+        formats.badLines().forEach((file, n) -> out().println("wrote " + outDir.toAbsolutePath().resolve(file)
+                + ": " + n + " bad lines"));
         return XueqingCli.OK;
     }
 }

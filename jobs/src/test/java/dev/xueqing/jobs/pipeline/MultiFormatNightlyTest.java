@@ -4,7 +4,9 @@ import dev.xueqing.common.config.ConfigLoader;
 import dev.xueqing.common.config.XueqingConfig;
 import dev.xueqing.common.io.DatasetRef;
 import dev.xueqing.common.testing.SparkTestBase;
+import dev.xueqing.jobs.ingest.IngestJob;
 import dev.xueqing.jobs.marts.MartsJob;
+import dev.xueqing.jobs.samples.FormatSamples;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,10 +22,14 @@ import java.util.TreeMap;
 import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** One nightly over inputs of three formats: the dims and marts combine them. */
+/**
+ * One nightly over inputs of all six formats (small fixtures for xAPI, CSV and OULAD, the committed samples of
+ * Caliper, Open edX and Moodle with their bad lines): every sample line is accounted for, every bad line is
+ * quarantined with its reason, and the dims and marts combine the formats.
+ */
 class MultiFormatNightlyTest extends SparkTestBase {
     @Test
-    void aNightlyWithXapiCsvAndOuladInputsBuildsMartsOverAllOfThem(@TempDir Path dir) throws IOException {
+    void aNightlyWithInputsOfEveryFormatBuildsMartsOverAllOfThem(@TempDir Path dir) throws IOException {
         Path csv = Files.createDirectories(dir.resolve("csv"));
         Files.writeString(csv.resolve("lms.csv"), """
                 student,when,what,resource,course
@@ -41,7 +47,8 @@ class MultiFormatNightlyTest extends SparkTestBase {
                 + "highest_education,imd_band,age_band,num_of_prev_attempts,studied_credits,disability,final_result\n"
                 + "ZZZ,2026J,1,F,Wales,A Level or Equivalent,30-40%,0-35,0,60,N,Pass\n"
                 + "ZZZ,2026J,2,M,Scotland,HE Qualification,50-60%,35-55,0,60,N,Withdrawn\n");
-        Path hand = projectRoot().resolve("data-samples/xapi/hand-course.jsonl");
+        Path samples = projectRoot().resolve("data-samples");
+        Path hand = samples.resolve("xapi/hand-course.jsonl");
         Path conf = dir.resolve("site.conf");
         Files.writeString(conf, """
                 xueqing {
@@ -49,6 +56,9 @@ class MultiFormatNightlyTest extends SparkTestBase {
                     { format = xapi, paths = ["%s"], tenant = demo }
                     { format = csv, mapping = lms, paths = ["%s"], tenant = demo }
                     { format = oulad, paths = ["%s"], tenant = demo }
+                    { format = caliper, paths = ["%s"], tenant = demo }
+                    { format = edx, paths = ["%s"], tenant = demo }
+                    { format = moodle, paths = ["%s"], tenant = demo }
                   ]
                   csv.mappings.lms {
                     columns { learner = student, time = when, action = what, object = resource, course = course }
@@ -58,30 +68,69 @@ class MultiFormatNightlyTest extends SparkTestBase {
                   }
                   oulad.presentation-starts { "2026J" = "2026-09-07" }
                 }
-                """.formatted(hand, csv, oulad));
+                """.formatted(hand, csv, oulad, samples.resolve("caliper"), samples.resolve("edx"),
+                samples.resolve("moodle")));
         XueqingConfig config = ConfigLoader.load(conf.toFile(), List.of("warehouse=" + dir.resolve("wh")), Map.of());
 
         Pipeline.Summary s;
         try (Pipeline p = new Pipeline(config, Map.of())) {
             s = p.nightly(LocalDate.of(2026, 9, 30));
         }
-        assertThat(s.ingests()).extracting(o -> o.result().source()).containsExactly("xapi", "csv", "oulad");
-        assertThat(s.ingests()).extracting(o -> o.result().accepted()).containsExactly(33L, 3L, 3L);
+        assertThat(s.ingests()).extracting(o -> o.result().source())
+                .containsExactly("xapi", "csv", "oulad", "caliper", "edx", "moodle");
+        assertThat(s.ingests().subList(0, 3)).extracting(o -> o.result().accepted()).containsExactly(33L, 3L, 3L);
         assertThat(s.marts()).allSatisfy(m -> assertThat(m.ok()).as(m.name() + ": " + m.error()).isTrue());
 
         var wh = new dev.xueqing.common.io.Warehouse(spark(), dir.resolve("wh").toString());
+        // the event-format samples: every line is an event, a duplicate or quarantined; each bad line has its reason
+        Map<String, String> reasonByRef = new TreeMap<>();
+        for (Row r : wh.read(DatasetRef.QUARANTINE).select("raw_ref", "reason").collectAsList()) {
+            reasonByRef.put(r.getString(0), r.getString(1));
+        }
+        for (Pipeline.IngestOutcome o : s.ingests().subList(3, 6)) {
+            IngestJob.Result r = o.result();
+            String format = r.source();
+            assertThat(r.files()).as(format).isEqualTo(2);
+            assertThat(r.accepted()).as(format + " events").isGreaterThan(1000);
+            assertThat(r.duplicates()).as(format + " duplicates (the generator's exact copies)").isPositive();
+            assertThat(r.read()).as(format + ": lines = events + duplicates + quarantined")
+                    .isEqualTo(r.accepted() + r.duplicates() + r.quarantined());
+            Map<Integer, String> expected = FormatSamples.badLineReasons(format);
+            assertThat(r.quarantined()).as(format + ": only the bad lines are quarantined").isEqualTo(expected.size());
+            String badFile = format + "/" + FormatSamples.BAD_FILE.get(format);
+            Map<Integer, String> actual = new TreeMap<>();
+            reasonByRef.forEach((ref, reason) -> {
+                int colon = ref.lastIndexOf(':');
+                if (ref.substring(0, colon).endsWith(badFile)) {
+                    actual.put(Integer.parseInt(ref.substring(colon + 1)), reason);
+                }
+            });
+            assertThat(actual).as(format + ": reason per line of " + badFile).isEqualTo(expected);
+        }
+
         Map<String, Long> enrolmentsByCourse = new TreeMap<>();
         for (Row r : wh.read(DatasetRef.ENROLLMENTS).groupBy("course_id").count().collectAsList()) {
             enrolmentsByCourse.put(r.getString(0), r.getLong(1));
         }
-        assertThat(enrolmentsByCourse).isEqualTo(Map.of("https://lms.example.edu/course/HAND-001", 3L,
+        assertThat(enrolmentsByCourse).containsAllEntriesOf(Map.of("https://lms.example.edu/course/HAND-001", 3L,
                 "LMS-101", 2L, "ZZZ-2026J", 2L));
+        // one course per format at least in the marts: the same two generated courses in each event format
+        List<String> everyFormat = List.of("https://lms.example.edu/course/HAND-001", "LMS-101", "ZZZ-2026J",
+                "https://lms.example.edu/course/GEN001-2026A", "https://lms.example.edu/course/GEN002-2026A",
+                "course-v1:Xueqing+GEN001+2026A", "course-v1:Xueqing+GEN002+2026A", "moodle-course:2",
+                "moodle-course:3");
+        assertThat(enrolmentsByCourse.keySet()).as("enrolments from xapi, csv, oulad, edx and moodle")
+                .containsAll(everyFormat.stream().filter(c -> !c.startsWith("https://lms.example.edu/course/GEN"))
+                        .toList());
+        List<String> summaryCourses = wh.read(DatasetRef.mart("course_quality_summary")).select("course_id")
+                .distinct().as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+        assertThat(summaryCourses).containsExactlyInAnyOrderElementsOf(everyFormat);
         Row withdrawn = wh.read(DatasetRef.mart("learner_course_progress"))
                 .filter(col("course_id").equalTo("ZZZ-2026J").and(col("outcome").equalTo("withdrawn"))).first();
         assertThat(withdrawn.<String>getAs("status")).isEqualTo("withdrawn");
-        assertThat(wh.read(DatasetRef.mart("course_quality_summary")).select("course_id").distinct().count())
-                .isEqualTo(3);
-        assertThat(wh.read(DatasetRef.mart("data_quality")).select("source").distinct().count()).isEqualTo(3);
+        assertThat(wh.read(DatasetRef.mart("data_quality")).select("source").distinct().as(
+                org.apache.spark.sql.Encoders.STRING()).collectAsList())
+                .containsExactlyInAnyOrder("xapi", "csv", "oulad", "caliper", "edx", "moodle");
         assertThat(s.marts()).extracting(MartsJob.MartResult::name).contains("course_weekly_quality");
     }
 }

@@ -5,6 +5,9 @@ import dev.xueqing.common.config.XueqingConfig;
 import dev.xueqing.common.privacy.Pseudonymizer;
 import dev.xueqing.common.testing.SparkTestBase;
 import dev.xueqing.jobs.ingest.SourceAdapter;
+import dev.xueqing.jobs.ingest.caliper.CaliperAdapter;
+import dev.xueqing.jobs.ingest.edx.EdxAdapter;
+import dev.xueqing.jobs.ingest.moodle.MoodleAdapter;
 import dev.xueqing.jobs.ingest.csv.CsvAdapter;
 import dev.xueqing.jobs.ingest.oulad.OuladAdapter;
 import dev.xueqing.jobs.ingest.oulad.OuladTables;
@@ -27,33 +30,67 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The OULAD and CSV samples: deterministic, committed as generated, and read as intended by their adapters. */
+/**
+ * The table samples (OULAD, CSV) and the event-format samples (Caliper, Open edX, Moodle): deterministic, committed
+ * as generated, and read as intended by their adapters.
+ */
 class TableSamplesTest {
-    static final String[] FOLDERS = {"oulad", "csv"};
+    static final String[] FOLDERS = {"oulad", "csv", "caliper", "edx", "moodle"};
 
+    /**
+     * The files of every folder by {@code folder/name}; gz files decompressed: their content must be identical,
+     * while the deflate bytes may legitimately differ with the zlib a JDK is built against.
+     */
     private static Map<String, byte[]> files(Path root) throws IOException {
         Map<String, byte[]> out = new HashMap<>();
         for (String folder : FOLDERS) {
             try (Stream<Path> s = Files.list(root.resolve(folder))) {
                 for (Path f : s.toList()) {
-                    out.put(folder + "/" + f.getFileName(), Files.readAllBytes(f));
+                    byte[] bytes;
+                    if (f.getFileName().toString().endsWith(".gz")) {
+                        try (InputStream in = new GZIPInputStream(Files.newInputStream(f))) {
+                            bytes = in.readAllBytes();
+                        }
+                    } else {
+                        bytes = Files.readAllBytes(f);
+                    }
+                    out.put(folder + "/" + f.getFileName(), bytes);
                 }
             }
         }
         return out;
     }
 
+    private static byte[] raw(Path root) throws IOException {
+        try (Stream<Path> s = Files.list(root)) {
+            java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+            for (Path f : s.sorted().toList()) {
+                all.write(Files.readAllBytes(f));
+            }
+            return all.toByteArray();
+        }
+    }
+
     @Test
     void sameSeedSameBytesAndTheCommittedSamplesAreCurrent(@TempDir Path a, @TempDir Path b) throws IOException {
         TableSamples.generate(a, SampleDataGenerator.DEFAULT_SEED);
         TableSamples.generate(b, SampleDataGenerator.DEFAULT_SEED);
+        FormatSamples.generate(a, SampleDataGenerator.DEFAULT_SEED);
+        FormatSamples.generate(b, SampleDataGenerator.DEFAULT_SEED);
         Map<String, byte[]> first = files(a);
-        assertThat(first).hasSize(8);
+        assertThat(first).hasSize(14);
         Map<String, byte[]> second = files(b);
         first.forEach((name, bytes) -> assertThat(second.get(name)).as(name).isEqualTo(bytes));
+        for (String format : FormatSamples.FORMATS) {
+            // same JVM, same zlib: the gzip files are byte-identical too (no time in the header)
+            assertThat(raw(b.resolve(format))).as(format + " bytes").isEqualTo(raw(a.resolve(format)));
+            assertThat(a.resolve(format).resolve(FormatSamples.GOOD_FILE.get(format))).as("kept small")
+                    .satisfies(f -> assertThat(Files.size(f)).isLessThan(200_000));
+        }
         Map<String, byte[]> committed = files(SparkTestBase.projectRoot().resolve("data-samples"));
         first.forEach((name, bytes) -> assertThat(committed.get(name))
                 .as("data-samples/%s is stale: run bin/xueqing generate-samples --out data-samples", name)
@@ -106,5 +143,43 @@ class TableSamplesTest {
         assertThat(quarantined).hasSize(1);
         assertThat(quarantined.get(0).getStruct(3).getString(3)).isEqualTo("invalid_timestamp");
         assertThat(csvRows.stream().filter(r -> r.getString(0).equals("event")).count()).isGreaterThan(500);
+    }
+
+    /**
+     * Each event-format sample: the good file has no quarantined record, and line {@code i} of the bad-lines file
+     * is quarantined with reason {@code i} of the generator's list (for moodle, data row {@code i}, after the
+     * header).
+     */
+    @Test
+    void theEventFormatSamplesGiveTheirReasonPerBadLine() throws IOException {
+        Path root = SparkTestBase.projectRoot().resolve("data-samples");
+        XueqingConfig config = ConfigLoader.defaults();
+        Pseudonymizer p = new Pseudonymizer("test-key-0123456789abcdef".getBytes(StandardCharsets.UTF_8));
+        Instant now = Instant.parse("2026-10-04T00:00:00Z");
+        Map<String, SourceAdapter> adapters = Map.of(
+                "caliper", new CaliperAdapter(config.caliper(), p, config.timezone(), "demo", "r", now),
+                "edx", new EdxAdapter(config.edx(), p, config.timezone(), "demo", "r", now),
+                "moodle", new MoodleAdapter(config.moodle(), p, config.timezone(), "demo", "r", now));
+        Map<String, List<String>> expected = Map.of("caliper", FormatSamples.CALIPER_BAD, "edx", FormatSamples.EDX_BAD,
+                "moodle", FormatSamples.MOODLE_BAD);
+        for (String format : FormatSamples.FORMATS) {
+            Path good = root.resolve(format).resolve(FormatSamples.GOOD_FILE.get(format));
+            List<Row> goodRows;
+            try (InputStream in = new GZIPInputStream(Files.newInputStream(good))) {
+                goodRows = new ArrayList<>();
+                adapters.get(format).read(good.toUri().toString(), 0, in, goodRows::add);
+            }
+            assertThat(goodRows).as(format).noneMatch(r -> r.getString(0).equals("quarantine"));
+            assertThat(goodRows.stream().filter(r -> r.getString(0).equals("event")).count()).as(format)
+                    .isGreaterThan(1000);
+
+            Path bad = root.resolve(format).resolve(FormatSamples.BAD_FILE.get(format));
+            List<String> reasons = read(adapters.get(format), List.of(bad)).stream()
+                    .filter(r -> !r.getString(0).equals("observation"))
+                    .map(r -> r.getString(0).equals("quarantine") ? r.getStruct(3).getString(3) : "event")
+                    .toList();
+            assertThat(reasons).as(format + " reasons, line by line").isEqualTo(expected.get(format));
+            assertThat(Set.copyOf(reasons)).as(format + ": each line a distinct reason").hasSize(reasons.size());
+        }
     }
 }

@@ -68,6 +68,9 @@ public final class MartsJob {
         return this;
     }
 
+    /** Event columns that trace an event to its source and run: wide, distinct per event, read by no mart. */
+    static final String[] LINEAGE_COLUMNS = {"raw_ref", "run_id", "content_hash", "source_verb"};
+
     /** A checked (so cached) mart in as many files as it needs: one per million rows, not one per task. */
     static Dataset<Row> sized(Dataset<Row> cached) {
         long rows = cached.count();
@@ -90,7 +93,9 @@ public final class MartsJob {
         for (DatasetRef ref : needed) {
             Dataset<Row> d = ref.equals(DatasetRef.RUNS) ? warehouse.read(ref, dev.xueqing.jobs.runs.RunLog.SCHEMA)
                     : warehouse.read(ref);
-            inputs.put(ref, ref.equals(DatasetRef.EVENTS) ? d.persist(StorageLevel.MEMORY_AND_DISK()) : d);
+            // the events are cached for all the marts, without the lineage columns no mart reads
+            inputs.put(ref, ref.equals(DatasetRef.EVENTS)
+                    ? d.drop(LINEAGE_COLUMNS).persist(StorageLevel.MEMORY_AND_DISK()) : d);
         }
         MartInputs martInputs = new MartInputs(inputs);
         List<MartResult> results = new ArrayList<>();

@@ -98,7 +98,13 @@ public final class MartFrames {
 
     /** The rows with exactly the spec's columns, in its order, each cast to its declared type. */
     public static Dataset<Row> conform(Dataset<Row> rows, dev.xueqing.common.schema.MartSpec spec) {
-        return rows.select(spec.columns().stream().map(x -> col(x.name()).cast(x.type()).as(x.name()))
-                .toArray(Column[]::new));
+        org.apache.spark.sql.types.StructType schema = rows.schema();
+        return rows.select(spec.columns().stream().map(x -> {
+            // no cast when only nullability differs: Spark refuses to cast an array<string> read back from Parquet
+            // (elements nullable) to the spec's array<string> with non-null elements, though the values are the same
+            boolean same = java.util.Arrays.asList(schema.fieldNames()).contains(x.name())
+                    && schema.apply(x.name()).dataType().sameType(x.type());
+            return (same ? col(x.name()) : col(x.name()).cast(x.type())).as(x.name());
+        }).toArray(Column[]::new));
     }
 }

@@ -196,7 +196,9 @@ public final class Pipeline implements AutoCloseable {
         try {
             long rows = step.run();
             return new MartsJob.MartResult(name, rows, Duration.between(t0, Instant.now()), null);
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (Exception e) {
+            // Exception, not only RuntimeException: Spark's AnalysisException is a checked exception to Java, and a
+            // failed step must become a failed result (the nightly goes on scoring with the previous model)
             LOG.error("RISK {} failed: {}", name, e.getMessage());
             warehouse.cleanStaging(runId);
             return new MartsJob.MartResult(name, 0, Duration.between(t0, Instant.now()), e.getMessage());
@@ -204,9 +206,10 @@ public final class Pipeline implements AutoCloseable {
     }
 
     /**
-     * The nightly risk steps: when a current model exists, retrain it if it is older than
-     * xueqing.risk.retrain-every-days (a failed retraining keeps the old model), then score with it. Without a model
-     * nothing happens (the first model is trained with train-risk).
+     * The nightly risk steps: when a current model exists, retrain it if it was trained (metadata trained_at) more
+     * than xueqing.risk.retrain-every-days ago (a failed retraining keeps the old model), then score with it. Without
+     * a model nothing is trained or scored (the first model is trained with train-risk); the summary says so in a
+     * learner_risk_scores line with 0 rows and a note.
      */
     private List<MartsJob.MartResult> nightlyRisk(LocalDate asOf, String runId) {
         RiskJob job = new RiskJob(warehouse, config);
@@ -220,18 +223,36 @@ public final class Pipeline implements AutoCloseable {
         }
         if (trainedAt == null) {
             LOG.info("RISK no model in {}: not scoring (train one with xueqing train-risk)", job.modelRoot());
+            out.add(new MartsJob.MartResult("learner_risk_scores", 0, Duration.ZERO, null,
+                    "not scored: no risk model yet (train one with xueqing train-risk)"));
             return out;
         }
-        if (trainedAt.isBefore(Instant.now().minus(Duration.ofDays(config.risk().retrainEveryDays())))) {
+        int every = config.risk().retrainEveryDays();
+        if (trainedAt.isBefore(Instant.now().minus(Duration.ofDays(every)))) {
+            LOG.info("RISK model trained {} is older than {} day(s): retraining", trainedAt, every);
             MartsJob.MartResult r = riskStep("risk_model_evaluation", runId,
                     () -> job.train(asOf, runId).evaluation().count());
             if (!r.ok()) {
                 LOG.warn("RISK retraining failed; scoring with the previous model");
             }
-            out.add(r);
+            out.add(new MartsJob.MartResult(r.name(), r.rows(), r.took(), r.error(), r.ok()
+                    ? "retrained (the model of " + trainedAt + " was older than " + every + " days)"
+                    : "retraining failed: scoring with the previous model"));
         }
         out.add(riskStep("learner_risk_scores", runId, () -> job.score(asOf, runId)));
         return out;
+    }
+
+    /**
+     * The risk step of {@link #nightly} alone, under the warehouse lock, without ingest, dims and marts (and without a
+     * {@code _runs} row): for tests of retraining and its failure, which would otherwise rebuild every mart each time.
+     */
+    List<MartsJob.MartResult> nightlyRiskStep(LocalDate asOf) {
+        Instant start = Instant.now();
+        String runId = RunLog.newRunId(start);
+        try (WarehouseLock ignored = lock(runId, "nightly-risk")) {
+            return nightlyRisk(asOf, runId);
+        }
     }
 
     /** Ingests every configured input, rebuilds the dims, builds every mart as of the date. */

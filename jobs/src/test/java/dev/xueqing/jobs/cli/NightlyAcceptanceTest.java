@@ -86,6 +86,9 @@ class NightlyAcceptanceTest extends SparkTestBase {
                 "events accepted           24,274", "duplicates dropped             1", "quarantined                   15",
                 "malformed_json", "learner_daily_activity", "course_quality_summary", "data_quality",
                 "Warehouse: " + "file:" + warehouseDir, "Time taken:", "bin/xueqing sql");
+        // the nightly's risk step ran: without a trained model it scores nothing and says so
+        assertThat(first.out()).containsPattern(
+                "learner_risk_scores +0 rows .*not scored: no risk model yet \\(train one with xueqing train-risk\\)");
         // progress: one line per step, 1 input + dims + 11 marts
         assertThat(first.err()).contains("[1/13] ingest xapi", "[2/13] dims", "[13/13] mart data_quality");
         // --log-format json: every log line is a JSON object

@@ -171,7 +171,12 @@ public final class RiskJob {
         }
     }
 
-    /** When the current model was trained, or null when none. */
+    /**
+     * When the current model set was trained, or null when none: the earliest {@code trained_at} in the
+     * {@code metadata.json} of its weeks=N models. File modification times are not used: a copied or restored model
+     * folder gets new ones, and object stores often report none for folders (every model would look stale or fresh).
+     * Falls back to them only when no metadata.json can be read.
+     */
     public Instant currentTrainedAt() throws IOException {
         String v = currentVersion();
         if (v == null) {
@@ -179,12 +184,26 @@ public final class RiskJob {
         }
         Path p = new Path(modelRoot(), v);
         FileSystem fs = p.getFileSystem(warehouse.spark().sparkContext().hadoopConfiguration());
-        Instant latest = null;
+        Instant earliest = null;
+        Instant latestModified = null;
         for (var st : fs.listStatus(p)) {
-            Instant t = Instant.ofEpochMilli(st.getModificationTime());
-            latest = latest == null || t.isAfter(latest) ? t : latest;
+            Instant m = Instant.ofEpochMilli(st.getModificationTime());
+            latestModified = latestModified == null || m.isAfter(latestModified) ? m : latestModified;
+            Path meta = new Path(st.getPath(), "metadata.json");
+            if (!st.getPath().getName().startsWith("weeks=") || !fs.exists(meta)) {
+                continue;
+            }
+            Instant t = RiskModels.trainedAt(fs, meta);
+            if (t != null) {
+                earliest = earliest == null || t.isBefore(earliest) ? t : earliest;
+            }
         }
-        return latest;
+        if (earliest == null) {
+            LOG.warn("RISK model {} has no readable trained_at in its metadata.json: using the folder's modification "
+                    + "time", p);
+            return latestModified;
+        }
+        return earliest;
     }
 
     /** Scores with the current model into learner_risk_scores; returns rows written. */

@@ -159,6 +159,16 @@ public final class RiskModels {
         }
     }
 
+    /** The trained_at of a saved model's metadata.json, or null when it is missing or not an ISO-8601 instant. */
+    public static java.time.Instant trainedAt(FileSystem fs, Path metadataJson) throws IOException {
+        try (var in = fs.open(metadataJson)) {
+            String t = JSON.readTree(in.readAllBytes()).path("trained_at").asText(null);
+            return t == null ? null : java.time.Instant.parse(t);
+        } catch (java.time.format.DateTimeParseException | com.fasterxml.jackson.core.JsonProcessingException e) {
+            return null;
+        }
+    }
+
     /** A loaded model set: the chosen model and the logistic model used for explanations. */
     public record Loaded(Saved meta, PipelineModel chosen, PipelineModel logistic) {}
 

@@ -138,7 +138,8 @@ public final class MartsJob {
                     LOG.info("MART {} as of {}: {} row(s) in {} ms{}", name, context.asOf(), rows, took.toMillis(),
                             m.dayColumn() == null ? "" : ", " + plan.describe());
                     results.add(new MartResult(name, rows, took, null, plan.describe()));
-                } catch (RuntimeException e) {
+                } catch (Exception e) {
+                    // Exception, not RuntimeException: Spark's AnalysisException is a checked exception to Java
                     LOG.error("MART {} failed: {}", name, e.getMessage());
                     warehouse.cleanStaging(runId);
                     results.add(new MartResult(name, 0, Duration.between(start, Instant.now()), e.getMessage(),

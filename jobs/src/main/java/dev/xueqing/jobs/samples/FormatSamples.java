@@ -156,6 +156,13 @@ public final class FormatSamples {
             c.put("id", "urn:uuid:" + badId("caliper", ++n[0]));
             return c;
         };
+        // a fresh copy of the base event with one edit, as a line
+        java.util.function.BiFunction<ObjectNode, java.util.function.Consumer<ObjectNode>, String> edited =
+                (base, edit) -> {
+                    ObjectNode c = fresh.apply(base);
+                    edit.accept(c);
+                    return json(c);
+                };
         List<String> lines = new ArrayList<>();
         // malformed_json: an event cut off mid-way
         lines.add(EventFormat.cutJson(json(fresh.apply(view))));
@@ -166,61 +173,33 @@ public final class FormatSamples {
         person.put("dateCreated", "2026-08-24T02:00:00.000Z");
         lines.add(json(person));
         // invalid_context: an @context that is no Caliper context
-        ObjectNode e = fresh.apply(view);
-        e.put("@context", "http://schema.org/");
-        lines.add(json(e));
+        lines.add(edited.apply(view, e -> e.put("@context", "http://schema.org/")));
         // unknown_event_type
-        e = fresh.apply(view);
-        e.put("type", "ReadEvent");
-        lines.add(json(e));
+        lines.add(edited.apply(view, e -> e.put("type", "ReadEvent")));
         // invalid_id: not a urn:uuid
-        e = fresh.apply(view);
-        e.put("id", "event-000123");
-        lines.add(json(e));
+        lines.add(edited.apply(view, e -> e.put("id", "event-000123")));
         // invalid_action: a known action that ViewEvent does not allow
-        e = fresh.apply(view);
-        e.put("action", "Submitted");
-        lines.add(json(e));
+        lines.add(edited.apply(view, e -> e.put("action", "Submitted")));
         // invalid_profile
-        e = fresh.apply(view);
-        e.put("profile", "PageProfile");
-        lines.add(json(e));
+        lines.add(edited.apply(view, e -> e.put("profile", "PageProfile")));
         // missing_actor
-        e = fresh.apply(view);
-        e.remove("actor");
-        lines.add(json(e));
+        lines.add(edited.apply(view, e -> e.remove("actor")));
         // invalid_actor: the actor a bare user name, neither an IRI nor an entity
-        e = fresh.apply(view);
-        e.put("actor", e.at("/actor/id").asText().replaceAll(".*/", ""));
-        lines.add(json(e));
+        lines.add(edited.apply(view, e -> e.put("actor", e.at("/actor/id").asText().replaceAll(".*/", ""))));
         // missing_object
-        e = fresh.apply(view);
-        e.remove("object");
-        lines.add(json(e));
+        lines.add(edited.apply(view, e -> e.remove("object")));
         // missing_timestamp: no eventTime
-        e = fresh.apply(view);
-        e.remove("eventTime");
-        lines.add(json(e));
+        lines.add(edited.apply(view, e -> e.remove("eventTime")));
         // invalid_timestamp
-        e = fresh.apply(view);
-        e.put("eventTime", "yesterday");
-        lines.add(json(e));
+        lines.add(edited.apply(view, e -> e.put("eventTime", "yesterday")));
         // invalid_entity: edApp a bare name, neither an IRI nor an entity
-        e = fresh.apply(view);
-        e.put("edApp", "lms");
-        lines.add(json(e));
+        lines.add(edited.apply(view, e -> e.put("edApp", "lms")));
         // invalid_extension: extensions a list, not an object
-        e = fresh.apply(view);
-        e.putArray("extensions").add("urn:xueqing:extension:role");
-        lines.add(json(e));
+        lines.add(edited.apply(view, e -> e.putArray("extensions").add("urn:xueqing:extension:role")));
         // bad_duration: the media location's currentTime not an ISO 8601 duration
-        e = fresh.apply(media);
-        ((ObjectNode) e.get("target")).put("currentTime", "PT5X");
-        lines.add(json(e));
+        lines.add(edited.apply(media, e -> ((ObjectNode) e.get("target")).put("currentTime", "PT5X")));
         // unknown_value: a membership status Caliper does not enumerate
-        e = fresh.apply(view);
-        ((ObjectNode) e.get("membership")).put("status", "Sleeping");
-        lines.add(json(e));
+        lines.add(edited.apply(view, e -> ((ObjectNode) e.get("membership")).put("status", "Sleeping")));
         return lines;
     }
 
@@ -234,34 +213,32 @@ public final class FormatSamples {
         }
         ObjectNode click = first(events, e -> e.path("event_type").asText().equals("edx.ui.lms.link_clicked"));
         ObjectNode check = first(events, e -> e.path("event_type").asText().equals("problem_check"));
+        // a copy of the base event with one edit, as a line
+        java.util.function.BiFunction<ObjectNode, java.util.function.Consumer<ObjectNode>, String> edited =
+                (base, edit) -> {
+                    ObjectNode c = base.deepCopy();
+                    edit.accept(c);
+                    return json(c);
+                };
         List<String> lines = new ArrayList<>();
         // malformed_json: a line cut off mid-way
         lines.add(EventFormat.cutJson(json(click)));
         // not_an_event: valid JSON without event_type
-        ObjectNode e = click.deepCopy();
-        e.remove("event_type");
-        lines.add(json(e));
+        lines.add(edited.apply(click, e -> e.remove("event_type")));
         // missing_actor: anonymous (empty username) and no user id anywhere
-        e = click.deepCopy();
-        e.put("username", "");
-        ((ObjectNode) e.get("context")).remove("user_id");
-        lines.add(json(e));
+        lines.add(edited.apply(click, e -> {
+            e.put("username", "");
+            ((ObjectNode) e.get("context")).remove("user_id");
+        }));
         // missing_timestamp
-        e = click.deepCopy();
-        e.remove("time");
-        lines.add(json(e));
+        lines.add(edited.apply(click, e -> e.remove("time")));
         // invalid_timestamp
-        e = click.deepCopy();
-        e.put("time", "yesterday");
-        lines.add(json(e));
+        lines.add(edited.apply(click, e -> e.put("time", "yesterday")));
         // missing_course: an event outside any course (no context.course_id, none in the payload)
-        e = click.deepCopy();
-        ((ObjectNode) e.get("context")).remove("course_id");
-        lines.add(json(e));
+        lines.add(edited.apply(click, e -> ((ObjectNode) e.get("context")).remove("course_id")));
         // score_out_of_range: a problem_check with grade above max_grade
-        e = check.deepCopy();
-        ((ObjectNode) e.get("event")).put("grade", e.at("/event/max_grade").asInt() + 2);
-        lines.add(json(e));
+        lines.add(edited.apply(check, e -> ((ObjectNode) e.get("event")).put("grade",
+                e.at("/event/max_grade").asInt() + 2)));
         return lines;
     }
 
@@ -287,52 +264,45 @@ public final class FormatSamples {
                 .orElseThrow(() -> new IllegalStateException("no course_module_viewed row in the moodle sample"));
         String[] login = rows.stream().skip(1).filter(r -> r[eventName].endsWith("course_viewed")).findFirst()
                 .orElseThrow(() -> new IllegalStateException("no course_viewed row in the moodle sample"));
-        long nextId = 900_000_001L;
         CsvWriterSettings ws = new CsvWriterSettings();
         CsvWriter w = new CsvWriter(new java.io.StringWriter(), ws);
         List<String> lines = new ArrayList<>();
         lines.add(w.writeRowToString((Object[]) header));
+        // a copy of the base row with a fresh log id and one edit, as a line
+        long[] nextId = {900_000_001L};
+        java.util.function.BiFunction<String[], java.util.function.Consumer<String[]>, String> edited =
+                (base, edit) -> {
+                    String[] r = base.clone();
+                    r[id] = String.valueOf(nextId[0]++);
+                    edit.accept(r);
+                    return w.writeRowToString((Object[]) r);
+                };
         // malformed_csv: a row cut short (the last three cells missing)
-        String[] r = view.clone();
-        r[id] = String.valueOf(nextId++);
-        lines.add(w.writeRowToString((Object[]) Arrays.copyOf(r, r.length - 3)));
+        String[] cut = view.clone();
+        cut[id] = String.valueOf(nextId[0]++);
+        lines.add(w.writeRowToString((Object[]) Arrays.copyOf(cut, cut.length - 3)));
         // missing_verb: eventname empty
-        r = view.clone();
-        r[id] = String.valueOf(nextId++);
-        r[eventName] = null;
-        lines.add(w.writeRowToString((Object[]) r));
+        lines.add(edited.apply(view, r -> r[eventName] = null));
         // invalid_actor: userid a user name, not a number
-        r = view.clone();
-        r[id] = String.valueOf(nextId++);
-        r[user] = "g" + String.format(java.util.Locale.ROOT, "%08d", Long.parseLong(view[user]));
-        lines.add(w.writeRowToString((Object[]) r));
+        lines.add(edited.apply(view, r -> r[user] = "g" + String.format(java.util.Locale.ROOT, "%08d",
+                Long.parseLong(view[user]))));
         // missing_actor: userid empty
-        r = view.clone();
-        r[id] = String.valueOf(nextId++);
-        r[user] = null;
-        lines.add(w.writeRowToString((Object[]) r));
+        lines.add(edited.apply(view, r -> r[user] = null));
         // missing_course: a site-level event (courseid 0), as Moodle logs a login
-        r = login.clone();
-        r[id] = String.valueOf(nextId++);
-        r[eventName] = "\\core\\event\\user_loggedin";
-        r[cols.indexOf("component")] = "core";
-        r[cols.indexOf("action")] = "loggedin";
-        r[cols.indexOf("target")] = "user";
-        r[cols.indexOf("contextid")] = "1";
-        r[cols.indexOf("contextlevel")] = "10";
-        r[cols.indexOf("contextinstanceid")] = "0";
-        r[course] = "0";
-        lines.add(w.writeRowToString((Object[]) r));
+        lines.add(edited.apply(login, r -> {
+            r[eventName] = "\\core\\event\\user_loggedin";
+            r[cols.indexOf("component")] = "core";
+            r[cols.indexOf("action")] = "loggedin";
+            r[cols.indexOf("target")] = "user";
+            r[cols.indexOf("contextid")] = "1";
+            r[cols.indexOf("contextlevel")] = "10";
+            r[cols.indexOf("contextinstanceid")] = "0";
+            r[course] = "0";
+        }));
         // missing_timestamp: timecreated empty
-        r = view.clone();
-        r[id] = String.valueOf(nextId++);
-        r[time] = null;
-        lines.add(w.writeRowToString((Object[]) r));
+        lines.add(edited.apply(view, r -> r[time] = null));
         // invalid_timestamp: a formatted date instead of Unix seconds
-        r = view.clone();
-        r[id] = String.valueOf(nextId);
-        r[time] = "2026-09-08 10:00:00";
-        lines.add(w.writeRowToString((Object[]) r));
+        lines.add(edited.apply(view, r -> r[time] = "2026-09-08 10:00:00"));
         return lines;
     }
 

@@ -21,11 +21,11 @@ import java.util.Map;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.countDistinct;
-import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.max_by;
 import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.min_by;
 import static org.apache.spark.sql.functions.when;
 
 /**
@@ -100,8 +100,11 @@ public final class DimsJob {
         Dataset<Row> demographics = enrolmentFacts.groupBy(col("learner_key").as("_dl")).agg(
                 latest("region", factTime), latest("gender", factTime), latest("age_band", factTime),
                 latest("education", factTime), latest("imd_band", factTime), latest("disability", factTime));
-        Dataset<Row> learners = learnerEvents.groupBy("learner_key").agg(
-                        first("tenant").as("tenant"), min("event_time").as("first_seen"))
+        // Aggregates that keep a string (first, max_by) make Spark sort every event by the group key; grouping by
+        // the string first (a hash aggregate) leaves few rows for the second, sorting step. Same results.
+        Dataset<Row> learners = learnerEvents.groupBy("learner_key", "tenant").agg(min("event_time").as("_first"))
+                .groupBy("learner_key").agg(
+                        min_by(col("tenant"), col("_first")).as("tenant"), min("_first").as("first_seen"))
                 .join(demographics, col("learner_key").equalTo(col("_dl")), "left")
                 .select(col("learner_key"), col("tenant"), col("region"), col("gender"), col("age_band"),
                         col("education"), col("imd_band"), col("disability"), col("first_seen"));
@@ -123,9 +126,11 @@ public final class DimsJob {
                 .agg(countDistinct("learner_key").as("learners"));
         Dataset<Row> calendar = courseFacts.select(col("course_id").as("_kc"), col("title").as("_kt"),
                 col("start_date").as("_ks"), col("end_date").as("_ke"));
-        Dataset<Row> courses = events.groupBy("course_id").agg(
-                        max_by(col("tenant"), col("event_time")).as("tenant"),
-                        min("event_date").as("first_day"), max("event_date").as("last_day"))
+        Dataset<Row> courses = events.groupBy("course_id", "tenant").agg(max("event_time").as("_last"),
+                        min("event_date").as("_first_day"), max("event_date").as("_last_day"))
+                .groupBy("course_id").agg(
+                        max_by(col("tenant"), col("_last")).as("tenant"),
+                        min("_first_day").as("first_day"), max("_last_day").as("last_day"))
                 .join(titles, col("course_id").equalTo(col("_cid")), "left")
                 .join(learnersPerCourse, col("course_id").equalTo(col("_lcid")), "left")
                 .join(calendar, col("course_id").equalTo(col("_kc")), "left")
@@ -136,11 +141,13 @@ public final class DimsJob {
 
         Dataset<Row> seen = events.filter(col("object_type").isin(ObjectTypes.COURSE, ObjectTypes.CLASS,
                         ObjectTypes.AGENT, ObjectTypes.STATEMENT).unary_$bang())
+                .groupBy("course_id", "object_id", "object_type", "parent_id")
+                .agg(max("event_time").as("_last"), max("score_max").as("_max"))
                 .groupBy("course_id", "object_id").agg(
-                        max_by(col("object_type"), col("event_time")).as("seen_type"),
-                        max_by(col("parent_id"), when(col("parent_id").isNotNull(), col("event_time")))
+                        max_by(col("object_type"), col("_last")).as("seen_type"),
+                        max_by(col("parent_id"), when(col("parent_id").isNotNull(), col("_last")))
                                 .as("seen_parent"),
-                        max("score_max").as("seen_max"));
+                        max("_max").as("seen_max"));
         Dataset<Row> obs = observations.filter(col("object_type").isin(ObjectTypes.COURSE, ObjectTypes.CLASS)
                         .unary_$bang())
                 .select(col("course_id").as("o_course"), col("object_id").as("o_object"),
@@ -171,12 +178,19 @@ public final class DimsJob {
         Column isUnenrol = col("action").equalTo(Actions.UNENROLLED);
         Column courseOutcome = col("object_id").equalTo(col("course_id"))
                 .and(col("action").isin(Actions.PASSED, Actions.FAILED));
-        Dataset<Row> agg = learnerEvents.groupBy("learner_key", "course_id").agg(
-                max_by(col("class_id"), when(col("class_id").isNotNull(), t)).as("class_id"),
-                min(when(isEnrol, t)).as("first_enrol"),
-                max(when(isEnrol, t)).as("last_enrol"),
-                max(when(isUnenrol, t)).as("last_unenrol"),
-                min(t).as("first_event"));
+        // by class first (a hash aggregate), then per enrolment over the few rows left (see transform)
+        Dataset<Row> agg = learnerEvents.groupBy("learner_key", "course_id", "class_id").agg(
+                        max(t).as("_last"),
+                        min(when(isEnrol, t)).as("_first_enrol"),
+                        max(when(isEnrol, t)).as("_last_enrol"),
+                        max(when(isUnenrol, t)).as("_last_unenrol"),
+                        min(t).as("_first_event"))
+                .groupBy("learner_key", "course_id").agg(
+                        max_by(col("class_id"), when(col("class_id").isNotNull(), col("_last"))).as("class_id"),
+                        min("_first_enrol").as("first_enrol"),
+                        max("_last_enrol").as("last_enrol"),
+                        max("_last_unenrol").as("last_unenrol"),
+                        min("_first_event").as("first_event"));
         Dataset<Row> outcomes = learnerAndSystemEvents.filter(courseOutcome)
                 .groupBy(col("learner_key").as("_ol"), col("course_id").as("_oc"))
                 .agg(max_by(col("action"), t).as("outcome_action"));

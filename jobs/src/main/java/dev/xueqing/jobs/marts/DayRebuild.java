@@ -187,9 +187,9 @@ public final class DayRebuild {
         Column day = col(mart.dayColumn());
         Object[] recompute = plan.recompute().stream().map(java.sql.Date::valueOf).toArray();
         Object[] read = plan.read().stream().map(java.sql.Date::valueOf).toArray();
-        Map<DatasetRef, Dataset<Row>> narrowed = new java.util.HashMap<>(inputs.datasets());
-        narrowed.put(DatasetRef.EVENTS, inputs.get(DatasetRef.EVENTS).filter(col("event_date").isin(read)));
-        Dataset<Row> fresh = mart.transform(new MartInputs(narrowed), ctx).filter(day.isin(recompute));
+        MartInputs narrowed = inputs.with(DatasetRef.EVENTS,
+                inputs.get(DatasetRef.EVENTS).filter(col("event_date").isin(read)));
+        Dataset<Row> fresh = mart.transform(narrowed, ctx).filter(day.isin(recompute));
         Dataset<Row> kept = previous.filter(not(day.isin(recompute))
                 .and(day.leq(MartFrames.asOfDate(ctx))));
         return mart.refreshKept(kept, inputs, ctx).unionByName(fresh);

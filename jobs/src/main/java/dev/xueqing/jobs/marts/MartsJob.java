@@ -151,6 +151,7 @@ public final class MartsJob {
                 }
             }
         } finally {
+            martInputs.release();
             inputs.values().forEach(Dataset::unpersist);
         }
         return results;

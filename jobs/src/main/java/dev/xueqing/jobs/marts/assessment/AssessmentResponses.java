@@ -23,8 +23,15 @@ import static org.apache.spark.sql.functions.when;
 final class AssessmentResponses {
     private AssessmentResponses() {}
 
-    /** course_id, assessment_id, item_id, learner_key, score (in [0, 1]), response. */
+    /**
+     * course_id, assessment_id, item_id, learner_key, score (in [0, 1]), response. Every assessment mart of a build
+     * starts from these rows, so they are derived once (cached) rather than re-ranked per mart.
+     */
     static Dataset<Row> firstAnswers(MartInputs in, MartContext ctx) {
+        return in.derivedCached("first-answers:" + ctx.asOf(), () -> rank(in, ctx));
+    }
+
+    private static Dataset<Row> rank(MartInputs in, MartContext ctx) {
         return MartFrames.learnerEvents(in, ctx)
                 .filter(col("action").equalTo(Actions.ANSWERED).and(col("object_type").equalTo(ObjectTypes.QUESTION)))
                 .withColumn("score", when(col("score_scaled").between(0.0, 1.0), col("score_scaled"))

@@ -1,7 +1,6 @@
 package dev.xueqing.jobs.marts.progress;
 
 import dev.xueqing.common.io.DatasetRef;
-import dev.xueqing.common.metrics.Sessionization;
 import dev.xueqing.common.model.Actions;
 import dev.xueqing.common.schema.Expectation;
 import dev.xueqing.common.schema.MartSpec;
@@ -98,8 +97,13 @@ public final class LearnerDailyActivityMart implements Mart {
     public Dataset<Row> transform(MartInputs inputs, MartContext context) {
         Dataset<Row> events = MartFrames.learnerEvents(inputs, context);
         Column action = c("action");
+        String[] keys = {"learner_key", "course_id", "event_date"};
+        // the day's class from its events: a max over strings would make Spark sort every event for the whole
+        // aggregate below, so it is taken over the distinct classes of each day instead (same value)
+        Dataset<Row> eventClass = events.filter(c("class_id").isNotNull())
+                .select("learner_key", "course_id", "event_date", "class_id").distinct()
+                .groupBy("learner_key", "course_id", "event_date").agg(max("class_id").as("event_class_id"));
         Dataset<Row> daily = events.groupBy("learner_key", "course_id", "event_date").agg(
-                max("class_id").as("event_class_id"),
                 count(lit(1)).as("events"),
                 sum(coalesce(c("interactions"), lit(1))).cast("long").as("interactions"),
                 countDistinct(when(action.isin(Actions.CONTENT_VIEWS.toArray()), c("object_id")))
@@ -110,13 +114,11 @@ public final class LearnerDailyActivityMart implements Mart {
                 sum(when(action.isin(Actions.SUBMISSIONS.toArray()), 1).otherwise(0)).cast("long").as("submissions"),
                 avg("score_scaled").as("mean_score"),
                 sum(when(action.isin(Actions.POSTS.toArray()), 1).otherwise(0)).cast("long").as("posts"));
-        Dataset<Row> time = Sessionization.daily(events, context.config().timezone(),
-                context.config().activity().idleCutoffMinutes());
+        Dataset<Row> time = MartFrames.dailyActiveTime(inputs, context);
         Dataset<Row> classes = inputs.get(DatasetRef.ENROLLMENTS).select(
                 c("learner_key"), c("course_id"),
                 c("class_id").as("enrolment_class_id"));
-        String[] keys = {"learner_key", "course_id", "event_date"};
-        Dataset<Row> joined = daily.join(time, keys, "left")
+        Dataset<Row> joined = daily.join(eventClass, keys, "left").join(time, keys, "left")
                 .join(classes, new String[] {"learner_key", "course_id"}, "left")
                 .withColumn("class_id", coalesce(c("enrolment_class_id"),
                         c("event_class_id")))

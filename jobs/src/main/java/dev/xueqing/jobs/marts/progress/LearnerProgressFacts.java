@@ -3,7 +3,6 @@ package dev.xueqing.jobs.marts.progress;
 import dev.xueqing.common.config.XueqingConfig;
 import dev.xueqing.common.io.DatasetRef;
 import dev.xueqing.common.metrics.Rates;
-import dev.xueqing.common.metrics.Sessionization;
 import dev.xueqing.common.model.Actions;
 import dev.xueqing.common.model.ObjectTypes;
 import dev.xueqing.jobs.marts.MartContext;
@@ -57,6 +56,11 @@ public final class LearnerProgressFacts {
      *         mean_score, days_since_last_activity, course_outcome_event, status
      */
     public static Dataset<Row> compute(MartInputs in, MartContext ctx) {
+        // three marts of a build start from these facts (progress, quality summary, segments): derive them once
+        return in.derivedCached("learner-progress-facts:" + ctx.asOf(), () -> facts(in, ctx));
+    }
+
+    private static Dataset<Row> facts(MartInputs in, MartContext ctx) {
         XueqingConfig cfg = ctx.config();
         Column endOfAsOf = MartFrames.endOfAsOf(ctx);
         Dataset<Row> learnerEvents = MartFrames.learnerEvents(in, ctx);
@@ -66,7 +70,7 @@ public final class LearnerProgressFacts {
                 max("event_time").as("last_activity"),
                 max("event_date").as("last_activity_date"),
                 countDistinct("event_date").as("active_days"));
-        Dataset<Row> time = Sessionization.daily(learnerEvents, cfg.timezone(), cfg.activity().idleCutoffMinutes())
+        Dataset<Row> time = MartFrames.dailyActiveTime(in, ctx)
                 .groupBy("learner_key", "course_id").agg(
                         sum("active_seconds").divide(60.0).as("active_minutes"),
                         sum("sessions").as("sessions"));

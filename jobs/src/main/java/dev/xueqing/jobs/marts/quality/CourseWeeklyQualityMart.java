@@ -4,7 +4,6 @@ import dev.xueqing.common.config.XueqingConfig;
 import dev.xueqing.common.io.DatasetRef;
 import dev.xueqing.common.metrics.TenantTime;
 import dev.xueqing.common.metrics.Rates;
-import dev.xueqing.common.metrics.Sessionization;
 import dev.xueqing.common.metrics.Weeks;
 import dev.xueqing.common.model.Actions;
 import dev.xueqing.common.schema.Expectation;
@@ -127,7 +126,7 @@ public final class CourseWeeklyQualityMart implements Mart {
         Dataset<Row> activeWeeks = learnerEvents
                 .select(c("learner_key"), c("course_id"), Weeks.weekStart(c("event_date")).as("week_start"))
                 .distinct().withColumn("_active", lit(true));
-        Dataset<Row> weekMinutes = Sessionization.daily(learnerEvents, zone, cfg.activity().idleCutoffMinutes())
+        Dataset<Row> weekMinutes = MartFrames.dailyActiveTime(in, ctx)
                 .groupBy(c("learner_key"), c("course_id"), Weeks.weekStart(c("event_date")).as("week_start"))
                 .agg(sum("active_seconds").divide(60.0).as("_minutes"));
         String[] lcw = {"learner_key", "course_id", "week_start"};

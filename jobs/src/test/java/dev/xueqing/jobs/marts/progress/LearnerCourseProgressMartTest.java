@@ -186,4 +186,27 @@ class LearnerCourseProgressMartTest extends SparkTestBase {
     private static String status(String learner) {
         return rows.get(learner + "|C").getAs("status");
     }
+
+    @Test
+    void sessionsAndFactsAreDerivedOncePerBuildAndReleasedAfterIt() {
+        MartInputs build = new MartInputs(in.datasets());
+        dev.xueqing.jobs.marts.MartContext ctx = context(LocalDate.of(2026, 11, 25));
+        Dataset<Row> progress = new LearnerCourseProgressMart().transform(build, ctx);
+        Dataset<Row> daily = new LearnerDailyActivityMart().transform(build, ctx);
+        // the daily mart reuses the sessions the progress facts derived: one cached dataset per derivation
+        assertThat(build.derivedResults()).containsOnlyKeys("daily-active-time:2026-11-25",
+                "learner-progress-facts:2026-11-25");
+        Dataset<Row> time = dev.xueqing.jobs.marts.MartFrames.dailyActiveTime(build, ctx);
+        assertThat(time).isSameAs(build.derivedResults().get("daily-active-time:2026-11-25"));
+        assertThat(time.storageLevel().useMemory()).isTrue();
+        // the shared derivation gives what a build of its own gives
+        assertThat(progress.collectAsList()).containsExactlyInAnyOrderElementsOf(out.collectAsList());
+        assertThat(daily.count()).isEqualTo(new LearnerDailyActivityMart().transform(new MartInputs(in.datasets()), ctx)
+                .count());
+
+        build.release();
+        assertThat(build.derivedResults()).isEmpty();
+        assertThat(time.storageLevel().useMemory()).isFalse();
+        assertThat(time.storageLevel().useDisk()).isFalse();
+    }
 }

@@ -196,7 +196,8 @@ class LearnerSegmentsMartTest extends SparkTestBase {
         Map<String, Double> k1 = rows.get("C|K1").getJavaMap(rows.get("C|K1").fieldIndex("segment_mix"));
         assertThat(k1.get(SegmentLabels.STEADY)).isCloseTo(1 / 3.0, within(1e-12));
         // one segmentation per build: both marts see the same (already computed) result
-        assertThat(in.derivedResults()).containsOnlyKeys("learner-segments:" + AS_OF);
+        assertThat(in.derivedResults().keySet().stream().filter(k -> k.startsWith("learner-segments")))
+                .containsExactly("learner-segments:" + AS_OF);
     }
 
     @Test

@@ -66,6 +66,22 @@ class RecordHashesTest {
     }
 
     @Test
+    void everyKindOfLeafIsWrittenAsJacksonWritesIt() throws Exception {
+        // the reader's trees hold int, long, big integer and double numbers; exact decimals and floats come from
+        // other node factories and must still serialise as Jackson does
+        String numbers = "{\"i\":-7,\"l\":9007199254740993,\"b\":123456789012345678901234567890,"
+                + "\"d\":[0.1,1.0E-7,2.5e10,-1.7976931348623157E308],\"t\":true,\"f\":false,\"n\":null,\"s\":\"\"}";
+        for (ObjectMapper reader : List.of(JSON, new ObjectMapper().enable(
+                com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS))) {
+            JsonNode n = reader.readTree(numbers);
+            assertThat(RecordHashes.canonicalJson(n)).isEqualTo(reference(n, Set.of()));
+        }
+        ObjectNode floats = JsonNodeFactory.instance.objectNode();
+        floats.put("f", 0.1f).put("g", Float.MAX_VALUE).put("d", new java.math.BigDecimal("1.10"));
+        assertThat(RecordHashes.canonicalJson(floats)).isEqualTo(reference(floats, Set.of()));
+    }
+
+    @Test
     void sampleStatementsHashAsDefined() throws Exception {
         Path file = Path.of("..", "data-samples", "xapi", "statements-EC110-2026A.jsonl.gz");
         int checked = 0;

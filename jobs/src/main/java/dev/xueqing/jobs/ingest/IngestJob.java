@@ -50,6 +50,11 @@ import static org.apache.spark.sql.functions.when;
  * ({@code id_conflict}). Against the warehouse, an id already published with the same hash is a duplicate and with
  * another hash a conflict (the published event stays). Voiding removes the target from the batch and from
  * published partitions, and is remembered, so that a re-delivered voided statement stays out.
+ *
+ * <p>Cost: the records are parsed once and cached; classification (the de-duplication window and the joins with
+ * published keys and voided ids) runs on a narrow projection of the events ({@link #CLASSIFIED_COLUMNS}), and only
+ * that is cached. The fresh events are then picked from the cached wide rows by their key, against the smaller side
+ * of the classification (see {@link #freshEvents}), so the wide rows are not shuffled for de-duplication.
  */
 public final class IngestJob {
     private static final Logger LOG = LoggerFactory.getLogger(IngestJob.class);
@@ -84,6 +89,17 @@ public final class IngestJob {
             return m;
         }
     }
+
+    /** The event columns that classification, counts and conflict rows read; the other columns stay in the cache. */
+    static final List<String> CLASSIFIED_COLUMNS = List.of(EventSchema.TENANT, EventSchema.EVENT_ID,
+            EventSchema.CONTENT_HASH, EventSchema.RAW_REF, EventSchema.EVENT_DATE);
+    /**
+     * What identifies an event record of the batch: {@code seq} alone does not, as a record may give several events
+     * (an OULAD registration row gives its enrolment and its unenrolment, with one seq).
+     */
+    private static final String[] RECORD_KEY = {"seq", EventSchema.EVENT_ID};
+    /** The side of the fresh-events join is broadcast up to this many keys; above, Spark (AQE) chooses. */
+    static final long MAX_BROADCAST_KEYS = 2_000_000;
 
     private final Warehouse warehouse;
     private org.apache.spark.util.LongAccumulator recordsRead;
@@ -168,16 +184,7 @@ public final class IngestJob {
             }
         }
 
-        // 2. Classify every event record of the batch once, by its fate; each count and output below is read from
-        //    this one cached classification (de-duplication, comparison with what is published, voiding).
-        Dataset<Row> batch = parsed.filter(col("kind").equalTo(ParsedRecords.EVENT)).select(col("seq"), col("event.*"));
-        WindowSpec byId = Window.partitionBy(EventSchema.TENANT, EventSchema.EVENT_ID).orderBy(col("seq"));
-        Dataset<Row> ranked = batch
-                .withColumn("_rank", row_number().over(byId))
-                .withColumn("_first_hash", first(EventSchema.CONTENT_HASH).over(byId))
-                .withColumn("_first_ref", first(EventSchema.RAW_REF).over(byId));
-
-        // 3. Compare with what is published.
+        // 2. Compare with what is published.
         Dataset<Row> publishedAll = warehouse.read(DatasetRef.EVENTS, EventSchema.SCHEMA);
         Column fromReplaced = lit(false);
         for (String f : replacedFiles) {
@@ -194,32 +201,16 @@ public final class IngestJob {
                 replacedRemoved += r.getLong(1);
             }
         }
-        Dataset<Row> publishedKeys = published.select(col(EventSchema.EVENT_ID).as("_pid"),
-                col(EventSchema.TENANT).as("_ptenant"),
-                col(EventSchema.CONTENT_HASH).as("_phash"), col(EventSchema.RAW_REF).as("_pref"));
 
-        // 4. Voiding: everything voided so far, this batch included.
-        Dataset<Row> batchVoided = parsed.filter(col("kind").equalTo(ParsedRecords.VOIDED)).select(col("voided.*"));
+        // 3. Voiding: everything voided so far, this batch included.
+        Dataset<Row> batchVoided = ofKind(parsed, ParsedRecords.VOIDED).select(col("voided.*"));
         Dataset<Row> voidedIds = warehouse.read(DatasetRef.VOIDED, Datasets.VOIDED)
                 .select(col("voided_event_id"), col("tenant").as("voided_tenant"))
                 .union(batchVoided.select(col("voided_event_id"), col("tenant").as("voided_tenant"))).distinct();
-        Column later = col("_rank").gt(1);
-        Column known = col("_pid").isNotNull();
-        Column fate = when(later.and(col(EventSchema.CONTENT_HASH).equalTo(col("_first_hash"))), lit(Fate.DUPLICATE))
-                .when(later, lit(Fate.BATCH_CONFLICT))
-                .when(known.and(col("_phash").equalTo(col(EventSchema.CONTENT_HASH))), lit(Fate.PUBLISHED_DUPLICATE))
-                .when(known, lit(Fate.PUBLISHED_CONFLICT))
-                .when(col("voided_event_id").isNotNull(), lit(Fate.VOIDED))
-                .otherwise(lit(Fate.FRESH));
-        Dataset<Row> classified = ranked
-                .join(publishedKeys, col(EventSchema.EVENT_ID).equalTo(col("_pid"))
-                        .and(col(EventSchema.TENANT).equalTo(col("_ptenant"))), "left")
-                .join(voidedIds, isVoided(), "left")
-                .withColumn("_fate", fate)
-                .drop("_rank", "_first_hash", "_pid", "_ptenant", "_phash", "voided_event_id", "voided_tenant", "seq")
-                .persist(StorageLevel.MEMORY_AND_DISK());
-        Dataset<Row> fresh = classified.filter(col("_fate").equalTo(Fate.FRESH))
-                .select(EventSchema.COLUMNS.stream().map(Column::new).toArray(Column[]::new));
+
+        // 4. Classify every event record of the batch once, by its fate, on narrow rows; each count and output
+        //    below is read from this one cached classification.
+        Dataset<Row> classified = classify(parsed, published, voidedIds).persist(StorageLevel.MEMORY_AND_DISK());
         Dataset<Row> voidedPublished = published.select(EventSchema.EVENT_ID, EventSchema.TENANT, EventSchema.EVENT_DATE)
                 .join(batchVoided.select(col("voided_event_id"), col("tenant").as("voided_tenant")), isVoided(),
                         "left_semi");
@@ -252,6 +243,7 @@ public final class IngestJob {
                 }
             }
             long accepted = byFate.getOrDefault(Fate.FRESH, 0L);
+            long notAccepted = byFate.values().stream().mapToLong(Long::longValue).sum() - accepted;
             long duplicates = byFate.getOrDefault(Fate.DUPLICATE, 0L)
                     + byFate.getOrDefault(Fate.PUBLISHED_DUPLICATE, 0L);
             for (String d : replacedDates) {
@@ -287,10 +279,12 @@ public final class IngestJob {
                 Dataset<Row> keep = published.filter(col(EventSchema.EVENT_DATE).cast("string")
                                 .isin(touched.toArray()))
                         .join(voidedIds, isVoided(), "left_anti")
-                        .select(EventSchema.COLUMNS.stream().map(Column::new).toArray(Column[]::new));
-                warehouse.publishPartitions(DatasetRef.EVENTS, keep.unionByName(fresh), touched, runId);
+                        .select(eventColumns());
+                Dataset<Row> events = accepted == 0 ? keep
+                        : keep.unionByName(freshEvents(parsed, classified, accepted, notAccepted));
+                warehouse.publishPartitions(DatasetRef.EVENTS, events, touched, runId);
             }
-            Dataset<Row> quarantineRows = parsed.filter(col("kind").equalTo(ParsedRecords.QUARANTINE))
+            Dataset<Row> quarantineRows = ofKind(parsed, ParsedRecords.QUARANTINE)
                     .select(col("quarantine.*")).unionByName(conflicts);
             if (!quarantined.isEmpty()) {
                 warehouse.append(DatasetRef.QUARANTINE, quarantineRows.coalesce(1));
@@ -298,8 +292,7 @@ public final class IngestJob {
             if (voiding > 0) {
                 warehouse.append(DatasetRef.VOIDED, batchVoided.coalesce(1));
             }
-            mergeObservations(parsed.filter(col("kind").equalTo(ParsedRecords.OBSERVATION))
-                    .select(col("observation.*")), runId);
+            mergeObservations(ofKind(parsed, ParsedRecords.OBSERVATION).select(col("observation.*")), runId);
             mergeFacts(DatasetRef.ENROLMENT_FACTS, Datasets.ENROLMENT_FACTS, parsed, ParsedRecords.ENROLMENT_FACT,
                     List.of("tenant", "learner_key", "course_id"), runId);
             mergeFacts(DatasetRef.COURSE_FACTS, Datasets.COURSE_FACTS, parsed, ParsedRecords.COURSE_FACT,
@@ -319,6 +312,71 @@ public final class IngestJob {
         } finally {
             classified.unpersist();
         }
+    }
+
+    /**
+     * The fate of every event record of the batch, on narrow rows: {@code seq}, {@link #CLASSIFIED_COLUMNS},
+     * {@code _first_ref} (raw_ref of the first record with the same tenant and id), {@code _pref} (raw_ref of the
+     * published event with that id, if any) and {@code _fate}. Records are ranked within (tenant, event_id) by seq,
+     * then compared with the published events' keys and the voided ids.
+     */
+    private static Dataset<Row> classify(Dataset<Row> parsed, Dataset<Row> published, Dataset<Row> voidedIds) {
+        List<Column> narrow = new ArrayList<>(List.of(col("seq")));
+        CLASSIFIED_COLUMNS.forEach(c -> narrow.add(col("event." + c).as(c)));
+        WindowSpec byId = Window.partitionBy(EventSchema.TENANT, EventSchema.EVENT_ID).orderBy(col("seq"));
+        Dataset<Row> ranked = ofKind(parsed, ParsedRecords.EVENT).select(narrow.toArray(Column[]::new))
+                .withColumn("_rank", row_number().over(byId))
+                .withColumn("_first_hash", first(EventSchema.CONTENT_HASH).over(byId))
+                .withColumn("_first_ref", first(EventSchema.RAW_REF).over(byId));
+        Dataset<Row> publishedKeys = published.select(col(EventSchema.EVENT_ID).as("_pid"),
+                col(EventSchema.TENANT).as("_ptenant"),
+                col(EventSchema.CONTENT_HASH).as("_phash"), col(EventSchema.RAW_REF).as("_pref"));
+        Column later = col("_rank").gt(1);
+        Column known = col("_pid").isNotNull();
+        Column fate = when(later.and(col(EventSchema.CONTENT_HASH).equalTo(col("_first_hash"))), lit(Fate.DUPLICATE))
+                .when(later, lit(Fate.BATCH_CONFLICT))
+                .when(known.and(col("_phash").equalTo(col(EventSchema.CONTENT_HASH))), lit(Fate.PUBLISHED_DUPLICATE))
+                .when(known, lit(Fate.PUBLISHED_CONFLICT))
+                .when(col("voided_event_id").isNotNull(), lit(Fate.VOIDED))
+                .otherwise(lit(Fate.FRESH));
+        return ranked
+                .join(publishedKeys, col(EventSchema.EVENT_ID).equalTo(col("_pid"))
+                        .and(col(EventSchema.TENANT).equalTo(col("_ptenant"))), "left")
+                .join(voidedIds, isVoided(), "left")
+                .withColumn("_fate", fate)
+                .drop("_rank", "_first_hash", "_pid", "_ptenant", "_phash", "voided_event_id", "voided_tenant");
+    }
+
+    /**
+     * The fresh events of the batch with all their columns, picked from the cached wide rows by {@link #RECORD_KEY}
+     * against the smaller side of the classification: kept if among the fresh keys ({@code left_semi}) when there
+     * are no more fresh than other records, else dropped if among the other keys ({@code left_anti}). That side is
+     * broadcast when it has at most {@link #MAX_BROADCAST_KEYS} keys, so that the wide rows are not shuffled.
+     *
+     * @param fresh    the number of fresh records in {@code classified}
+     * @param notFresh the number of the other records in {@code classified}
+     */
+    static Dataset<Row> freshEvents(Dataset<Row> parsed, Dataset<Row> classified, long fresh, long notFresh) {
+        boolean byFreshKeys = fresh <= notFresh;
+        Column isFresh = col("_fate").equalTo(Fate.FRESH);
+        Dataset<Row> keys = classified.filter(byFreshKeys ? isFresh : functions.not(isFresh))
+                .select(java.util.Arrays.stream(RECORD_KEY).map(functions::col).toArray(Column[]::new));
+        if (Math.min(fresh, notFresh) <= MAX_BROADCAST_KEYS) {
+            keys = functions.broadcast(keys);
+        }
+        return ofKind(parsed, ParsedRecords.EVENT).select(col("seq"), col("event.*"))
+                .join(keys, RECORD_KEY, byFreshKeys ? "left_semi" : "left_anti")
+                .select(eventColumns());
+    }
+
+    /** The columns of {@link EventSchema}, in order. */
+    private static Column[] eventColumns() {
+        return EventSchema.COLUMNS.stream().map(functions::col).toArray(Column[]::new);
+    }
+
+    /** The parsed records of one kind ({@link ParsedRecords#EVENT}, ...). */
+    private static Dataset<Row> ofKind(Dataset<Row> parsed, String kind) {
+        return parsed.filter(col("kind").equalTo(kind));
     }
 
     /** What became of an event record of the batch ({@code _fate}). */
@@ -372,7 +430,7 @@ public final class IngestJob {
      */
     private void mergeFacts(DatasetRef ref, org.apache.spark.sql.types.StructType schema, Dataset<Row> parsed,
                             String kind, List<String> keys, String runId) {
-        Dataset<Row> batch = parsed.filter(col("kind").equalTo(kind)).select(col(kind + ".*"));
+        Dataset<Row> batch = ofKind(parsed, kind).select(col(kind + ".*"));
         if (batch.isEmpty()) {
             return;
         }

@@ -179,4 +179,117 @@ class IngestJobTest extends SparkTestBase {
         Row q = wh.read(DatasetRef.QUARANTINE).filter(col("reason").equalTo("unreadable_input")).first();
         assertThat(q.<String>getAs("detail")).containsAnyOf("end of", "gzip", "EOF");
     }
+
+    @Test
+    void aBatchOfMostlyPublishedDuplicatesPublishesExactlyItsNewEvent(@TempDir Path dir) throws IOException {
+        Path in = Files.createDirectories(dir.resolve("in"));
+        String day1 = stmt(ID1, "s1", VIEWED, "urn:p1", "2026-03-01T08:00:00+08:00");
+        String day1b = stmt(ID2, "s1", VIEWED, "urn:p2", "2026-03-01T09:00:00+08:00");
+        String day2 = stmt(ID3, "s2", VIEWED, "urn:p3", "2026-03-02T08:00:00+08:00");
+        Path a = write(in, "a.jsonl", String.join("\n", day1, day1b, day2) + "\n", false);
+        Warehouse wh = new Warehouse(spark(), dir.resolve("wh").toString());
+        ingest(wh, List.of(a), "r1", null);
+
+        // fewer fresh records than others: the fresh ones are picked by their keys
+        String fresh = stmt(ID4, "s2", VIEWED, "urn:p4", "2026-03-02T09:00:00+08:00");
+        Path b = write(in, "b.jsonl", String.join("\n", day1, fresh, day1b, day2) + "\n", false);
+        IngestJob.Result r = ingest(wh, List.of(b), "r2", null);
+
+        assertThat(r.accepted()).isEqualTo(1);
+        assertThat(r.duplicates()).isEqualTo(3);
+        assertThat(r.touchedDates()).containsExactly("2026-03-02");
+        assertThat(eventIds(wh)).containsExactlyInAnyOrder(ID1, ID2, ID3, ID4);
+        Row published = wh.read(DatasetRef.EVENTS).filter(col("event_id").equalTo(ID4)).first();
+        assertThat(published.<String>getAs("raw_ref")).endsWith("b.jsonl:2");
+        assertThat(published.<String>getAs("object_id")).isEqualTo("urn:p4");
+        assertThat(published.<String>getAs("run_id")).isEqualTo("r2");
+    }
+
+    @Test
+    void aBatchWithNoFreshEventStillQuarantinesItsConflictsAndVoids(@TempDir Path dir) throws IOException {
+        Path in = Files.createDirectories(dir.resolve("in"));
+        String first = stmt(ID1, "s1", VIEWED, "urn:p1", "2026-03-01T08:00:00+08:00");
+        String second = stmt(ID2, "s1", VIEWED, "urn:p2", "2026-03-01T09:00:00+08:00");
+        Path a = write(in, "a.jsonl", first + "\n" + second + "\n", false);
+        Warehouse wh = new Warehouse(spark(), dir.resolve("wh").toString());
+        ingest(wh, List.of(a), "r1", null);
+
+        String changed = stmt(ID2, "s1", VIEWED, "urn:p9", "2026-03-01T09:00:00+08:00");
+        String voiding = "{\"id\":\"" + ID4 + "\",\"actor\":{\"mbox\":\"mailto:admin@lms.example.edu\"},"
+                + "\"verb\":{\"id\":\"http://adlnet.gov/expapi/verbs/voided\",\"display\":{\"en-US\":\"voided\"}},"
+                + "\"object\":{\"objectType\":\"StatementRef\",\"id\":\"" + ID1 + "\"},"
+                + "\"timestamp\":\"2026-03-03T10:00:00Z\"}";
+        Path b = write(in, "b.jsonl", String.join("\n", first, changed, voiding) + "\n", false);
+        IngestJob.Result r = ingest(wh, List.of(b), "r2", null);
+
+        assertThat(r.accepted()).isZero();
+        assertThat(r.duplicates()).isEqualTo(1);
+        assertThat(r.voidedRemoved()).isEqualTo(1);
+        assertThat(r.quarantinedByReason()).isEqualTo(Map.of("id_conflict", 1L));
+        assertThat(r.touchedDates()).containsExactly("2026-03-01");
+        Row kept = wh.read(DatasetRef.EVENTS).first();
+        assertThat(eventIds(wh)).containsExactly(ID2);
+        assertThat(kept.<String>getAs("object_id")).isEqualTo("urn:p2");
+        assertThat(kept.<String>getAs("run_id")).isEqualTo("r1");
+        Row conflict = wh.read(DatasetRef.QUARANTINE).filter(col("reason").equalTo("id_conflict")).first();
+        assertThat(conflict.<String>getAs("raw_ref")).endsWith("b.jsonl:2");
+        assertThat(conflict.<String>getAs("detail")).isEqualTo("statement id " + ID2
+                + " is already published with other content (from " + a.toUri() + ":2)");
+    }
+
+    @Test
+    void eventsOfOneRecordArePublishedOrNotEachByItsOwnFate(@TempDir Path dir) throws IOException {
+        Path in = Files.createDirectories(dir.resolve("in"));
+        String s1 = stmt(ID1, "s1", VIEWED, "urn:p1", "2026-03-01T08:00:00+08:00");
+        String s2 = stmt(ID2, "s1", VIEWED, "urn:p2", "2026-03-01T09:00:00+08:00");
+        String s3 = stmt(ID3, "s2", VIEWED, "urn:p3", "2026-03-02T08:00:00+08:00");
+        String s4 = stmt(ID4, "s2", VIEWED, "urn:p4", "2026-03-02T09:00:00+08:00");
+        Warehouse wh = new Warehouse(spark(), dir.resolve("wh").toString());
+        ingestPairs(wh, write(in, "a.jsonl", s1 + "\n", false), "r1");
+
+        // one record (seq) gives a published duplicate and a new event: as many fresh records as others
+        IngestJob.Result semi = ingestPairs(wh, write(in, "b.jsonl", s1 + "\n" + s2 + "\n", false), "r2");
+        assertThat(semi.accepted()).isEqualTo(1);
+        assertThat(eventIds(wh)).containsExactlyInAnyOrder(ID1, ID2);
+
+        // and again, with more fresh records than others
+        IngestJob.Result anti = ingestPairs(wh, write(in, "c.jsonl", s2 + "\n" + s3 + "\n" + s4 + "\n", false), "r3");
+        assertThat(anti.accepted()).isEqualTo(2);
+        assertThat(anti.duplicates()).isEqualTo(1);
+        assertThat(eventIds(wh)).containsExactlyInAnyOrder(ID1, ID2, ID3, ID4);
+    }
+
+    /** Ingests xAPI lines as records of two events each (like an OULAD registration row): lines 1-2, 3-4, ... */
+    private IngestJob.Result ingestPairs(Warehouse wh, Path file, String runId) {
+        Instant now = Instant.parse("2026-03-10T00:00:00Z");
+        SourceAdapter pairs = new PairedRecords(new XapiAdapter(CONFIG.xapi(), PSEUDO, CONFIG.timezone(), "t", runId,
+                now));
+        return new IngestJob(wh).run(pairs, List.of(file.toUri().toString()), "t", runId, now, null);
+    }
+
+    /** An adapter that gives every two consecutive records of its delegate one seq. */
+    private record PairedRecords(SourceAdapter delegate) implements SourceAdapter {
+        @Override
+        public String format() {
+            return delegate.format();
+        }
+
+        @Override
+        public long read(String fileUri, int fileOrdinal, java.io.InputStream in,
+                         java.util.function.Consumer<Row> out) throws IOException {
+            return delegate.read(fileUri, fileOrdinal, in, row -> {
+                Object[] values = new Object[row.length()];
+                for (int i = 0; i < values.length; i++) {
+                    values[i] = row.get(i);
+                }
+                values[1] = row.getLong(1) & ~1L;
+                out.accept(org.apache.spark.sql.RowFactory.create(values));
+            });
+        }
+    }
+
+    private static List<String> eventIds(Warehouse wh) {
+        return wh.read(DatasetRef.EVENTS).select("event_id").as(org.apache.spark.sql.Encoders.STRING())
+                .collectAsList();
+    }
 }

@@ -98,8 +98,11 @@ public final class IngestJob {
      * (an OULAD registration row gives its enrolment and its unenrolment, with one seq).
      */
     private static final String[] RECORD_KEY = {"seq", EventSchema.EVENT_ID};
-    /** The side of the fresh-events join is broadcast up to this many keys; above, Spark (AQE) chooses. */
-    static final long MAX_BROADCAST_KEYS = 2_000_000;
+    /**
+     * The side of the fresh-events join is broadcast up to this many keys (seq and a 36-character id each: about
+     * 40 MB in the driver at the limit); above, Spark (AQE) chooses.
+     */
+    static final long MAX_BROADCAST_KEYS = 500_000;
 
     private final Warehouse warehouse;
     private org.apache.spark.util.LongAccumulator recordsRead;

@@ -59,9 +59,13 @@ public final class Bench implements Callable<Integer> {
     @Option(names = "--no-nightly", description = "Skip the whole-nightly phase.")
     boolean noNightly;
 
-    /** One measured phase. */
-    record Phase(String name, double seconds, Long records, Double recordsPerSecond, long heapPeakBytes,
-                 long rssPeakBytes, Integer files, Long bytes) {}
+    /**
+     * One measured phase. {@code cpuSeconds} is the CPU time of the whole process during the phase (all threads,
+     * DuckDB's native ones included), or null for a part of a phase: unlike the wall time it does not grow when
+     * something else runs on the machine, and cpuSeconds / seconds is the number of cores the phase kept busy.
+     */
+    record Phase(String name, double seconds, Double cpuSeconds, Long records, Double recordsPerSecond,
+                 long heapPeakBytes, long rssPeakBytes, Integer files, Long bytes) {}
 
     private final List<Phase> phases = new ArrayList<>();
 
@@ -107,7 +111,7 @@ public final class Bench implements Callable<Integer> {
             for (MartsJob.MartResult mr : marts.marts()) {
                 Path dir = wh1.resolve("marts").resolve(mr.name()).resolve("current");
                 phases.add(new Phase("mart " + mr.name() + (mr.ok() ? "" : " FAILED"), mr.took().toMillis() / 1000.0,
-                        mr.rows(), null, 0, 0, filesOf(dir), sizeOf(dir, ".parquet")));
+                        null, mr.rows(), null, 0, 0, filesOf(dir), sizeOf(dir, ".parquet")));
                 if (mr.name().equals("learner_daily_activity")) {
                     dailySeconds = mr.took().toMillis() / 1000.0;
                 }
@@ -137,10 +141,11 @@ public final class Bench implements Callable<Integer> {
             DuckDbReference.Result d = DuckDbReference.run(data, clean(work.resolve("duckdb")), base.xapi().verbs(),
                     base.timezone().getId(), base.activity().idleCutoffMinutes());
             Phase whole = m.stop("duckdb ingest + learner_daily_activity", d.events(), null, null);
-            phases.add(new Phase("duckdb ingest", d.ingest().toMillis() / 1000.0, d.events(),
+            phases.add(new Phase("duckdb ingest", d.ingest().toMillis() / 1000.0, null, d.events(),
                     d.events() / Math.max(0.001, d.ingest().toMillis() / 1000.0), 0, 0,
                     filesOf(work.resolve("duckdb/events")), sizeOf(work.resolve("duckdb/events"), ".parquet")));
-            phases.add(new Phase("duckdb learner_daily_activity", d.daily().toMillis() / 1000.0, d.dailyRows(), null,
+            phases.add(new Phase("duckdb learner_daily_activity", d.daily().toMillis() / 1000.0, null, d.dailyRows(),
+                    null,
                     0, 0, 1, sizeOf(work.resolve("duckdb"), "learner_daily_activity.parquet")));
             phases.add(whole);
             result.put("duckdb_events", d.events());
@@ -193,12 +198,13 @@ public final class Bench implements Callable<Integer> {
         b.append(String.format(Locale.ROOT, "%nInput: %s (%,d bytes), %,d statements read, %,d events%n",
                 result.get("input"), result.get("input_bytes"), result.get("statements_read"),
                 result.get("events_accepted")));
-        b.append(String.format(Locale.ROOT, "%-52s %9s %12s %12s %10s %10s %7s %12s%n", "phase", "seconds", "records",
-                "records/s", "heap MiB", "RSS MiB", "files", "bytes"));
+        b.append(String.format(Locale.ROOT, "%-52s %9s %9s %12s %12s %10s %10s %7s %12s%n", "phase", "seconds",
+                "CPU s", "records", "records/s", "heap MiB", "RSS MiB", "files", "bytes"));
         @SuppressWarnings("unchecked")
         List<Phase> ps = (List<Phase>) result.get("phases");
         for (Phase p : ps) {
-            b.append(String.format(Locale.ROOT, "%-52s %9.1f %12s %12s %10s %10s %7s %12s%n", p.name(), p.seconds(),
+            b.append(String.format(Locale.ROOT, "%-52s %9.1f %9s %12s %12s %10s %10s %7s %12s%n", p.name(),
+                    p.seconds(), p.cpuSeconds() == null ? "" : String.format(Locale.ROOT, "%.1f", p.cpuSeconds()),
                     p.records() == null ? "" : String.format(Locale.ROOT, "%,d", p.records()),
                     p.recordsPerSecond() == null ? "" : String.format(Locale.ROOT, "%,.0f", p.recordsPerSecond()),
                     p.heapPeakBytes() == 0 ? "" : Long.toString(p.heapPeakBytes() >> 20),
@@ -215,7 +221,7 @@ public final class Bench implements Callable<Integer> {
     }
 
     /**
-     * Wall time, heap peak and process RSS peak (VmHWM) of one phase. The heap is sampled every 50 ms (used bytes
+     * Wall time, process CPU time, heap peak and process RSS peak (VmHWM) of one phase. The heap is sampled every 50 ms (used bytes
      * of the whole heap); the sum of the pools' own peaks would add peaks of different moments.
      */
     static final class Meter {
@@ -238,9 +244,17 @@ public final class Bench implements Callable<Integer> {
         }
 
         private final Instant began;
+        private final long cpuAtStart;
 
-        private Meter(Instant began) {
+        private Meter(Instant began, long cpuAtStart) {
             this.began = began;
+            this.cpuAtStart = cpuAtStart;
+        }
+
+        /** CPU time of the whole process so far, in nanoseconds (-1 when the JVM cannot tell). */
+        static long processCpuNanos() {
+            return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                    ? os.getProcessCpuTime() : -1;
         }
 
         static Meter start() {
@@ -251,13 +265,15 @@ public final class Bench implements Callable<Integer> {
             } catch (IOException | RuntimeException e) {
                 // not Linux, or not allowed: the peak is then the process's since start
             }
-            return new Meter(Instant.now());
+            return new Meter(Instant.now(), processCpuNanos());
         }
 
         Phase stop(String name, Long records, Integer files, Long bytes) {
             double s = Duration.between(began, Instant.now()).toMillis() / 1000.0;
-            return new Phase(name, s, records, records == null ? null : records / Math.max(0.001, s), PEAK.get(),
-                    rssPeak(), files, bytes);
+            long cpu = processCpuNanos();
+            Double cpuSeconds = cpu < 0 || cpuAtStart < 0 ? null : (cpu - cpuAtStart) / 1e9;
+            return new Phase(name, s, cpuSeconds, records, records == null ? null : records / Math.max(0.001, s),
+                    PEAK.get(), rssPeak(), files, bytes);
         }
 
         static long rssPeak() {

@@ -1,0 +1,58 @@
+package dev.xueqing.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.xueqing.common.testing.SparkTestBase;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The benchmark command end to end on a tiny generated input: every phase is measured and written to the JSON
+ * result, and Spark and DuckDB agree on the events they kept. Only that it runs and reports is checked here; how
+ * fast is for docs/performance.md, never for a test.
+ */
+class BenchTest extends SparkTestBase {
+    @Test
+    void measuresEveryPhaseAndWritesTheResult(@TempDir Path work) throws Exception {
+        // the whole-nightly phase repeats the ingest and marts phases (Pipeline.nightly has tests of its own)
+        int code = new CommandLine(new Bench()).execute("--events", "4000", "--work", work.toString(),
+                "--no-nightly");
+        assertThat(code).isZero();
+
+        JsonNode r = new ObjectMapper().readTree(work.resolve("result.json").toFile());
+        long read = r.get("statements_read").asLong();
+        long accepted = r.get("events_accepted").asLong();
+        // the generated input has duplicates and malformed lines, and no voiding statements
+        assertThat(r.get("duplicates").asLong()).isPositive();
+        assertThat(r.get("quarantined").asLong()).isPositive();
+        assertThat(accepted + r.get("duplicates").asLong() + r.get("quarantined").asLong()).isEqualTo(read);
+        assertThat(r.get("duckdb_events").asLong()).isEqualTo(accepted);
+        assertThat(r.get("spark_to_duckdb_time_ratio").asDouble()).isPositive();
+
+        Map<String, JsonNode> phases = new HashMap<>();
+        r.get("phases").forEach(p -> phases.put(p.get("name").asText(), p));
+        JsonNode ingest = phases.get("ingest (incl. dims)");
+        assertThat(ingest.get("records").asLong()).isEqualTo(read);
+        assertThat(ingest.get("files").asInt()).isPositive();
+        assertThat(ingest.get("bytes").asLong()).isPositive();
+        assertThat(ingest.get("heapPeakBytes").asLong()).isPositive();
+        // the CPU time of a phase is the process's, all threads: positive, and at most cores × wall time
+        assertThat(ingest.get("cpuSeconds").asDouble()).isPositive()
+                .isLessThanOrEqualTo(ingest.get("seconds").asDouble() * r.get("cores").asInt() + 1.0);
+        for (String mart : new String[] {"learner_daily_activity", "learner_course_progress", "course_weekly_quality",
+                "assessment_item_difficulty", "data_quality"}) {
+            assertThat(phases).containsKey("mart " + mart);
+            assertThat(phases.get("mart " + mart).get("files").asInt()).isEqualTo(1);
+        }
+        assertThat(phases.keySet()).noneMatch(n -> n.startsWith("nightly"));
+        assertThat(phases.get("duckdb ingest").get("records").asLong()).isEqualTo(accepted);
+        assertThat(phases.get("all marts").get("cpuSeconds").asDouble()).isPositive();
+    }
+}

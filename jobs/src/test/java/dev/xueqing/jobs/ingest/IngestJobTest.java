@@ -40,6 +40,14 @@ class IngestJobTest extends SparkTestBase {
                 + "\"timestamp\":\"" + timestamp + "\"}";
     }
 
+    /** A statement by an administrator that voids {@code target} (xAPI's voided verb on a StatementRef). */
+    static String voiding(String id, String target) {
+        return "{\"id\":\"" + id + "\",\"actor\":{\"mbox\":\"mailto:admin@lms.example.edu\"},"
+                + "\"verb\":{\"id\":\"http://adlnet.gov/expapi/verbs/voided\",\"display\":{\"en-US\":\"voided\"}},"
+                + "\"object\":{\"objectType\":\"StatementRef\",\"id\":\"" + target + "\"},"
+                + "\"timestamp\":\"2026-03-03T10:00:00Z\"}";
+    }
+
     static final String VIEWED = "http://id.tincanapi.com/verb/viewed";
     static final String ID1 = "6f1f6a38-2f5b-4f2a-9b7e-000000000001";
     static final String ID2 = "6f1f6a38-2f5b-4f2a-9b7e-000000000002";
@@ -145,16 +153,12 @@ class IngestJobTest extends SparkTestBase {
                 + stmt(ID2, "s1", VIEWED, "urn:p2", "2026-03-01T09:00:00+08:00") + "\n", false);
         Warehouse wh = new Warehouse(spark(), dir.resolve("wh").toString());
         ingest(wh, List.of(a), "r1", null);
-        String voiding = "{\"id\":\"" + ID4 + "\",\"actor\":{\"mbox\":\"mailto:admin@lms.example.edu\"},"
-                + "\"verb\":{\"id\":\"http://adlnet.gov/expapi/verbs/voided\",\"display\":{\"en-US\":\"voided\"}},"
-                + "\"object\":{\"objectType\":\"StatementRef\",\"id\":\"" + ID1 + "\"},"
-                + "\"timestamp\":\"2026-03-03T10:00:00Z\"}";
+        String voiding = voiding(ID4, ID1);
         Path v = write(in, "v.jsonl", voiding + "\n", false);
         IngestJob.Result r = ingest(wh, List.of(v), "r2", null);
         assertThat(r.voidingStatements()).isEqualTo(1);
         assertThat(r.voidedRemoved()).isEqualTo(1);
-        assertThat(wh.read(DatasetRef.EVENTS).select("event_id").as(org.apache.spark.sql.Encoders.STRING())
-                .collectAsList()).containsExactly(ID2);
+        assertThat(eventIds(wh)).containsExactly(ID2);
 
         IngestJob.Result again = ingest(wh, List.of(a), "r3", null);
         assertThat(again.accepted()).isZero();
@@ -215,10 +219,7 @@ class IngestJobTest extends SparkTestBase {
         ingest(wh, List.of(a), "r1", null);
 
         String changed = stmt(ID2, "s1", VIEWED, "urn:p9", "2026-03-01T09:00:00+08:00");
-        String voiding = "{\"id\":\"" + ID4 + "\",\"actor\":{\"mbox\":\"mailto:admin@lms.example.edu\"},"
-                + "\"verb\":{\"id\":\"http://adlnet.gov/expapi/verbs/voided\",\"display\":{\"en-US\":\"voided\"}},"
-                + "\"object\":{\"objectType\":\"StatementRef\",\"id\":\"" + ID1 + "\"},"
-                + "\"timestamp\":\"2026-03-03T10:00:00Z\"}";
+        String voiding = voiding(ID4, ID1);
         Path b = write(in, "b.jsonl", String.join("\n", first, changed, voiding) + "\n", false);
         IngestJob.Result r = ingest(wh, List.of(b), "r2", null);
 

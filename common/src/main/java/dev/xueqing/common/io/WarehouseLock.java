@@ -33,6 +33,9 @@ public final class WarehouseLock implements AutoCloseable {
     /** Who holds the lock. */
     public record Holder(String runId, String command, long pid, String host, String startedAt) {}
 
+    /** A lock taken over from a run whose process is gone: who held it, its last heartbeat, and why it was stale. */
+    public record TakenOver(Holder holder, Instant lastHeartbeat, String reason) {}
+
     /** Thrown when another live run holds the lock. */
     public static final class LockedException extends RuntimeException {
         public LockedException(String message) {
@@ -44,11 +47,13 @@ public final class WarehouseLock implements AutoCloseable {
     private final Path file;
     private final Holder holder;
     private final ScheduledExecutorService heartbeat;
+    private final TakenOver takenOver;
 
-    private WarehouseLock(FileSystem fs, Path file, Holder holder) {
+    private WarehouseLock(FileSystem fs, Path file, Holder holder, TakenOver takenOver) {
         this.fs = fs;
         this.file = file;
         this.holder = holder;
+        this.takenOver = takenOver;
         this.heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "xueqing-lock-heartbeat");
             t.setDaemon(true);
@@ -68,9 +73,10 @@ public final class WarehouseLock implements AutoCloseable {
         Holder me = new Holder(runId, command, ProcessHandle.current().pid(), host(), Instant.now().toString());
         try {
             fs.mkdirs(warehouse.root());
+            TakenOver takenOver = null;
             for (int attempt = 0; attempt < 2; attempt++) {
                 if (tryCreate(fs, file, me)) {
-                    return new WarehouseLock(fs, file, me);
+                    return new WarehouseLock(fs, file, me, takenOver);
                 }
                 FileStatus st;
                 Holder other;
@@ -90,6 +96,7 @@ public final class WarehouseLock implements AutoCloseable {
                             + " min.");
                 }
                 LOG.warn("Taking over the warehouse lock of a run that is gone ({}): {}", why, describe(other));
+                takenOver = new TakenOver(other, Instant.ofEpochMilli(st.getModificationTime()), why);
                 fs.delete(file, false);
             }
             throw new LockedException("Could not take the warehouse lock " + file + " (another run took it first)");
@@ -175,6 +182,11 @@ public final class WarehouseLock implements AutoCloseable {
 
     public Holder holderInfo() {
         return holder;
+    }
+
+    /** The dead run whose lock this one took over, or null when the lock was free. */
+    public TakenOver takenOver() {
+        return takenOver;
     }
 
     /** Releases the lock if this run still holds it. */

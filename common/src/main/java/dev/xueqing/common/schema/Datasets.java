@@ -92,6 +92,8 @@ public final class Datasets {
             field("content_hash", DataTypes.StringType, false),
             field("run_id", DataTypes.StringType, false),
             field("ingested_at", DataTypes.TimestampType, false),
+            // the ingest run's _runs row as JSON: recorded by the next run if the process died before recording it
+            field("run_record", DataTypes.StringType, true),
     });
 
     private Datasets() {}

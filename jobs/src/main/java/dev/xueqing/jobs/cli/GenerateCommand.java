@@ -54,7 +54,7 @@ final class GenerateCommand extends BaseCommand {
     @Override
     public Integer call() {
         if (!ScaleGenerator.FORMATS.contains(format)) {
-            throw new IllegalArgumentException("Unknown --format '" + format + "' for generate: use one of "
+            throw new dev.xueqing.common.config.UsageException("Unknown --format '" + format + "' for generate: use one of "
                     + ScaleGenerator.FORMATS + ".");
         }
         var s = ScaleGenerator.generate(new ScaleGenerator.Options(learners, courses, weeks, out, format, seed,

@@ -35,7 +35,7 @@ final class IngestCommand extends BaseCommand {
         try (Pipeline p = new Pipeline(config(), env)) {
             Pipeline.Summary s = p.ingest(format, inputs, tenant, mapping);
             SummaryPrinter.print(out(), "Xueqing ingest", s);
-            return XueqingCli.OK;
+            return s.failed() ? XueqingCli.FAILED : XueqingCli.OK;
         }
     }
 

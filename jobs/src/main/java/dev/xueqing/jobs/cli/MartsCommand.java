@@ -47,17 +47,17 @@ final class MartsCommand extends BaseCommand {
     /** The rebuild request of the options; a range that ends after the as-of date or a range with --full is a usage error. */
     static DayRebuild.Request requestFrom(boolean full, LocalDate from, LocalDate to, LocalDate asOf) {
         if (from == null && to != null) {
-            throw new IllegalArgumentException("--to needs --from");
+            throw new dev.xueqing.common.config.UsageException("--to needs --from");
         }
         if (from == null) {
             return full ? DayRebuild.Request.FULL : DayRebuild.Request.AUTO;
         }
         if (full) {
-            throw new IllegalArgumentException("--full rebuilds every day already; give it without --from/--to");
+            throw new dev.xueqing.common.config.UsageException("--full rebuilds every day already; give it without --from/--to");
         }
         LocalDate end = to == null ? from : to;
         if (end.isAfter(asOf)) {
-            throw new IllegalArgumentException("--to " + end + " is after the as-of date " + asOf
+            throw new dev.xueqing.common.config.UsageException("--to " + end + " is after the as-of date " + asOf
                     + " (marts hold nothing after it; give --date)");
         }
         return DayRebuild.Request.backfill(from, end);

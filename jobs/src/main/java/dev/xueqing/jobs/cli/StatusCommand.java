@@ -75,13 +75,15 @@ final class StatusCommand extends BaseCommand {
                                 "cast(round(unix_millis(ended_at) / 1000.0 - unix_millis(started_at) / 1000.0) as long)",
                                 "counts['accepted']", "counts['quarantined']", "message")
                         .collectAsList();
-                // the last top-level run decides (ingest runs inside a nightly carry the nightly's id as prefix)
-                List<Row> last = all.filter(col("job").isin("nightly", "marts", "ingest"))
+                // the last top-level run decides (ingest runs inside a nightly carry the nightly's id as prefix);
+                // failed and interrupted runs (recorded by the run that took over their lock) are both problems
+                List<Row> last = all.filter(col("job").isin("nightly", "marts", "ingest", "dims", "train-risk",
+                                "score-risk"))
                         .filter("not (job = 'ingest' and run_id rlike '-[a-z]+-[0-9]+$')")
                         .orderBy(col("started_at").desc()).limit(1).collectAsList();
                 if (!last.isEmpty() && !"succeeded".equals(last.get(0).getAs("status"))) {
                     problems.add("the last run " + last.get(0).getAs("run_id") + " (" + last.get(0).getAs("job")
-                            + ") failed: " + last.get(0).getAs("message"));
+                            + ") " + last.get(0).getAs("status") + ": " + last.get(0).getAs("message"));
                 }
             } else {
                 problems.add("no run has been recorded in " + wh.root());

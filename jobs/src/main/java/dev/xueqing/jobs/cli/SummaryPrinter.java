@@ -47,6 +47,9 @@ final class SummaryPrinter {
                 out.printf("    %-24s %,8d%n", e.getKey(), e.getValue());
             }
             out.printf("  event_date partitions written: %d%n", r.touchedDates().size());
+            if (r.nothingAccepted() && s.problem() == null) {
+                out.println("  NO EVENT ACCEPTED from this input: " + Pipeline.nothingAccepted(r));
+            }
         }
         if (!s.dims().isEmpty()) {
             out.println();
@@ -65,6 +68,10 @@ final class SummaryPrinter {
                     out.printf("  %-28s FAILED: %s%n", m.name(), m.error());
                 }
             }
+        }
+        if (s.problem() != null) {
+            out.println();
+            out.println("FAILED: " + s.problem() + ".");
         }
         out.println();
         out.println("Warehouse: " + s.warehouse());

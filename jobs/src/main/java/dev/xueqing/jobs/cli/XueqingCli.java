@@ -1,6 +1,7 @@
 package dev.xueqing.jobs.cli;
 
 import dev.xueqing.common.config.ConfigException;
+import dev.xueqing.common.config.UsageException;
 import dev.xueqing.common.io.Warehouse;
 import dev.xueqing.jobs.ingest.InputFiles;
 import org.apache.spark.sql.AnalysisException;
@@ -66,9 +67,12 @@ public final class XueqingCli implements Runnable {
         return code;
     }
 
-    static int exitCode(Throwable ex) {
+    /** The exit code for an exception that ended a command. */
+    public static int exitCode(Throwable ex) {
+        // only the CLI's own checks are usage errors: an IllegalArgumentException from inside Spark, MLlib or a job
+        // is a failed run
         if (ex instanceof ConfigException || ex instanceof InputFiles.NoInputException
-                || ex instanceof IllegalArgumentException || ex instanceof CommandLine.ParameterException) {
+                || ex instanceof UsageException || ex instanceof CommandLine.ParameterException) {
             return USAGE;
         }
         if (ex instanceof dev.xueqing.common.io.WarehouseLock.LockedException) {
@@ -83,7 +87,7 @@ public final class XueqingCli implements Runnable {
         }
         if (ex instanceof Warehouse.MissingDatasetException || ex instanceof ConfigException
                 || ex instanceof dev.xueqing.common.io.WarehouseLock.LockedException
-                || ex instanceof InputFiles.NoInputException || ex instanceof IllegalArgumentException) {
+                || ex instanceof InputFiles.NoInputException || ex instanceof UsageException) {
             return ex.getMessage();
         }
         Throwable root = ex;

@@ -73,6 +73,14 @@ public final class IngestJob {
             return quarantinedByReason.values().stream().mapToLong(Long::longValue).sum();
         }
 
+        /**
+         * True when files were read but nothing in them was taken: no event accepted, none a re-delivery of a
+         * published one, no voiding statement (every record quarantined, or the files held no record at all).
+         */
+        public boolean nothingAccepted() {
+            return files > 0 && accepted == 0 && duplicates == 0 && voidingStatements == 0;
+        }
+
         /** Counts as stored in {@code _runs.counts}. */
         public Map<String, Long> counts() {
             Map<String, Long> m = new LinkedHashMap<>();

@@ -106,8 +106,11 @@ public final class IngestedFiles {
     /**
      * Records the files of a plan (read ones and unchanged ones whose stat changed) as ingested by the run.
      * Other tenants' and other inputs' entries are kept.
+     *
+     * @param runRecord the run's {@code _runs} row as JSON (RunLog.Entry), kept on each of its files so that the
+     *                  next run can record it if this process dies before it does; null for none
      */
-    public void record(Plan plan, String format, String tenant, String runId, Instant at) {
+    public void record(Plan plan, String format, String tenant, String runId, Instant at, String runRecord) {
         List<Row> rows = new ArrayList<>();
         List<String> all = new ArrayList<>(plan.toRead());
         all.addAll(plan.unchanged());
@@ -117,13 +120,33 @@ public final class IngestedFiles {
                 continue; // unreadable: tried again next time
             }
             rows.add(RowFactory.create(tenant, f, format, st.size(), new Timestamp(st.modified()), st.hash(), runId,
-                    Timestamp.from(at)));
+                    Timestamp.from(at), runRecord));
         }
         Dataset<Row> batch = warehouse.spark().createDataFrame(rows, Datasets.INGESTED_FILES);
         Dataset<Row> kept = warehouse.read(DatasetRef.INGESTED_FILES, Datasets.INGESTED_FILES)
                 .join(batch.select(col("tenant").as("_t"), col("path").as("_p")),
                         col("tenant").equalTo(col("_t")).and(col("path").equalTo(col("_p"))), "left_anti");
-        warehouse.publish(DatasetRef.INGESTED_FILES, kept.unionByName(batch).coalesce(1), runId);
+        // a ledger written before run_record existed lacks the column: its rows read it as null
+        warehouse.publish(DatasetRef.INGESTED_FILES, kept.unionByName(batch, true).coalesce(1), runId);
+    }
+
+    /**
+     * The runs the ledger names, each with its {@code _runs} row as JSON when the ledger kept it (null for entries
+     * written before it did).
+     */
+    public Map<String, String> runRecords() {
+        Map<String, String> out = new HashMap<>();
+        if (!warehouse.exists(DatasetRef.INGESTED_FILES)) {
+            return out;
+        }
+        Dataset<Row> ledger = warehouse.read(DatasetRef.INGESTED_FILES);
+        boolean hasRecord = java.util.Arrays.asList(ledger.columns()).contains("run_record");
+        for (Row r : ledger.select(col("run_id"), hasRecord ? col("run_record")
+                : org.apache.spark.sql.functions.lit(null).cast("string")).distinct().collectAsList()) {
+            out.merge(r.getString(0), r.isNullAt(1) ? "" : r.getString(1), (a, b) -> a.isEmpty() ? b : a);
+        }
+        out.replaceAll((k, v) -> v.isEmpty() ? null : v);
+        return out;
     }
 
     private static Stat stat(String file, Configuration hadoop) {

@@ -54,7 +54,7 @@ public final class DayRebuild {
 
         public static Request backfill(LocalDate from, LocalDate to) {
             if (to.isBefore(from)) {
-                throw new IllegalArgumentException("--to " + to + " is before --from " + from);
+                throw new dev.xueqing.common.config.UsageException("--to " + to + " is before --from " + from);
             }
             Set<LocalDate> days = new TreeSet<>();
             for (LocalDate d = from; !d.isAfter(to); d = d.plusDays(1)) {

@@ -53,7 +53,7 @@ public final class MartsJob {
         List<Mart> out = new ArrayList<>();
         for (String name : only) {
             Mart m = all.stream().filter(x -> x.spec().name().equals(name.trim())).findFirst()
-                    .orElseThrow(() -> new IllegalArgumentException("Unknown mart '" + name + "'. Known marts: "
+                    .orElseThrow(() -> new dev.xueqing.common.config.UsageException("Unknown mart '" + name + "'. Known marts: "
                             + all.stream().map(x -> x.spec().name()).toList()));
             out.add(m);
         }
@@ -140,9 +140,10 @@ public final class MartsJob {
                     results.add(new MartResult(name, rows, took, null, plan.describe()));
                 } catch (Exception e) {
                     // Exception, not RuntimeException: Spark's AnalysisException is a checked exception to Java
-                    LOG.error("MART {} failed: {}", name, e.getMessage());
+                    LOG.error("MART {} failed: {}", name, e.getMessage(), e);
                     warehouse.cleanStaging(runId);
-                    results.add(new MartResult(name, 0, Duration.between(start, Instant.now()), e.getMessage(),
+                    results.add(new MartResult(name, 0, Duration.between(start, Instant.now()),
+                            dev.xueqing.jobs.runs.RunLog.describe(e),
                             plan.describe()));
                 } finally {
                     if (out != null) {

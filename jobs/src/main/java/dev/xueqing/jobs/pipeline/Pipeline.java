@@ -47,12 +47,21 @@ public final class Pipeline implements AutoCloseable {
     /** The outcome of ingesting one input. */
     public record IngestOutcome(List<String> files, IngestJob.Result result, String detection, int unchangedFiles) {}
 
-    /** The outcome of a nightly, ingest or marts command. */
+    /**
+     * The outcome of a nightly, ingest or marts command. {@code problem} says why a run that published what it could
+     * still failed (no event accepted from the input, so nothing to build dims and marts from); null otherwise.
+     */
     public record Summary(String runId, LocalDate asOf, List<IngestOutcome> ingests, Map<String, Long> dims,
                           List<MartsJob.MartResult> marts, Duration took, boolean demoKey, String keyOrigin,
-                          String warehouse) {
+                          String warehouse, String problem) {
+        public Summary(String runId, LocalDate asOf, List<IngestOutcome> ingests, Map<String, Long> dims,
+                       List<MartsJob.MartResult> marts, Duration took, boolean demoKey, String keyOrigin,
+                       String warehouse) {
+            this(runId, asOf, ingests, dims, marts, took, demoKey, keyOrigin, warehouse, null);
+        }
+
         public boolean failed() {
-            return marts.stream().anyMatch(m -> !m.ok());
+            return problem != null || marts.stream().anyMatch(m -> !m.ok());
         }
     }
 
@@ -89,34 +98,93 @@ public final class Pipeline implements AutoCloseable {
             if (completed > 0) {
                 LOG.warn("Completed {} partition swap(s) that an interrupted run had committed", completed);
             }
+            recordRecoveredIngests(runId);
             dropOrphanQuarantine();
+            recordInterrupted(lock.takenOver(), runId);
             return lock;
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
+            // the run fails before it starts (a damaged ledger or _runs, an unreadable journal): still recorded
+            recordFailure(runId, command, Map.of(), null, Instant.now(), Map.of(), e);
             lock.close();
             throw e;
         }
     }
 
     /**
+     * Records the ingest runs that died after recording their files in the ledger but before recording themselves in
+     * {@code _runs} (their events are published, the ledger will not read their files again): the ledger kept each
+     * one's {@code _runs} row, so it is appended now, exactly as the run would have, and its quarantine stays.
+     */
+    private void recordRecoveredIngests(String runId) {
+        Map<String, String> inLedger = new IngestedFiles(warehouse).runRecords();
+        if (inLedger.isEmpty()) {
+            return;
+        }
+        java.util.Set<String> recorded = runLog.runIds();
+        for (Map.Entry<String, String> e : inLedger.entrySet()) {
+            if (!recorded.contains(e.getKey()) && e.getValue() != null) {
+                RunLog.Entry entry = RunLog.Entry.fromJson(e.getValue());
+                LOG.warn("Recording ingest run {}, whose process died after it had published its events and "
+                        + "recorded its files", e.getKey());
+                runLog.record(entry.withMessage((entry.message() == null ? "" : entry.message() + "; ")
+                        + "recorded by run " + runId + ": the process died after publishing its events and recording "
+                        + "its files, before recording itself"));
+            }
+        }
+    }
+
+    /**
      * Removes quarantine partitions of ingest runs that never finished (killed before recording themselves in
-     * {@code _runs}): the next run reads their files again and quarantines the bad records anew, so they would
-     * otherwise count twice.
+     * {@code _runs} and before recording their files in the ledger): the next run reads their files again and
+     * quarantines the bad records anew, so they would otherwise count twice. A run that the ledger names is not an
+     * orphan: its files will not be read again, so its quarantine rows are the only ones.
      */
     private void dropOrphanQuarantine() {
         List<String> partitions = warehouse.partitionValues(dev.xueqing.common.io.DatasetRef.QUARANTINE);
         if (partitions.isEmpty()) {
             return;
         }
-        java.util.Set<String> recorded = new java.util.HashSet<>();
-        if (warehouse.exists(dev.xueqing.common.io.DatasetRef.RUNS)) {
-            runLog.all().select("run_id").as(org.apache.spark.sql.Encoders.STRING()).collectAsList()
-                    .forEach(recorded::add);
-        }
+        java.util.Set<String> recorded = new java.util.HashSet<>(runLog.runIds());
+        recorded.addAll(new IngestedFiles(warehouse).runRecords().keySet());
         for (String run : partitions) {
             if (!recorded.contains(run)) {
                 LOG.warn("Removing the quarantine rows of run {}, which did not finish", run);
                 warehouse.dropPartition(dev.xueqing.common.io.DatasetRef.QUARANTINE, run);
             }
+        }
+    }
+
+    /**
+     * A run whose process died (its lock was taken over) recorded nothing: record it as {@code interrupted}, ended at
+     * its last heartbeat, so that {@code _runs} and {@code status} show every run that did not finish.
+     */
+    private void recordInterrupted(WarehouseLock.TakenOver dead, String runId) {
+        if (dead == null || "unknown".equals(dead.holder().runId()) || runLog.runIds().contains(dead.holder().runId())) {
+            return;
+        }
+        Instant started;
+        try {
+            started = Instant.parse(dead.holder().startedAt());
+        } catch (java.time.format.DateTimeParseException e) {
+            started = dead.lastHeartbeat();
+        }
+        Instant ended = dead.lastHeartbeat().isBefore(started) ? started : dead.lastHeartbeat();
+        runLog.record(dead.holder().runId(), dead.holder().command(),
+                Map.of("pid", dead.holder().pid(), "host", dead.holder().host()), null, started, ended,
+                RunLog.INTERRUPTED, Map.of(), "the process ended before the run finished (" + dead.reason()
+                        + "); run " + runId + " took over the warehouse lock, completed what it had committed and "
+                        + "redid the rest");
+    }
+
+    /** Records a run that failed with an exception; a failure to record is attached to the exception, not thrown. */
+    private void recordFailure(String runId, String job, Map<String, ?> params, LocalDate asOf, Instant start,
+                               Map<String, Long> counts, Throwable e) {
+        LOG.error("{} run {} failed", job, runId, e);
+        try {
+            runLog.record(runId, job, params, asOf, start, Instant.now(), RunLog.FAILED, counts, RunLog.describe(e));
+        } catch (RuntimeException recordError) {
+            LOG.error("Could not record the failed run {} in _runs", runId, recordError);
+            e.addSuppressed(recordError);
         }
     }
 
@@ -130,11 +198,38 @@ public final class Pipeline implements AutoCloseable {
         Instant start = Instant.now();
         String runId = RunLog.newRunId(start);
         try (WarehouseLock ignored = lock(runId, "ingest"); Progress p = begin(2)) {
-            List<IngestOutcome> outcomes = List.of(ingestOne(format, paths, tenant, csvMapping, runId, false));
-            Map<String, Long> dims = rebuildDims(runId);
-            return new Summary(runId, null, outcomes, dims, List.of(), Duration.between(start, Instant.now()),
-                    key.demo(), key.origin(), warehouse.root().toString());
+            IngestOutcome outcome = ingestOne(format, paths, tenant, csvMapping, runId, false);
+            Map<String, Long> dims = Map.of();
+            String problem = null;
+            if (!warehouse.exists(dev.xueqing.common.io.DatasetRef.EVENTS)) {
+                problem = nothingAccepted(outcome.result()) + "; the warehouse has no events yet, so the dims were "
+                        + "not built";
+            } else {
+                Instant dimsStart = Instant.now();
+                try {
+                    dims = rebuildDims(runId);
+                } catch (Exception e) {
+                    // the ingest's own row is recorded (its events are published); the dims get a row of their own
+                    recordFailure(runId + "-dims", "dims", Map.of(), null, dimsStart, Map.of(), e);
+                    throw e;
+                }
+                if (outcome.result().nothingAccepted()) {
+                    problem = nothingAccepted(outcome.result());
+                }
+            }
+            return new Summary(runId, null, List.of(outcome), dims, List.of(), Duration.between(start, Instant.now()),
+                    key.demo(), key.origin(), warehouse.root().toString(), problem);
         }
+    }
+
+    /** Why an input gave nothing: what the summary and the run's message say. */
+    public static String nothingAccepted(IngestJob.Result r) {
+        if (r.read() == 0) {
+            return "no event was accepted: the input held no record";
+        }
+        return String.format(java.util.Locale.ROOT, "no event was accepted: all %,d record(s) read were quarantined"
+                + " (%s)", r.quarantined(), r.quarantinedByReason().entrySet().stream()
+                .map(e -> e.getKey() + " " + e.getValue()).collect(java.util.stream.Collectors.joining(", ")));
     }
 
     /** Builds the marts (all, or the named ones) as of a date; day-grain marts recompute only changed days. */
@@ -164,7 +259,7 @@ public final class Pipeline implements AutoCloseable {
             Summary s = new Summary(runId, asOf, List.of(), Map.of(), results, Duration.between(start, Instant.now()),
                     key.demo(), key.origin(), warehouse.root().toString());
             runLog.record(runId, "train-risk", Map.of("date", asOf.toString()), asOf, start, Instant.now(),
-                    s.failed() ? "failed" : "succeeded", Map.of("mart.risk_model_evaluation", results.get(0).rows()),
+                    s.failed() ? RunLog.FAILED : RunLog.SUCCEEDED, Map.of("mart.risk_model_evaluation", results.get(0).rows()),
                     s.failed() ? failures(results) : null);
             return s;
         }
@@ -180,7 +275,7 @@ public final class Pipeline implements AutoCloseable {
             Summary s = new Summary(runId, asOf, List.of(), Map.of(), results, Duration.between(start, Instant.now()),
                     key.demo(), key.origin(), warehouse.root().toString());
             runLog.record(runId, "score-risk", Map.of("date", asOf.toString()), asOf, start, Instant.now(),
-                    s.failed() ? "failed" : "succeeded", Map.of("mart.learner_risk_scores", results.get(0).rows()),
+                    s.failed() ? RunLog.FAILED : RunLog.SUCCEEDED, Map.of("mart.learner_risk_scores", results.get(0).rows()),
                     s.failed() ? failures(results) : null);
             return s;
         }
@@ -199,9 +294,9 @@ public final class Pipeline implements AutoCloseable {
         } catch (Exception e) {
             // Exception, not only RuntimeException: Spark's AnalysisException is a checked exception to Java, and a
             // failed step must become a failed result (the nightly goes on scoring with the previous model)
-            LOG.error("RISK {} failed: {}", name, e.getMessage());
+            LOG.error("RISK {} failed: {}", name, e.getMessage(), e);
             warehouse.cleanStaging(runId);
-            return new MartsJob.MartResult(name, 0, Duration.between(t0, Instant.now()), e.getMessage());
+            return new MartsJob.MartResult(name, 0, Duration.between(t0, Instant.now()), RunLog.describe(e));
         }
     }
 
@@ -279,20 +374,32 @@ public final class Pipeline implements AutoCloseable {
                 outcomes.add(ingestOne(input.format(), input.paths(), input.tenant(), input.mapping(),
                         runId + "-" + input.format() + "-" + outcomes.size(), true));
             }
+            Map<String, Long> counts = new LinkedHashMap<>();
+            outcomes.forEach(o -> o.result().counts().forEach((k, v) -> counts.merge(k, v, Long::sum)));
+            if (!warehouse.exists(dev.xueqing.common.io.DatasetRef.EVENTS)) {
+                // nothing to build from: say so instead of failing every dim and mart on the missing events
+                String problem = "no event was accepted from any input; the warehouse has no events yet, so the dims "
+                        + "and marts were not built";
+                Summary s = new Summary(runId, asOf, outcomes, Map.of(), List.of(),
+                        Duration.between(start, Instant.now()), key.demo(), key.origin(), warehouse.root().toString(),
+                        problem);
+                runLog.record(runId, "nightly", params, asOf, start, Instant.now(), RunLog.FAILED, counts, problem);
+                return s;
+            }
             Map<String, Long> dims = rebuildDims(runId);
             List<MartsJob.MartResult> marts = new ArrayList<>(runMartsInner(asOf, List.of(), runId, request));
             marts.addAll(nightlyRisk(asOf, runId));
             Summary s = new Summary(runId, asOf, outcomes, dims, marts, Duration.between(start, Instant.now()),
                     key.demo(), key.origin(), warehouse.root().toString());
-            Map<String, Long> counts = new LinkedHashMap<>();
-            outcomes.forEach(o -> o.result().counts().forEach((k, v) -> counts.merge(k, v, Long::sum)));
             marts.forEach(m -> counts.put("mart." + m.name(), m.rows()));
             dims.forEach((k, v) -> counts.put("dim." + k, v));
-            runLog.record(runId, "nightly", params, asOf, start, Instant.now(), s.failed() ? "failed" : "succeeded",
-                    counts, s.failed() ? failures(marts) : null);
+            runLog.record(runId, "nightly", params, asOf, start, Instant.now(),
+                    s.failed() ? RunLog.FAILED : RunLog.SUCCEEDED, counts, s.failed() ? failures(marts) : null);
             return s;
-        } catch (RuntimeException e) {
-            runLog.record(runId, "nightly", params, asOf, start, Instant.now(), "failed", Map.of(), e.getMessage());
+        } catch (Exception e) {
+            // Exception, not RuntimeException: Spark's AnalysisException is checked to Java and is thrown from Scala
+            // code that declares nothing; a failed run must be recorded whatever was thrown (rethrown as it was)
+            recordFailure(runId, "nightly", params, asOf, start, Map.of(), e);
             throw e;
         }
     }
@@ -327,7 +434,7 @@ public final class Pipeline implements AutoCloseable {
                     IngestJob.Result r = IngestJob.Result.nothingNew(runId, f, t);
                     Map<String, Long> counts = new LinkedHashMap<>(r.counts());
                     counts.put("unchanged_files", (long) plan.unchanged().size());
-                    runLog.record(runId, "ingest", params, null, start, Instant.now(), "succeeded", counts, null);
+                    runLog.record(runId, "ingest", params, null, start, Instant.now(), RunLog.SUCCEEDED, counts, null);
                     return new IngestOutcome(List.of(), r, null, plan.unchanged().size());
                 }
                 files = plan.toRead();
@@ -344,17 +451,24 @@ public final class Pipeline implements AutoCloseable {
             IngestJob.Result r = new IngestJob(warehouse).reportingTo(progress.recordsRead())
                     .run(adapter, files, t, runId, start,
                     runLog.lastProcessedDate(), plan.changed());
-            ledger.record(incremental ? plan : new IngestedFiles.Plan(files, plan.changed(), List.of(), plan.stats()),
-                    format, t, runId, start);
-            FaultPoints.reached("ingest-recorded");
             Map<String, Long> counts = new LinkedHashMap<>(r.counts());
             int unchanged = incremental ? plan.unchanged().size() : 0;
             counts.put("unchanged_files", (long) unchanged);
-            runLog.record(runId, "ingest", params, null, start, Instant.now(), "succeeded", counts, null);
+            // an input that gave nothing is a failed ingest: its quarantine and counts are kept all the same
+            RunLog.Entry entry = new RunLog.Entry(runId, "ingest", params, null, start, Instant.now(),
+                    r.nothingAccepted() ? RunLog.FAILED : RunLog.SUCCEEDED, counts,
+                    r.nothingAccepted() ? nothingAccepted(r) : null);
+            // the ledger keeps the run's row: a process that dies between these two writes is recorded by the next
+            // run (recordRecoveredIngests) instead of losing its row and, with it, its quarantine rows
+            ledger.record(incremental ? plan : new IngestedFiles.Plan(files, plan.changed(), List.of(), plan.stats()),
+                    format, t, runId, start, entry.toJson());
+            FaultPoints.reached("ingest-recorded");
+            runLog.record(entry);
             return new IngestOutcome(files, r, detection, unchanged);
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
+            // Exception, not RuntimeException: see nightlyLocked
             warehouse.cleanStaging(runId);
-            runLog.record(runId, "ingest", params, null, start, Instant.now(), "failed", Map.of(), e.getMessage());
+            recordFailure(runId, "ingest", params, null, start, Map.of(), e);
             throw e;
         }
     }
@@ -379,11 +493,12 @@ public final class Pipeline implements AutoCloseable {
             Map<String, Long> counts = new LinkedHashMap<>();
             results.forEach(m -> counts.put("mart." + m.name(), m.rows()));
             boolean failed = results.stream().anyMatch(m -> !m.ok());
-            runLog.record(runId, job, params, asOf, start, Instant.now(), failed ? "failed" : "succeeded", counts,
-                    failed ? failures(results) : null);
+            runLog.record(runId, job, params, asOf, start, Instant.now(), failed ? RunLog.FAILED : RunLog.SUCCEEDED,
+                    counts, failed ? failures(results) : null);
             return results;
-        } catch (RuntimeException e) {
-            runLog.record(runId, job, params, asOf, start, Instant.now(), "failed", Map.of(), e.getMessage());
+        } catch (Exception e) {
+            // Exception, not RuntimeException: see nightlyLocked
+            recordFailure(runId, job, params, asOf, start, Map.of(), e);
             throw e;
         }
     }

@@ -27,7 +27,9 @@ import static org.apache.spark.sql.functions.max;
 
 /**
  * The {@code _runs} dataset: one row per job run (job, parameters, start, end, status, counts, message), appended
- * when the run ends, whether it succeeded or failed.
+ * when the run ends, whether it succeeded or failed. Status is {@code succeeded}, {@code failed} (with the error as
+ * message), or {@code interrupted}: the process died (killed, out of memory, machine lost) and the next run that
+ * took over the warehouse lock recorded it.
  */
 public final class RunLog {
     public static final StructType SCHEMA = new StructType(new StructField[] {
@@ -42,6 +44,10 @@ public final class RunLog {
                     Metadata.empty()),
             new StructField("message", DataTypes.StringType, true, Metadata.empty()),
     });
+
+    public static final String SUCCEEDED = "succeeded";
+    public static final String FAILED = "failed";
+    public static final String INTERRUPTED = "interrupted";
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
@@ -58,19 +64,101 @@ public final class RunLog {
         return ID_TIME.format(start) + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
+    /**
+     * One row of {@code _runs} before it is appended. The ingest ledger keeps it as JSON ({@link #toJson()}), so that
+     * a run killed between recording its files and recording itself is recorded, exactly, by the next run.
+     */
+    public record Entry(String runId, String job, Map<String, ?> parameters, LocalDate asOf, Instant start,
+                        Instant end, String status, Map<String, Long> counts, String message) {
+        public Entry {
+            parameters = new TreeMap<>(parameters);
+            counts = new TreeMap<>(counts);
+        }
+
+        /** The same row with another message. */
+        public Entry withMessage(String m) {
+            return new Entry(runId, job, parameters, asOf, start, end, status, counts, m);
+        }
+
+        public String toJson() {
+            java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+            m.put("run_id", runId);
+            m.put("job", job);
+            m.put("parameters", parameters);
+            m.put("as_of", asOf == null ? null : asOf.toString());
+            m.put("started_at", start.toString());
+            m.put("ended_at", end.toString());
+            m.put("status", status);
+            m.put("counts", counts);
+            m.put("message", message);
+            try {
+                return JSON.writeValueAsString(m);
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("cannot write a run row as JSON", e);
+            }
+        }
+
+        public static Entry fromJson(String json) {
+            try {
+                var n = JSON.readTree(json);
+                Map<String, Object> params = JSON.convertValue(n.get("parameters"),
+                        new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() { });
+                Map<String, Long> counts = JSON.convertValue(n.get("counts"),
+                        new com.fasterxml.jackson.core.type.TypeReference<Map<String, Long>>() { });
+                return new Entry(n.get("run_id").asText(), n.get("job").asText(), params,
+                        n.get("as_of").isNull() ? null : LocalDate.parse(n.get("as_of").asText()),
+                        Instant.parse(n.get("started_at").asText()), Instant.parse(n.get("ended_at").asText()),
+                        n.get("status").asText(), counts, n.get("message").isNull() ? null : n.get("message").asText());
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("not a run row: " + json, e);
+            }
+        }
+    }
+
     public void record(String runId, String job, Map<String, ?> parameters, LocalDate asOf, Instant start,
                        Instant end, String status, Map<String, Long> counts, String message) {
+        record(new Entry(runId, job, parameters, asOf, start, end, status, counts, message));
+    }
+
+    /** Appends the row. */
+    public void record(Entry e) {
         String params;
         try {
-            params = JSON.writeValueAsString(new TreeMap<>(parameters));
-        } catch (JsonProcessingException e) {
-            params = String.valueOf(parameters);
+            params = JSON.writeValueAsString(e.parameters());
+        } catch (JsonProcessingException ex) {
+            params = String.valueOf(e.parameters());
         }
-        Row row = RowFactory.create(runId, job, params, asOf == null ? null : java.sql.Date.valueOf(asOf),
-                Timestamp.from(start), Timestamp.from(end), status,
-                scala.jdk.javaapi.CollectionConverters.asScala(new TreeMap<>(counts)), message);
+        Row row = RowFactory.create(e.runId(), e.job(), params,
+                e.asOf() == null ? null : java.sql.Date.valueOf(e.asOf()),
+                Timestamp.from(e.start()), Timestamp.from(e.end()), e.status(),
+                scala.jdk.javaapi.CollectionConverters.asScala(e.counts()), e.message());
         Dataset<Row> df = warehouse.spark().createDataFrame(List.of(row), SCHEMA).coalesce(1);
         warehouse.append(DatasetRef.RUNS, df);
+    }
+
+    /** The run ids recorded so far (empty when none). */
+    public java.util.Set<String> runIds() {
+        if (!warehouse.exists(DatasetRef.RUNS)) {
+            return java.util.Set.of();
+        }
+        return new java.util.HashSet<>(all().select("run_id").as(org.apache.spark.sql.Encoders.STRING())
+                .collectAsList());
+    }
+
+    /**
+     * The text stored as a failed run's message: the exception's message (its class when it has none) and, when
+     * different, the message of its root cause.
+     */
+    public static String describe(Throwable e) {
+        String m = e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getName() : e.getMessage();
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        if (root != e && root.getMessage() != null && !m.contains(root.getMessage())) {
+            m += " (cause: " + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
+        }
+        return m;
     }
 
     /** All runs so far (empty when none). */

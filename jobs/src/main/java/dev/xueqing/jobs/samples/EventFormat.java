@@ -33,7 +33,7 @@ interface EventFormat {
             case "edx" -> new EdxEventFormat();
             case "moodle" -> new MoodleEventFormat();
             case "caliper" -> new CaliperEventFormat();
-            default -> throw new IllegalArgumentException("Unknown --format '" + name + "' for generate: use one of "
+            default -> throw new dev.xueqing.common.config.UsageException("Unknown --format '" + name + "' for generate: use one of "
                     + ScaleGenerator.FORMATS + ".");
         };
     }

@@ -72,22 +72,22 @@ public final class ScaleGenerator {
             long linesPerFile) {
         public Options {
             if (learners < 1 || courses < 1 || weeks < 1 || weeks > 52) {
-                throw new IllegalArgumentException(
+                throw new dev.xueqing.common.config.UsageException(
                         "generate needs --learners ≥ 1, --courses ≥ 1 and 1 ≤ --weeks ≤ 52"
                         + " (got " + learners + ", " + courses + ", " + weeks + ").");
             }
             if (eventsPerLearnerWeek < 5) {
-                throw new IllegalArgumentException("--events-per-learner-week must be at least 5, got "
+                throw new dev.xueqing.common.config.UsageException("--events-per-learner-week must be at least 5, got "
                         + eventsPerLearnerWeek + ".");
             }
             for (double share : new double[] {duplicateShare, lateShare, malformedShare}) {
                 if (share < 0 || share > 0.5) {
-                    throw new IllegalArgumentException("--duplicates, --late and --malformed are shares in [0, 0.5],"
+                    throw new dev.xueqing.common.config.UsageException("--duplicates, --late and --malformed are shares in [0, 0.5],"
                             + " got " + share + ".");
                 }
             }
             if (linesPerFile < 1) {
-                throw new IllegalArgumentException("--lines-per-file must be positive, got " + linesPerFile + ".");
+                throw new dev.xueqing.common.config.UsageException("--lines-per-file must be positive, got " + linesPerFile + ".");
             }
         }
 

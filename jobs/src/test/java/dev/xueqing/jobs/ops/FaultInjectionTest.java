@@ -8,6 +8,7 @@ import dev.xueqing.jobs.cli.XueqingCli;
 import dev.xueqing.jobs.marts.Mart;
 import dev.xueqing.jobs.marts.MartCatalog;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -48,19 +49,24 @@ class FaultInjectionTest extends SparkTestBase {
     private static Snapshot before;
     private static Snapshot reference;
 
-    /** Events count and every mart's rows (data_quality left out: it describes the runs themselves). */
-    record Snapshot(long events, Map<String, List<String>> marts) {}
+    /**
+     * Events count, every mart's rows (data_quality left out: it describes the runs themselves) and the quarantine
+     * rows (file and line, reason).
+     */
+    record Snapshot(long events, Map<String, List<String>> marts, List<String> quarantine) {}
 
     @BeforeAll
     static void prepare() throws IOException {
         dir = Files.createTempDirectory("xueqing-faults");
         Path a = projectRoot().resolve("data-samples/xapi/hand-course.jsonl");
         Path b = projectRoot().resolve("data-samples/xapi/statements-ST105-2026A.jsonl.gz");
+        // bad lines in B: a run killed after publishing B must not lose (nor double) their quarantine rows
+        Path bad = projectRoot().resolve("data-samples/xapi/bad-lines.jsonl");
         Path confA = dir.resolve("a.conf");
         Files.writeString(confA, "xueqing.inputs = [ { format = xapi, paths = [\"" + a + "\"] } ]\n");
         confAB = dir.resolve("ab.conf");
         Files.writeString(confAB, "xueqing.inputs = [ { format = xapi, paths = [\"" + a + "\"] }\n"
-                + "  { format = xapi, paths = [\"" + b + "\"] } ]\n");
+                + "  { format = xapi, paths = [\"" + b + "\", \"" + bad + "\"] } ]\n");
         base = dir.resolve("base");
         assertThat(runInProcess(confA, base)).isZero();
         before = snapshot(base);
@@ -68,11 +74,13 @@ class FaultInjectionTest extends SparkTestBase {
         assertThat(runInProcess(confAB, ref)).isZero();
         reference = snapshot(ref);
         assertThat(reference.events()).isGreaterThan(before.events());
+        assertThat(reference.quarantine()).hasSizeGreaterThan(before.quarantine().size());
     }
 
     @ParameterizedTest
     @ValueSource(strings = {
             "ingest-before-publish",               // input parsed and checked, nothing published
+            "ingest-recorded",                     // events published, files in the ledger, the run not yet in _runs
             "publish-partitions-writing:events",   // inside the Spark task writing the new event partitions
             "publish-partitions-first-swap",       // journal committed, one event partition swapped
             "publish-writing:learner_course_progress", // inside the Spark task writing a mart version
@@ -92,7 +100,7 @@ class FaultInjectionTest extends SparkTestBase {
             assertThat(e.getValue()).as(point + ": " + e.getKey())
                     .isIn(before.marts().get(e.getKey()), reference.marts().get(e.getKey()));
         }
-        if (point.startsWith("ingest") || point.startsWith("publish-partitions-writing")) {
+        if (point.equals("ingest-before-publish") || point.startsWith("publish-partitions-writing")) {
             assertThat(killed.events()).as("nothing published before the swap").isEqualTo(before.events());
             assertThat(killed.marts()).isEqualTo(before.marts());
         }
@@ -101,6 +109,21 @@ class FaultInjectionTest extends SparkTestBase {
         assertThat(runInProcess(confAB, wh)).isZero();
         Snapshot after = snapshot(wh);
         assertThat(after.events()).isEqualTo(reference.events());
+        assertThat(after.quarantine()).as(point + ": quarantine rows, each once").isEqualTo(reference.quarantine());
+        // every run is recorded: the dead nightly as interrupted (by the run that took over its lock), and the ingest
+        // of B, which had published, as succeeded with its counts
+        List<Row> runs = new dev.xueqing.jobs.runs.RunLog(w).all().collectAsList();
+        assertThat(runs).as(point + ": the killed nightly is recorded")
+                .anyMatch(r -> "nightly".equals(r.getAs("job")) && "interrupted".equals(r.getAs("status")));
+        List<String> quarantineRuns = w.partitionValues(DatasetRef.QUARANTINE);
+        assertThat(quarantineRuns).as(point + ": every quarantine partition belongs to a recorded run")
+                .allMatch(q -> runs.stream().anyMatch(r -> q.equals(r.getAs("run_id"))));
+        if (point.equals("ingest-recorded")) {
+            assertThat(runs).as("B's ingest, recorded by the next run from the ledger")
+                    .anyMatch(r -> "ingest".equals(r.getAs("job")) && "succeeded".equals(r.getAs("status"))
+                            && String.valueOf(r.<String>getAs("message")).contains("recorded by run")
+                            && r.<scala.collection.Map<String, Long>>getAs("counts").get("quarantined").get() > 0);
+        }
         assertThat(after.marts().keySet()).isEqualTo(reference.marts().keySet());
         for (String mart : reference.marts().keySet()) {
             List<String> missing = new ArrayList<>(reference.marts().get(mart));
@@ -136,11 +159,10 @@ class FaultInjectionTest extends SparkTestBase {
                 cmd.add(arg);
             }
         }
-        cmd.addAll(List.of("-Xmx1g", "-cp", System.getProperty("java.class.path"), XueqingCli.class.getName(),
+        cmd.addAll(List.of("-Xmx1g", "-D" + dev.xueqing.common.io.FaultPoints.PROPERTY + "=" + point, "-cp", System.getProperty("java.class.path"), XueqingCli.class.getName(),
                 "nightly", "--conf", confAB.toString(), "--warehouse", warehouse.toString(), "--date", DATE));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         Map<String, String> env = new HashMap<>(ENV);
-        env.put("XUEQING_FAULT_AT", point);
         env.put("SPARK_LOCAL_IP", "127.0.0.1");
         pb.environment().putAll(env);
         Path log = dir.resolve("child-" + point.replaceAll("[^a-z_-]", "_") + ".log");
@@ -164,7 +186,11 @@ class FaultInjectionTest extends SparkTestBase {
             Dataset<Row> d = w.read(DatasetRef.mart(name));
             marts.put(name, d.collectAsList().stream().map(FaultInjectionTest::text).sorted().toList());
         }
-        return new Snapshot(w.read(DatasetRef.EVENTS).count(), marts);
+        List<String> quarantine = w.exists(DatasetRef.QUARANTINE)
+                ? w.read(DatasetRef.QUARANTINE).selectExpr("concat(raw_ref, ' ', reason)").as(Encoders.STRING())
+                        .collectAsList().stream().sorted().toList()
+                : List.of();
+        return new Snapshot(w.read(DatasetRef.EVENTS).count(), marts, quarantine);
     }
 
     /**

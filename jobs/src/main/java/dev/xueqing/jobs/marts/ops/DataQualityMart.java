@@ -43,7 +43,7 @@ public final class DataQualityMart implements Mart {
                     key("tenant", StringType, "institution or platform of the input"),
                     key("reason", StringType, "quarantine reason code, or `none`"),
                     key("started_at", TimestampType, "when the run started (UTC)"),
-                    key("status", StringType, "succeeded or failed"),
+                    key("status", StringType, "succeeded, failed, or interrupted (the process died; recorded by the next run)"),
                     key("records_read", LongType, "records read in the run for this source (lines or array elements)"),
                     key("accepted", LongType, "new events published"),
                     key("duplicates", LongType, "records dropped as exact re-deliveries (same id, same content)"),

@@ -10,6 +10,7 @@ import org.apache.spark.sql.catalyst.analysis.UnresolvedFunction;
 import org.apache.spark.sql.catalyst.analysis.UnresolvedGenerator;
 import org.apache.spark.sql.catalyst.analysis.UnresolvedHaving;
 import org.apache.spark.sql.catalyst.analysis.UnresolvedInlineTable;
+import org.apache.spark.sql.catalyst.analysis.UnresolvedQualify;
 import org.apache.spark.sql.catalyst.analysis.UnresolvedRelation;
 import org.apache.spark.sql.catalyst.analysis.UnresolvedSubqueryColumnAliases;
 import org.apache.spark.sql.catalyst.analysis.UnresolvedTVFAliases;
@@ -133,6 +134,12 @@ public final class SqlSandbox {
     /** The built-in functions a query may call (lower case). */
     static final Set<String> FUNCTIONS = allowedFunctions();
 
+    /** The parser's unresolved names (columns, stars, aliases, ordinals) that may appear in a parsed query. */
+    private static final Set<String> PARSED_PLACEHOLDERS = Set.of("UnresolvedAttribute", "UnresolvedAlias",
+            "UnresolvedStar", "UnresolvedStarExceptOrReplace", "UnresolvedRegex", "UnresolvedExtractValue",
+            "UnresolvedOrdinal", "UnresolvedPipeAggregateOrdinal", "UnresolvedSeed", "UnresolvedWithinGroup",
+            "MultiAlias");
+
     /** Plan nodes a query may consist of, as the parser writes them. */
     private static final Set<Class<?>> PARSED_NODES = Set.of(Project.class, Filter.class, Aggregate.class,
             Join.class, LateralJoin.class, Sort.class, GlobalLimit.class, LocalLimit.class, Offset.class, Tail.class,
@@ -141,7 +148,7 @@ public final class SqlSandbox {
             UnresolvedInlineTable.class, LocalRelation.class, OneRowRelation.class, Generate.class,
             UnresolvedTableValuedFunction.class, UnresolvedTVFAliases.class, WithWindowDefinition.class,
             Pivot.class, Unpivot.class, Sample.class, UnresolvedHint.class, RepartitionByExpression.class,
-            Repartition.class, PipeOperator.class);
+            Repartition.class, PipeOperator.class, UnresolvedQualify.class);
 
     /** Statements besides queries: harmless, and checked by their own rules. */
     private static final Set<Class<?>> PARSED_STATEMENTS = Set.of(ExplainCommand.class, ShowTables.class,
@@ -256,7 +263,7 @@ public final class SqlSandbox {
                         : List.of(id.funcName());
                 requireFunction(name, FUNCTIONS, "function");
             } else {
-                requireHarmless(e);
+                requireHarmless(e, true);
             }
         }
     }
@@ -276,17 +283,26 @@ public final class SqlSandbox {
                 throw notAStatement(p);
             }
         }
-        expressions.forEach(SqlSandbox::requireHarmless);
+        expressions.forEach(e -> requireHarmless(e, false));
     }
 
-    private static void requireHarmless(Expression e) {
-        String cls = e.getClass().getName();
+    /**
+     * Whether an expression may appear: Catalyst's own expressions (what the built-in functions and operators
+     * resolve to), never reflection, user-defined code or the {@code objects} expressions that invoke methods; in a
+     * parsed plan also the parser's placeholders for names ({@link #PARSED_PLACEHOLDERS}), but not
+     * {@code IDENTIFIER(<expression>)}, whose name is only known after analysis.
+     */
+    private static void requireHarmless(Expression e, boolean parsed) {
+        Class<?> c = e.getClass();
+        String cls = c.getName();
+        boolean catalyst = cls.startsWith("org.apache.spark.sql.catalyst.expressions.")
+                && !cls.startsWith("org.apache.spark.sql.catalyst.expressions.objects.");
+        boolean placeholder = parsed && c.getPackageName().equals("org.apache.spark.sql.catalyst.analysis")
+                && PARSED_PLACEHOLDERS.contains(c.getSimpleName());
         if (e instanceof CallMethodViaReflection || e instanceof TryReflect || e instanceof UserDefinedExpression
-                || cls.startsWith("org.apache.spark.sql.catalyst.expressions.objects.")
-                || !(cls.startsWith("org.apache.spark.sql.catalyst.expressions.")
-                        || cls.startsWith("org.apache.spark.sql.catalyst.analysis."))) {
-            throw new RefusedException("`xueqing sql` does not allow " + e.prettyName() + " (" + e.getClass().getSimpleName()
-                    + "): it is not one of the built-in functions that only compute on their arguments.");
+                || !(catalyst || placeholder)) {
+            throw new RefusedException("`xueqing sql` does not allow " + e.prettyName() + " ("
+                    + c.getSimpleName() + "): only built-in functions that compute on their arguments.");
         }
     }
 

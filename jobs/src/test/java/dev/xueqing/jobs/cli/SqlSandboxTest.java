@@ -178,6 +178,8 @@ class SqlSandboxTest extends SparkTestBase {
                 "SELECT transform(array(1), x -> " + getenv + ")",
                 "SELECT count(*) FROM events GROUP BY event_id HAVING max(" + getenv + ") IS NULL",
                 "EXPLAIN SELECT " + getenv,
+                "SELECT * FROM events LIMIT length(IDENTIFIER('java_' || 'method')('java.lang.System', 'getenv', 'X'))",
+                "VALUES (IDENTIFIER('reflect')('java.lang.System', 'getenv', 'X'))",
                 "SELECT xpath_string('<a/>', 'a')",
                 "SELECT from_protobuf(CAST('' AS BINARY), 'M', '" + keyFile + "')")) {
             assertSandboxRefuses(q, "does not allow");
@@ -205,12 +207,15 @@ class SqlSandboxTest extends SparkTestBase {
                 "DESCRIBE text.`/etc/passwd`",
                 "SELECT * FROM default.events",
                 "SELECT * FROM global_temp.events",
-                "TABLE text.`/etc/passwd`")) {
+                "TABLE text.`/etc/passwd`",
+                "SELECT * FROM IDENTIFIER('text.`/etc/passwd`')")) {
             assertSandboxRefuses(q, "reads only its views", "Views: _runs,", "events", "quarantine");
         }
         assertSandboxRefuses("SELECT * FROM read_files('" + keyFile + "')", "table-valued function `read_files`");
         assertSandboxRefuses("SELECT * FROM events WITH ('path' = '/etc')", "options");
         assertSandboxRefuses("SELECT * FROM STREAM events", "STREAM");
+        assertSandboxRefuses("SELECT * FROM IDENTIFIER('te' || 'xt.`/etc/passwd`')", "PlanWithUnresolvedIdentifier");
+        assertSandboxRefuses("SELECT * FROM events VERSION AS OF 1", "RelationTimeTravel");
         Run unknown = sql("SELECT * FROM evnets");
         assertThat(unknown.code()).isEqualTo(XueqingCli.USAGE);
         assertThat(unknown.err().strip()).startsWith("error: `xueqing sql` reads only its views, and there is no "
@@ -260,6 +265,13 @@ class SqlSandboxTest extends SparkTestBase {
         assertThat(lateral.out().lines().toList()).containsExactly("s,u", "9,string");
         Run pipe = sql("FROM events |> WHERE action = 'viewed' |> AGGREGATE count(*) AS n", "--format", "csv");
         assertThat(pipe.out().lines().toList()).as(pipe.toString()).containsExactly("n", "3");
+        Run qualify = sql("SELECT e.event_id, rand(7) >= 0 AS r FROM events e "
+                + "QUALIFY row_number() OVER (ORDER BY e.event_id DESC) = 1", "--format", "csv");
+        assertThat(qualify.out().lines().toList()).as(qualify.toString())
+                .containsExactly("event_id,r", "11111111-2222-4333-8444-555555555503,true");
+        Run median = sql("SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY n) AS m FROM VALUES (1), (2), (9) AS t(n)",
+                "--format", "csv");
+        assertThat(median.out().lines().toList()).as(median.toString()).containsExactly("m", "2.0");
         Run show = sql("SHOW TABLES");
         assertThat(show.code()).as(show.toString()).isZero();
         assertThat(show.out()).contains("events", "quarantine", "enrollments");

@@ -104,6 +104,14 @@ class SqlSandboxTest extends SparkTestBase {
                .hasMessageNotContaining("\n");
     }
 
+    static List<String> rows(String query) {
+        try {
+            return sandbox.dataset(spark(), query).collectAsList().stream().map(Object::toString).toList();
+        } catch (org.apache.spark.sql.AnalysisException e) {
+            throw new AssertionError(query, e);
+        }
+    }
+
     @Test
     void writesHiddenBehindACteOrExecuteImmediateAreRefusedAndChangeNothing() throws IOException {
         long events = count("events");
@@ -272,6 +280,14 @@ class SqlSandboxTest extends SparkTestBase {
         Run median = sql("SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY n) AS m FROM VALUES (1), (2), (9) AS t(n)",
                 "--format", "csv");
         assertThat(median.out().lines().toList()).as(median.toString()).containsExactly("m", "2.0");
+        assertThat(rows("WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 3) "
+                + "SELECT sum(n) FROM r")).containsExactly("[6]");
+        assertThat(rows("SELECT /*+ REPARTITION(2) */ count(*) FROM events TABLESAMPLE (100 PERCENT)"))
+                .containsExactly("[3]");
+        assertThat(rows("SELECT * FROM VALUES (1, 2) AS t(a, b) UNPIVOT (v FOR k IN (a, b)) ORDER BY k"))
+                .containsExactly("[a,1]", "[b,2]");
+        assertThat(rows("SELECT * FROM events PIVOT (count(*) FOR action IN ('viewed' AS viewed))"
+                + " |> SELECT sum(viewed)")).containsExactly("[3]");
         Run show = sql("SHOW TABLES");
         assertThat(show.code()).as(show.toString()).isZero();
         assertThat(show.out()).contains("events", "quarantine", "enrollments");

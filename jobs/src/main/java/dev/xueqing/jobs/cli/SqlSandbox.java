@@ -226,7 +226,7 @@ public final class SqlSandbox {
         Set<String> ctes = new TreeSet<>();
         List<LogicalPlan> plans = new ArrayList<>();
         List<Expression> expressions = new ArrayList<>();
-        collect(parsed instanceof ExplainCommand e ? e.logicalPlan() : parsed, plans, expressions, null);
+        collect(parsed instanceof ExplainCommand e ? e.logicalPlan() : parsed, plans, expressions, true);
         for (LogicalPlan p : plans) {
             if (p instanceof UnresolvedWith w) {
                 for (var cte : CollectionConverters.asJava(w.cteRelations())) {
@@ -272,7 +272,7 @@ public final class SqlSandbox {
     public void checkAnalysed(LogicalPlan analysed) {
         List<LogicalPlan> plans = new ArrayList<>();
         List<Expression> expressions = new ArrayList<>();
-        collect(analysed, plans, expressions, views);
+        collect(analysed, plans, expressions, false);
         for (LogicalPlan p : plans) {
             if (p instanceof View v) {
                 String name = v.desc().identifier().table().toLowerCase(Locale.ROOT);
@@ -342,11 +342,11 @@ public final class SqlSandbox {
     /**
      * Collects every plan node and expression reachable from {@code root}: children, inner children (CTE
      * definitions), subqueries inside expressions, and plans or expressions held in fields (an EXPLAIN's query, the
-     * window definitions of a WINDOW clause, hint parameters). With {@code stopAtViews}, the plan of a {@link View}
-     * is not entered.
+     * window definitions of a WINDOW clause, hint parameters). The plan of a {@link View} is entered only with
+     * {@code enterViews} (a parsed plan has none; in an analysed one it is the view's own, trusted plan).
      */
     private static void collect(LogicalPlan root, List<LogicalPlan> plans, List<Expression> expressions,
-            Set<String> stopAtViews) {
+            boolean enterViews) {
         Map<Object, Boolean> seen = new IdentityHashMap<>();
         List<Object> todo = new ArrayList<>();
         todo.add(root);
@@ -357,7 +357,7 @@ public final class SqlSandbox {
             }
             if (o instanceof LogicalPlan p) {
                 plans.add(p);
-                if (stopAtViews != null && p instanceof View) {
+                if (!enterViews && p instanceof View) {
                     continue;
                 }
                 p.productIterator().foreach(todo::add);

@@ -194,6 +194,14 @@ class SqlSandboxTest extends SparkTestBase {
         }
         assertRefused("SELECT " + getenv, "`java_method`");
         assertRefused("SELECT reflect('java.lang.System', 'getenv', 'XUEQING_PSEUDONYM_KEY')", "`reflect`");
+        // sql never looks for the key: no key and a missing key file in production mode still answer
+        StringWriter out = new StringWriter();
+        int noKey = XueqingCli.execute(new String[] {"sql", "SELECT count(*) AS n FROM events", "--format", "csv",
+                "--warehouse", warehouse.toString(), "--set", "mode=production", "--set",
+                "pseudonym.key-file=" + dir.resolve("no-such.key")}, Map.of(), new PrintWriter(out),
+                new PrintWriter(new StringWriter()));
+        assertThat(noKey).isZero();
+        assertThat(out.toString().lines().toList()).containsExactly("n", "3");
         assertThat(scala.jdk.javaapi.CollectionConverters.asJava(spark().conf().getAll()).values())
                 .noneMatch(v -> v.contains(KEY));
     }

@@ -5,6 +5,10 @@ import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -12,7 +16,8 @@ import java.util.Properties;
 /**
  * Builds the one SparkSession of a run from the typed config: the configured master (local[*] by default),
  * UTC session time zone (event_date is computed explicitly in the tenant's zone), AQE on, Parquet with zstd,
- * and Spark bound to the loopback address in local mode.
+ * Spark's catalog folder in the temp directory (not {@code ./spark-warehouse}), and Spark bound to the loopback
+ * address in local mode.
  *
  * <p>The same jar runs embedded ({@code bin/xueqing}, {@code java -cp}) and under {@code spark-submit}. Spark
  * settings handed to {@code spark-submit} ({@code --master}, {@code --conf k=v}, {@code spark-defaults.conf}) arrive
@@ -40,7 +45,9 @@ public final class SparkSessions {
         @Override
         public void close() {
             if (owned) {
+                String catalogDir = session.conf().get("spark.sql.warehouse.dir", "");
                 session.stop();
+                deleteIfEmpty(catalogDir);
             }
         }
     }
@@ -85,6 +92,7 @@ public final class SparkSessions {
         wanted.put("spark.sql.adaptive.coalescePartitions.enabled", "true");
         wanted.put("spark.sql.parquet.compression.codec", "zstd");
         wanted.put("spark.ui.showConsoleProgress", "false");
+        wanted.put("spark.sql.warehouse.dir", catalogDir().toUri().toString());
         String master = submitted.getOrDefault("spark.master", s.conf().getOrDefault("spark.master", s.master()));
         if (master.startsWith("local")) {
             wanted.put("spark.ui.enabled", "false");
@@ -100,6 +108,31 @@ public final class SparkSessions {
         });
         out.putAll(FIXED);
         return out;
+    }
+
+    /**
+     * Where Spark's own catalog keeps managed tables ({@code spark.sql.warehouse.dir}). Xueqing has none, but Spark
+     * creates the folder of its default database when the catalog is first used, by default as
+     * {@code ./spark-warehouse} in whatever directory the command was started from. A folder of this process in the
+     * temp directory instead, removed on close while empty.
+     */
+    static Path catalogDir() {
+        return Path.of(System.getProperty("java.io.tmpdir"), "xueqing-spark-catalog-" + ProcessHandle.current().pid());
+    }
+
+    private static void deleteIfEmpty(String dir) {
+        try {
+            Path p = dir.startsWith("file:") ? Path.of(URI.create(dir)) : null;
+            if (p != null && p.equals(catalogDir()) && Files.isDirectory(p)) {
+                try (var entries = Files.list(p)) {
+                    if (entries.findAny().isEmpty()) {
+                        Files.delete(p);
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("Could not remove Spark's catalog folder {}: {}", dir, e.toString());
+        }
     }
 
     /** The {@code spark.*} entries of the given system properties: what spark-submit handed the driver. */

@@ -25,6 +25,17 @@ class SparkSessionsTest {
     }
 
     @Test
+    void sparksCatalogFolderIsNotCreatedInTheWorkingDirectory() {
+        String dir = SparkSessions.settings(DEFAULTS, Map.of()).get("spark.sql.warehouse.dir");
+        assertThat(dir).startsWith("file:/").contains("xueqing-spark-catalog-")
+                .startsWith(java.nio.file.Path.of(System.getProperty("java.io.tmpdir")).toUri().toString());
+        XueqingConfig.SparkSettings site = new XueqingConfig.SparkSettings("local[*]", "xueqing", 8,
+                Map.of("spark.sql.warehouse.dir", "hdfs:///user/xueqing/catalog"));
+        assertThat(SparkSessions.settings(site, Map.of())).containsEntry("spark.sql.warehouse.dir",
+                "hdfs:///user/xueqing/catalog");
+    }
+
+    @Test
     void sparkSubmitsMasterAndConfWinOverTheConfigFile() {
         Map<String, String> submitted = Map.of("spark.master", "yarn", "spark.sql.shuffle.partitions", "400",
                 "spark.executor.memory", "6g");

@@ -11,33 +11,47 @@ import dev.xueqing.jobs.marts.MartCatalog;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.catalyst.plans.logical.Command;
-import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 
-/** {@code xueqing sql}: read-only Spark SQL over events, quarantine, dims, marts and _runs. */
+/**
+ * {@code xueqing sql}: read-only Spark SQL over events, quarantine, dims, marts and _runs, checked by
+ * {@link SqlSandbox} before anything runs; csv and json stream the rows, table shows a bounded number.
+ */
 @CommandLine.Command(name = "sql", mixinStandardHelpOptions = true,
-        description = "Run a read-only Spark SQL query. Views: events, quarantine, _runs, every dim and every mart.")
+        description = "Run a read-only Spark SQL query over the views events, quarantine, _runs, every dim and every "
+                + "mart; anything that writes, sets, reflects or reads other files is refused (exit 2).")
 final class SqlCommand extends BaseCommand {
     enum Format { table, csv, json }
 
-    @Parameters(index = "0", paramLabel = "QUERY", description = "A SELECT (or WITH, SHOW, DESCRIBE, EXPLAIN) query.")
+    @Parameters(index = "0", paramLabel = "QUERY",
+            description = "A query over the views: SELECT, WITH, VALUES, TABLE; or EXPLAIN <query>, SHOW TABLES, "
+                    + "DESCRIBE <view>. Nothing else runs (see docs/privacy.md).")
     String query;
 
     @Option(names = "--format", description = "Output: ${COMPLETION-CANDIDATES} (default: table).")
     Format format = Format.table;
 
-    @Option(names = "--limit", description = "At most this many rows (default: 100 for table, all for csv/json).")
+    @Option(names = "--limit", paramLabel = "N",
+            description = "At most N rows, N >= 0 (default: 100 for table, every row for csv/json, streamed).")
     Integer limit;
+
+    /** Rows the table format shows when no --limit is given. */
+    static final int TABLE_ROWS = 100;
 
     @Override
     public Integer call() throws Exception {
+        if (limit != null && limit < 0) {
+            err().println("error: --limit must be 0 or more (got " + limit + "). Leave it out for every row (csv, "
+                    + "json) or the first " + TABLE_ROWS + " (table).");
+            return XueqingCli.USAGE;
+        }
         XueqingConfig config = config();
         try (SparkSessions.Handle handle = SparkSessions.acquire(config)) {
             SparkSession spark = handle.session();
@@ -48,24 +62,29 @@ final class SqlCommand extends BaseCommand {
                         + "(or `xueqing ingest`) first, or point --warehouse at an existing warehouse.");
                 return XueqingCli.FAILED;
             }
-            LogicalPlan plan = spark.sessionState().sqlParser().parsePlan(query);
-            if (!readOnly(plan)) {
-                err().println("error: `xueqing sql` is read-only: only SELECT, WITH, VALUES, SHOW, DESCRIBE and "
-                        + "EXPLAIN are allowed (got " + plan.nodeName() + ").");
+            Dataset<Row> result;
+            try {
+                result = new SqlSandbox(views).dataset(spark, query);
+            } catch (SqlSandbox.RefusedException e) {
+                err().println("error: " + e.getMessage());
                 return XueqingCli.USAGE;
             }
-            Dataset<Row> result = spark.sql(query);
-            int max = limit != null ? limit : (format == Format.table ? 100 : Integer.MAX_VALUE);
-            List<Row> rows = result.limit(max == Integer.MAX_VALUE ? Integer.MAX_VALUE : max + 1).collectAsList();
-            boolean truncated = rows.size() > max;
-            if (truncated) {
-                rows = rows.subList(0, max);
+            if (format == Format.table) {
+                int max = limit != null ? limit : TABLE_ROWS;
+                List<Row> rows = result.limit(max == Integer.MAX_VALUE ? max : max + 1).collectAsList();
+                boolean truncated = rows.size() > max;
+                printTable(out(), result.columns(), truncated ? rows.subList(0, max) : rows, truncated);
+            } else {
+                Iterator<Row> rows = (limit != null ? result.limit(limit) : result).toLocalIterator();
+                if (format == Format.csv) {
+                    printCsv(out(), result.columns(), rows);
+                } else {
+                    while (rows.hasNext()) {
+                        out().println(rows.next().json());
+                    }
+                }
             }
-            switch (format) {
-                case csv -> printCsv(out(), result.columns(), rows);
-                case json -> rows.forEach(r -> out().println(r.json()));
-                default -> printTable(out(), result.columns(), rows, truncated);
-            }
+            out().flush();
             return XueqingCli.OK;
         }
     }
@@ -93,21 +112,12 @@ final class SqlCommand extends BaseCommand {
         return names;
     }
 
-    static boolean readOnly(LogicalPlan plan) {
-        String name = plan.getClass().getSimpleName();
-        if (plan instanceof Command) {
-            return name.startsWith("Show") || name.startsWith("Describe") || name.startsWith("Explain");
-        }
-        return !(name.contains("Insert") || name.contains("Create") || name.contains("Drop")
-                || name.contains("Alter") || name.contains("Delete") || name.contains("Update")
-                || name.contains("Merge") || name.contains("Replace") || name.contains("Cache")
-                || name.contains("Refresh") || name.contains("Truncate") || name.contains("Load"));
-    }
-
-    static void printCsv(PrintWriter out, String[] columns, List<Row> rows) {
+    /** Writes the rows as CSV as they come (the result is never held in memory). */
+    static void printCsv(PrintWriter out, String[] columns, Iterator<Row> rows) {
         CsvWriter w = new CsvWriter(out, new CsvWriterSettings());
         w.writeHeaders(columns);
-        for (Row r : rows) {
+        while (rows.hasNext()) {
+            Row r = rows.next();
             Object[] vals = new Object[r.length()];
             for (int i = 0; i < vals.length; i++) {
                 vals[i] = r.isNullAt(i) ? null : cell(r.get(i));

@@ -101,7 +101,7 @@ import java.util.TreeSet;
  */
 public final class SqlSandbox {
     /** Why a query is refused; the message is one line that names what is not allowed. */
-    public static final class RefusedException extends IllegalArgumentException {
+    public static final class RefusedException extends dev.xueqing.common.config.UsageException {
         RefusedException(String message) {
             super(message);
         }

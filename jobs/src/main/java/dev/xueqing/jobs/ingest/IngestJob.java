@@ -74,11 +74,12 @@ public final class IngestJob {
         }
 
         /**
-         * True when files were read but nothing in them was taken: no event accepted, none a re-delivery of a
-         * published one, no voiding statement (every record quarantined, or the files held no record at all).
+         * True when files were read but nothing in them was taken: every record quarantined, or the files held no
+         * record at all. (A record that gave no event but was not rejected, such as an OULAD course row that only
+         * describes its course, was taken.)
          */
         public boolean nothingAccepted() {
-            return files > 0 && accepted == 0 && duplicates == 0 && voidingStatements == 0;
+            return files > 0 && accepted == 0 && duplicates == 0 && voidingStatements == 0 && quarantined() >= read;
         }
 
         /** Counts as stored in {@code _runs.counts}. */

@@ -128,7 +128,7 @@ public final class IngestedFiles {
 
     private static Stat stat(String file, Configuration hadoop) {
         try {
-            Path p = new Path(file);
+            Path p = InputFiles.path(file);
             FileStatus st = p.getFileSystem(hadoop).getFileStatus(p);
             return new Stat(st.getLen(), st.getModificationTime(), null);
         } catch (IOException e) {
@@ -163,8 +163,7 @@ public final class IngestedFiles {
     static String sha256(String file, Configuration hadoop) throws IOException {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
-            Path p = new Path(file);
-            try (InputStream in = p.getFileSystem(hadoop).open(p)) {
+            try (InputStream in = InputFiles.open(file, hadoop)) {
                 byte[] buf = new byte[1 << 16];
                 int n;
                 while ((n = in.read(buf)) > 0) {

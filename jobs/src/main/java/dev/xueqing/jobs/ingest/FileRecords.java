@@ -30,7 +30,7 @@ import java.util.zip.GZIPInputStream;
  *
  * <p>When the Spark task ends before the file does (cancelled, failed, or its consumer stopped early), the reader
  * thread is interrupted and the file closed, by a task completion listener; a task cancelled without an interrupt
- * (Spark's default) notices within {@value #POLL_MS} ms while waiting for rows.
+ * (Spark's default) notices at its next row, or within {@value #POLL_MS} ms while it waits for one.
  */
 final class FileRecords implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -99,6 +99,12 @@ final class FileRecords implements Serializable {
 
             @Override
             public boolean hasNext() {
+                if (task != null && task.isInterrupted()) {
+                    // cancelled without an interrupt (Spark's default): stop now rather than at the file's end
+                    LOG.info("Reading {} stopped: its task was cancelled", uri);
+                    stop.run();
+                    task.killTaskIfInterrupted();
+                }
                 while (next == null) {
                     try {
                         next = queue.poll(POLL_MS, TimeUnit.MILLISECONDS);
@@ -108,10 +114,7 @@ final class FileRecords implements Serializable {
                         throw new IllegalStateException("interrupted while reading " + uri, e);
                     }
                     if (next == null && task != null && task.isInterrupted()) {
-                        // cancelled without an interrupt (Spark's default): stop now rather than at the file's end
-                        LOG.info("Reading {} stopped: its task was cancelled", uri);
-                        stop.run();
-                        task.killTaskIfInterrupted();
+                        return hasNext(); // cancelled while waiting for the reader
                     }
                 }
                 if (next instanceof Throwable t) {

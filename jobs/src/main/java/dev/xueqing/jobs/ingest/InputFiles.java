@@ -13,9 +13,11 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.FileSystemLoopException;
+import java.nio.file.FileSystems;
 import java.nio.file.FileVisitOption;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.PathMatcher;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
@@ -65,20 +67,28 @@ public final class InputFiles {
         Map<String, String> files = new TreeMap<>(); // name -> identity (the real path of a local file)
         List<String> skipped = new ArrayList<>();
         for (String p : paths) {
-            int before = files.size();
-            java.nio.file.Path local = existingLocal(p);
+            Map<String, String> found = new TreeMap<>();
+            java.nio.file.Path local = localPath(p, hadoop);
             try {
-                if (local != null) {
-                    addLocal(local, files, skipped);
+                if (local == null) {
+                    addHadoop(p, hadoop, found);
+                } else if (Files.exists(local) || Files.isSymbolicLink(local)) {
+                    addLocal(local, found, skipped);
                 } else {
-                    addHadoop(p, hadoop, files, skipped);
+                    for (java.nio.file.Path match : localGlob(local)) {
+                        addLocal(match, found, skipped);
+                    }
+                    if (found.isEmpty()) {
+                        throw notFound(p);
+                    }
                 }
             } catch (IOException e) {
                 throw new NoInputException("Cannot list input path " + p + ": " + e.getMessage());
             }
-            if (files.size() == before) {
+            if (found.isEmpty()) {
                 throw new NoInputException("Input path " + p + " contains no data files.");
             }
+            files.putAll(found);
         }
         List<String> out = new ArrayList<>();
         Map<String, String> firstByIdentity = new LinkedHashMap<>();
@@ -113,15 +123,72 @@ public final class InputFiles {
         return fs.open(p);
     }
 
-    /** The argument as a local path when it names an existing local file or folder (no scheme, or file:), else null. */
-    private static java.nio.file.Path existingLocal(String arg) {
+    /**
+     * The argument as a local path (absolute, normalised) when it has {@code file:} or no URI scheme (and the
+     * default file system is the local one), else null. A relative name with ':' ({@code lrs 2026-09-01T10:00.jsonl})
+     * has no scheme: a scheme is followed by '/'.
+     */
+    private static java.nio.file.Path localPath(String arg, Configuration hadoop) {
+        int colon = arg.indexOf(':');
+        boolean hasScheme = colon > 0 && arg.startsWith("/", colon + 1)
+                && arg.substring(0, colon).matches("[A-Za-z][A-Za-z0-9+.-]*");
         try {
-            java.nio.file.Path p = arg.startsWith("file:") ? java.nio.file.Path.of(new Path(arg).toUri())
-                    : java.nio.file.Path.of(arg);
-            return Files.exists(p) || Files.isSymbolicLink(p) ? p.toAbsolutePath().normalize() : null;
-        } catch (IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
-            return null; // a URI of another file system, or not a path at all: Hadoop decides
+            if (!hasScheme) {
+                return "file".equals(FileSystem.getDefaultUri(hadoop).getScheme())
+                        ? java.nio.file.Path.of(arg).toAbsolutePath().normalize() : null;
+            }
+            return "file".equalsIgnoreCase(arg.substring(0, colon))
+                    ? java.nio.file.Path.of(new Path(arg).toUri().getPath()).normalize() : null;
+        } catch (IllegalArgumentException e) {
+            return null; // not a local path at all: Hadoop decides
         }
+    }
+
+    /**
+     * The local files and folders a glob matches ({@code *}, {@code ?}, {@code [..]}, {@code {a,b}}, as Hadoop's and
+     * Java's globs read them), sorted. Done here because Hadoop's glob fails on a folder that holds a name with ':'.
+     */
+    private static List<java.nio.file.Path> localGlob(java.nio.file.Path glob) throws IOException {
+        java.nio.file.Path base = glob.getRoot();
+        int i = 0;
+        while (i < glob.getNameCount() && !isGlob(glob.getName(i).toString())) {
+            base = base.resolve(glob.getName(i).toString());
+            i++;
+        }
+        if (i == glob.getNameCount() || !Files.isDirectory(base)) {
+            return List.of();
+        }
+        java.nio.file.Path pattern = glob.subpath(i, glob.getNameCount());
+        PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + pattern);
+        int depth = pattern.getNameCount();
+        java.nio.file.Path from = base;
+        List<java.nio.file.Path> matches = new ArrayList<>();
+        Files.walkFileTree(from, EnumSet.of(FileVisitOption.FOLLOW_LINKS), depth, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(java.nio.file.Path file, BasicFileAttributes attrs) {
+                java.nio.file.Path relative = from.relativize(file);
+                if (relative.getNameCount() == depth && matcher.matches(relative)) {
+                    matches.add(file);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(java.nio.file.Path file, IOException e) {
+                return FileVisitResult.CONTINUE; // a loop or an unreadable entry: not a match
+            }
+        });
+        matches.sort(null);
+        return matches;
+    }
+
+    private static boolean isGlob(String name) {
+        return name.chars().anyMatch(c -> c == '*' || c == '?' || c == '[' || c == '{');
+    }
+
+    private static NoInputException notFound(String p) {
+        return new NoInputException("Input path not found: " + p
+                + ". Give an existing file, folder or glob (for example data/*.jsonl.gz).");
     }
 
     /**
@@ -164,9 +231,8 @@ public final class InputFiles {
                 });
     }
 
-    /** Adds the files a path of another file system (or a glob) names, through Hadoop. */
-    private static void addHadoop(String p, Configuration hadoop, Map<String, String> files, List<String> skipped)
-            throws IOException {
+    /** Adds the files a path of another file system (HDFS, S3, or a glob there) names, through Hadoop. */
+    private static void addHadoop(String p, Configuration hadoop, Map<String, String> files) throws IOException {
         Path path;
         FileSystem fs;
         FileStatus[] matches;
@@ -179,15 +245,10 @@ public final class InputFiles {
             fs = null;
         }
         if (matches == null || matches.length == 0) {
-            throw new NoInputException("Input path not found: " + p
-                    + ". Give an existing file, folder or glob (for example data/*.jsonl.gz).");
+            throw notFound(p);
         }
         for (FileStatus st : matches) {
-            java.nio.file.Path local = "file".equals(fs.getUri().getScheme())
-                    ? java.nio.file.Path.of(fs.makeQualified(st.getPath()).toUri()) : null;
-            if (local != null) {
-                addLocal(local, files, skipped);
-            } else if (st.isFile()) {
+            if (st.isFile()) {
                 String name = fs.makeQualified(st.getPath()).toString();
                 files.put(name, name);
             } else {

@@ -32,11 +32,11 @@ import java.util.Set;
  * signature. All sampled files must agree; otherwise the error lists what each looked like, so that mixed inputs
  * are ingested format by format.
  *
- * <p>A file that is not text (empty, binary, UTF-16) has no vote: the others decide, and the reason says which
- * files will be quarantined as unreadable; when no sampled file is text, the error says what each one is. JSON is
- * read with Jackson's streaming parser, record by record, so that a first record of any length (a 5 MB statement on
- * one line) is seen whole, and of an export envelope only its first elements are read. Other text is judged on its
- * first {@value #HEAD_BYTES} bytes.
+ * <p>A file that is not text (empty, binary, UTF-16) has no vote: the others decide, and the reason names the
+ * files that are not read (each gives an {@code unreadable_input} row); when no sampled file is text, the error says
+ * what each one is. JSON is read with Jackson's streaming parser, record by record, so that a first record of any
+ * length (a 5 MB statement on one line) is seen whole, and of an export envelope only its first elements are read.
+ * Other text is judged on its first {@value #HEAD_BYTES} bytes.
  */
 public final class FormatDetector {
     static final int SAMPLE_FILES = 5;
@@ -80,7 +80,7 @@ public final class FormatDetector {
             }
             StringBuilder reason = new StringBuilder("detected from the content of " + voting.size() + " file(s)");
             if (!notText.isEmpty()) {
-                reason.append("; ").append(notText.size()).append(" file(s) cannot be read and will be quarantined (");
+                reason.append("; ").append(notText.size()).append(" file(s) not read, each an unreadable_input row (");
                 notText.forEach((f, l) -> reason.append(f).append(": ").append(l.problem()).append("; "));
                 reason.setLength(reason.length() - 2);
                 reason.append(")");

@@ -5,7 +5,6 @@ import dev.xueqing.common.io.Warehouse;
 import dev.xueqing.common.schema.Datasets;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
@@ -14,7 +13,6 @@ import org.apache.spark.sql.RowFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.sql.Timestamp;
 import java.time.Instant;

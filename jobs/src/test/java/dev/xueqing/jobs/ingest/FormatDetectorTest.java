@@ -94,8 +94,7 @@ class FormatDetectorTest {
         String empty = Files.write(dir.resolve("b.jsonl"), new byte[0]).toUri().toString();
         FormatDetector.Detection d = FormatDetector.detect(List.of(x, empty), new Configuration());
         assertThat(d.format()).isEqualTo("xapi");
-        assertThat(d.reason()).contains("content of 1 file(s)").contains("1 file(s) cannot be read and will be "
-                + "quarantined").contains("b.jsonl: empty file");
+        assertThat(d.reason()).contains("content of 1 file(s)").contains("1 file(s) not read, each an unreadable_input row").contains("b.jsonl: empty file");
     }
 
     @Test

@@ -15,7 +15,7 @@ import java.io.IOException;
 final class InputContent {
     /** How much of a file is examined. */
     static final int SNIFF_BYTES = 8192;
-    static final String EMPTY = "empty file (0 bytes): there is nothing to read";
+    static final String EMPTY = "empty file (no content)";
     static final String CONVERT = "convert it to UTF-8 (for example: iconv -f UTF-16 -t UTF-8 in > out)";
 
     private InputContent() {}

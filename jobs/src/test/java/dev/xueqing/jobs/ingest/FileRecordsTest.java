@@ -52,7 +52,7 @@ class FileRecordsTest extends SparkTestBase {
         assertThat(quarantined).allSatisfy(r -> assertThat(r.getString(1)).isEqualTo("unreadable_input"));
         assertThat(quarantined.get(0).getString(0)).endsWith("blob.jsonl:1");
         assertThat(quarantined.get(0).getString(2)).isEqualTo("binary file (not text); the file was not read");
-        assertThat(quarantined.get(1).getString(2)).startsWith("empty file (0 bytes)");
+        assertThat(quarantined.get(1).getString(2)).isEqualTo("empty file (no content); the file was not read");
         assertThat(quarantined.get(2).getString(2)).startsWith("UTF-16 text (with a byte-order mark): convert it to UTF-8");
         assertThat(IngestJob.parse(spark(), adapter(), files, "t", "r", NOW)
                 .filter(col("kind").equalTo(ParsedRecords.EVENT)).count()).isEqualTo(1);

@@ -28,7 +28,7 @@ public enum QuarantineReason {
     INVALID_VOIDING("invalid_voiding", "a voiding statement whose object is not a statement reference"),
     MISSING_COURSE("missing_course", "no course can be found in the context activities or the object"),
     ID_CONFLICT("id_conflict", "the same statement id arrived with different content"),
-    UNREADABLE_INPUT("unreadable_input", "the rest of a file could not be read (corrupt gzip, truncated file, I/O error)"),
+    UNREADABLE_INPUT("unreadable_input", "the rest of a file could not be read (corrupt gzip, truncated file, I/O error), or the file is not text (empty, binary, UTF-16): the detail says which"),
     UNKNOWN_COLUMNS("unknown_columns", "a CSV file whose header matches no table or mapping the adapter knows; the detail names the missing columns"),
     NOT_AN_EVENT("not_an_event", "the JSON value is not an event of the source format (no event type; for Caliper, a valid entity on its own: a fact, not an activity)"),
     UNKNOWN_EVENT_TYPE("unknown_event_type", "the event has no type, or a type the source's specification does not define"),

@@ -1,12 +1,14 @@
 package dev.xueqing.jobs.ingest;
 
 import dev.xueqing.common.model.QuarantineReason;
-import org.apache.hadoop.fs.FSDataInputStream;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
+import org.apache.spark.TaskContext;
 import org.apache.spark.sql.Row;
+import org.apache.spark.util.TaskCompletionListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.BufferedInputStream;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Serializable;
@@ -15,17 +17,29 @@ import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.zip.GZIPInputStream;
 
 /**
  * Runs an adapter over one file inside a Spark task and hands its rows out as an Iterator, in constant memory:
  * the adapter pushes rows from a reader thread into a bounded queue. Gzip is detected from the magic bytes, not
  * the name. A read error part-way (corrupt gzip, truncated file) ends the file with one {@code unreadable_input}
- * quarantine row; the rows read before it are kept.
+ * quarantine row; the rows read before it are kept. A file that is not text ({@link InputContent}: empty, binary,
+ * UTF-16) is not read: it gives one {@code unreadable_input} row that says what it is.
+ *
+ * <p>When the Spark task ends before the file does (cancelled, failed, or its consumer stopped early), the reader
+ * thread is interrupted and the file closed, by a task completion listener; a task cancelled without an interrupt
+ * (Spark's default) notices at its next row, or within {@value #POLL_MS} ms while it waits for one.
  */
 final class FileRecords implements Serializable {
     private static final long serialVersionUID = 1L;
     private static final Object END = new Object();
+    private static final Logger LOG = LoggerFactory.getLogger(FileRecords.class);
+    /** Reader threads are named this plus the file's ordinal. */
+    static final String READER_THREAD_PREFIX = "xueqing-read-";
+    /** How often a waiting task checks whether it was cancelled. */
+    private static final long POLL_MS = 200;
 
     private final SourceAdapter adapter;
     private final SerializableHadoopConf hadoop;
@@ -47,9 +61,10 @@ final class FileRecords implements Serializable {
 
     Iterator<Row> rows(int ordinal, String uri) {
         BlockingQueue<Object> queue = new ArrayBlockingQueue<>(4096);
+        AtomicReference<Closeable> open = new AtomicReference<>();
         Thread producer = new Thread(() -> {
             try {
-                produce(ordinal, uri, queue);
+                produce(ordinal, uri, queue, open);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (Throwable t) {
@@ -65,21 +80,41 @@ final class FileRecords implements Serializable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        }, "xueqing-read-" + ordinal);
+        }, READER_THREAD_PREFIX + ordinal);
         producer.setDaemon(true);
+        TaskContext task = TaskContext.get(); // null when called outside a Spark task
+        Runnable stop = () -> {
+            if (producer.isAlive()) {
+                producer.interrupt();
+                closeQuietly(open.get());
+            }
+        };
+        if (task != null) {
+            // a task that ends early (cancelled, failed, or not reading to the end) stops its reader and closes the file
+            task.addTaskCompletionListener((TaskCompletionListener) ctx -> stop.run());
+        }
         producer.start();
         return new Iterator<>() {
             private Object next;
 
             @Override
             public boolean hasNext() {
-                if (next == null) {
+                if (task != null && task.isInterrupted()) {
+                    // cancelled without an interrupt (Spark's default): stop now rather than at the file's end
+                    LOG.info("Reading {} stopped: its task was cancelled", uri);
+                    stop.run();
+                    task.killTaskIfInterrupted();
+                }
+                while (next == null) {
                     try {
-                        next = queue.take();
+                        next = queue.poll(POLL_MS, TimeUnit.MILLISECONDS);
                     } catch (InterruptedException e) {
-                        producer.interrupt();
+                        stop.run();
                         Thread.currentThread().interrupt();
                         throw new IllegalStateException("interrupted while reading " + uri, e);
+                    }
+                    if (next == null && task != null && task.isInterrupted()) {
+                        return hasNext(); // cancelled while waiting for the reader
                     }
                 }
                 if (next instanceof Throwable t) {
@@ -100,28 +135,32 @@ final class FileRecords implements Serializable {
         };
     }
 
-    private void produce(int ordinal, String uri, BlockingQueue<Object> queue) throws InterruptedException {
+    private void produce(int ordinal, String uri, BlockingQueue<Object> queue, AtomicReference<Closeable> open)
+            throws InterruptedException {
         long[] emitted = {0};
-        Path path = new Path(uri);
         IOException failure = null;
+        String notText = null;
         ObservationCombiner observations = new ObservationCombiner();
-        try {
-            FileSystem fs = path.getFileSystem(hadoop.get());
-            try (FSDataInputStream raw = fs.open(path); TolerantStream in = new TolerantStream(decompress(raw))) {
-                adapter.read(uri, ordinal, in, row -> {
-                    if (ParsedRecords.OBSERVATION.equals(row.getString(0))) {
-                        observations.add(row);
-                        return;
-                    }
-                    try {
-                        queue.put(row);
-                        emitted[0]++;
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new IllegalStateException(e);
-                    }
-                });
-                failure = in.failure;
+        try (InputStream raw = tracked(InputFiles.open(uri, hadoop.get()), open);
+             BufferedInputStream buffered = new BufferedInputStream(decompress(raw), 1 << 16)) {
+            notText = InputContent.problem(buffered);
+            if (notText == null) {
+                try (TolerantStream in = new TolerantStream(buffered)) {
+                    adapter.read(uri, ordinal, in, row -> {
+                        if (ParsedRecords.OBSERVATION.equals(row.getString(0))) {
+                            observations.add(row);
+                            return;
+                        }
+                        try {
+                            queue.put(row);
+                            emitted[0]++;
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            throw new IllegalStateException(e);
+                        }
+                    });
+                    failure = in.failure;
+                }
             }
         } catch (IOException e) {
             failure = e;
@@ -135,7 +174,11 @@ final class FileRecords implements Serializable {
         if (recordsRead != null) {
             recordsRead.add(emitted[0]);
         }
-        if (failure != null) {
+        if (notText != null) {
+            queue.put(ParsedRecords.quarantine(ParsedRecords.seq(ordinal, (1L << 40) - 1), adapter.format(), tenant,
+                    uri + ":1", QuarantineReason.UNREADABLE_INPUT, notText + "; the file was not read", null,
+                    runStart, runId));
+        } else if (failure != null) {
             String what = failure instanceof java.util.zip.ZipException ? "corrupt gzip data"
                     : failure instanceof java.io.EOFException ? "unexpected end of file (truncated?)"
                     : failure.getClass().getSimpleName();
@@ -143,6 +186,22 @@ final class FileRecords implements Serializable {
                     uri + ":after-row-" + emitted[0], QuarantineReason.UNREADABLE_INPUT,
                     what + ": " + failure.getMessage() + "; the records before this point were read", null, runStart,
                     runId));
+        }
+    }
+
+    /** The stream, remembered so that stopping the reader can close it. */
+    private static InputStream tracked(InputStream in, AtomicReference<Closeable> open) {
+        open.set(in);
+        return in;
+    }
+
+    private static void closeQuietly(Closeable c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (IOException | RuntimeException e) {
+                // the reader is being stopped: a close that fails changes nothing
+            }
         }
     }
 

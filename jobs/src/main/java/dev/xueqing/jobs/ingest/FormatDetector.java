@@ -1,12 +1,19 @@
 package dev.xueqing.jobs.ingest;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.xueqing.common.config.ConfigException;
 import dev.xueqing.common.config.Formats;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,37 +28,68 @@ import java.util.Set;
 
 /**
  * Tells the input format from the content, for {@code ingest} and {@code validate} without {@code --format}: the
- * first records of each file (at most {@value #SAMPLE_FILES} files, {@value #HEAD_BYTES} bytes each) are read and
- * matched against each format's signature. All sampled files must agree; otherwise the error lists what each looked
- * like, so that mixed inputs are ingested format by format.
+ * first records of each file (at most {@value #SAMPLE_FILES} files) are read and matched against each format's
+ * signature. All sampled files must agree; otherwise the error lists what each looked like, so that mixed inputs
+ * are ingested format by format.
+ *
+ * <p>A file that is not text (empty, binary, UTF-16) has no vote: the others decide, and the reason names the
+ * files that are not read (each gives an {@code unreadable_input} row); when no sampled file is text, the error says
+ * what each one is. JSON is read with Jackson's streaming parser, record by record, so that a first record of any
+ * length (a 5 MB statement on one line) is seen whole, and of an export envelope only its first elements are read.
+ * Other text is judged on its first {@value #HEAD_BYTES} bytes.
  */
 public final class FormatDetector {
     static final int SAMPLE_FILES = 5;
     static final int HEAD_BYTES = 256 * 1024;
+    /** Records read from a JSON file at most (and elements of an envelope's array). */
+    static final int SAMPLE_RECORDS = 20;
+    /** A JSON file is read at most this far to find its first records. */
+    static final long MAX_JSON_BYTES = 64L << 20;
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxDocumentLength(MAX_JSON_BYTES).build())
+            .build().setCodec(new ObjectMapper());
 
     /** The outcome: the format and why it was chosen. */
     public record Detection(String format, String reason) {}
 
+    /** What one file looks like: a format, or null with what is wrong with it (or null when it matches none). */
+    record Look(String format, String problem) {
+        String describe() {
+            return format != null ? format : problem != null ? problem
+                    : "unknown (not " + String.join(", ", ALL) + ")";
+        }
+    }
+
     private FormatDetector() {}
 
     public static Detection detect(List<String> files, Configuration hadoop) {
-        Map<String, String> perFile = new LinkedHashMap<>();
+        Map<String, Look> perFile = new LinkedHashMap<>();
         for (String f : files.subList(0, Math.min(SAMPLE_FILES, files.size()))) {
-            perFile.put(f, detectOne(head(f, hadoop)));
+            perFile.put(f, look(f, hadoop));
         }
-        Set<String> found = new LinkedHashSet<>(perFile.values());
+        Map<String, Look> voting = new LinkedHashMap<>();
+        Map<String, Look> notText = new LinkedHashMap<>();
+        perFile.forEach((f, l) -> (l.problem() == null ? voting : notText).put(f, l));
+        Set<String> found = new LinkedHashSet<>();
+        voting.values().forEach(l -> found.add(l.format()));
         if (found.size() == 1 && !found.contains(null)) {
             String format = found.iterator().next();
             if (!Formats.KNOWN.contains(format)) {
                 throw new ConfigException("The input looks like " + format + ", which this build cannot ingest yet. "
                         + "Formats it can ingest: " + Formats.KNOWN + ".");
             }
-            return new Detection(format, "detected from the content of " + perFile.size() + " file(s)");
+            StringBuilder reason = new StringBuilder("detected from the content of " + voting.size() + " file(s)");
+            if (!notText.isEmpty()) {
+                reason.append("; ").append(notText.size()).append(" file(s) not read, each an unreadable_input row (");
+                notText.forEach((f, l) -> reason.append(f).append(": ").append(l.problem()).append("; "));
+                reason.setLength(reason.length() - 2);
+                reason.append(")");
+            }
+            return new Detection(format, reason.toString());
         }
         StringBuilder sb = new StringBuilder("Cannot tell the input format from the content; give --format (one of "
                 + Formats.KNOWN + "). What the files look like:");
-        perFile.forEach((f, fmt) -> sb.append("\n  ").append(f).append(": ")
-                .append(fmt == null ? "unknown (not " + String.join(", ", ALL) + ")" : fmt));
+        perFile.forEach((f, l) -> sb.append("\n  ").append(f).append(": ").append(l.describe()));
         if (found.size() > 1) {
             sb.append("\nThe inputs mix formats: ingest each format with its own command.");
         }
@@ -91,14 +129,7 @@ public final class FormatDetector {
         } catch (IOException e) {
             return null;
         }
-        Map<String, Integer> votes = new LinkedHashMap<>();
-        for (JsonNode n : records) {
-            String f = jsonFormat(n);
-            if (f != null) {
-                votes.merge(f, 1, Integer::sum);
-            }
-        }
-        return votes.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse(null);
+        return vote(records);
     }
 
     static String jsonFormat(JsonNode n) {
@@ -118,17 +149,93 @@ public final class FormatDetector {
         return null;
     }
 
-    private static String head(String file, Configuration hadoop) {
-        Path p = new Path(file);
-        try {
-            FileSystem fs = p.getFileSystem(hadoop);
-            try (InputStream in = FileRecords.decompress(fs.open(p))) {
-                byte[] buf = in.readNBytes(HEAD_BYTES);
-                return new String(buf, StandardCharsets.UTF_8);
+    /** What one file looks like: its content checked, then its first records or its head matched. */
+    static Look look(String file, Configuration hadoop) {
+        try (BufferedInputStream in = new BufferedInputStream(FileRecords.decompress(InputFiles.open(file, hadoop)),
+                1 << 16)) {
+            String problem = InputContent.problem(in);
+            if (problem != null) {
+                return new Look(null, problem);
             }
+            in.mark(HEAD_BYTES);
+            String head = new String(in.readNBytes(HEAD_BYTES), StandardCharsets.UTF_8);
+            in.reset();
+            String text = head.startsWith("\uFEFF") ? head.substring(1) : head;
+            String start = text.stripLeading();
+            if (start.startsWith("{") || start.startsWith("[")) {
+                String format = vote(firstRecords(in));
+                if (format != null) {
+                    return new Look(format, null);
+                }
+            }
+            return new Look(detectOne(head), null);
         } catch (IOException e) {
             throw new InputFiles.NoInputException("Cannot read " + file + " to detect its format: " + e.getMessage());
         }
+    }
+
+    /**
+     * The first records of a JSON stream (up to {@value #SAMPLE_RECORDS}, and past {@value #HEAD_BYTES} bytes only
+     * until one is found): top-level values, the elements of a top-level array, and of a top-level object also the
+     * first elements of its array fields (an envelope's statements or data), of which the object keeps only those.
+     * A syntax error or the end of what is read ends the list; the records before it are kept.
+     */
+    static List<JsonNode> firstRecords(InputStream in) {
+        List<JsonNode> out = new ArrayList<>();
+        try (JsonParser p = JSON.createParser(in)) {
+            JsonToken t;
+            while (!enough(p, out) && (t = p.nextToken()) != null) {
+                if (t == JsonToken.START_ARRAY) {
+                    while (!enough(p, out) && p.nextToken() != JsonToken.END_ARRAY) {
+                        out.add(p.readValueAsTree());
+                    }
+                } else if (t == JsonToken.START_OBJECT) {
+                    ObjectNode shallow = JsonNodeFactory.instance.objectNode();
+                    List<JsonNode> elements = new ArrayList<>();
+                    boolean cut = false;
+                    while (!cut && p.nextToken() == JsonToken.FIELD_NAME) {
+                        String name = p.currentName();
+                        if (p.nextToken() == JsonToken.START_ARRAY) {
+                            ArrayNode a = shallow.putArray(name);
+                            while (!(cut = a.size() >= SAMPLE_RECORDS) && p.nextToken() != JsonToken.END_ARRAY) {
+                                JsonNode el = p.readValueAsTree();
+                                a.add(el);
+                                if (el.isObject()) {
+                                    elements.add(el);
+                                }
+                            }
+                        } else {
+                            shallow.set(name, p.readValueAsTree());
+                        }
+                    }
+                    out.add(shallow);
+                    out.addAll(elements);
+                    if (cut) {
+                        break;
+                    }
+                }
+            }
+        } catch (IOException e) {
+            // a broken or cut-off value: what came before it is the sample
+        }
+        return out;
+    }
+
+    private static boolean enough(JsonParser p, List<JsonNode> records) {
+        return records.size() >= SAMPLE_RECORDS
+                || !records.isEmpty() && p.currentLocation().getByteOffset() > HEAD_BYTES;
+    }
+
+    /** The format most of the records have, or null when none has one. */
+    private static String vote(List<JsonNode> records) {
+        Map<String, Integer> votes = new LinkedHashMap<>();
+        for (JsonNode n : records) {
+            String f = jsonFormat(n);
+            if (f != null) {
+                votes.merge(f, 1, Integer::sum);
+            }
+        }
+        return votes.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse(null);
     }
 
     /** Reads the records of a file head with the normal reader; a value cut off at the end is ignored. */

@@ -5,7 +5,6 @@ import dev.xueqing.common.io.Warehouse;
 import dev.xueqing.common.schema.Datasets;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
@@ -14,7 +13,6 @@ import org.apache.spark.sql.RowFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -151,7 +149,7 @@ public final class IngestedFiles {
 
     private static Stat stat(String file, Configuration hadoop) {
         try {
-            Path p = new Path(file);
+            Path p = InputFiles.path(file);
             FileStatus st = p.getFileSystem(hadoop).getFileStatus(p);
             return new Stat(st.getLen(), st.getModificationTime(), null);
         } catch (IOException e) {
@@ -186,8 +184,7 @@ public final class IngestedFiles {
     static String sha256(String file, Configuration hadoop) throws IOException {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
-            Path p = new Path(file);
-            try (InputStream in = p.getFileSystem(hadoop).open(p)) {
+            try (InputStream in = InputFiles.open(file, hadoop)) {
                 byte[] buf = new byte[1 << 16];
                 int n;
                 while ((n = in.read(buf)) > 0) {

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -55,6 +56,58 @@ class FormatDetectorTest {
                 .hasMessageContaining("a.jsonl: xapi").hasMessageContaining("b.log: edx");
         assertThatThrownBy(() -> FormatDetector.detect(List.of(u.toUri().toString()), conf))
                 .hasMessageContaining("c.txt: unknown").hasMessageContaining("--format");
+    }
+
+    static final String STATEMENT = "{\"id\":\"6f1f6a38-2f5b-4f2a-9b7e-000000000001\",\"actor\":{\"mbox\":"
+            + "\"mailto:a@example.edu\"},\"verb\":{\"id\":\"http://adlnet.gov/expapi/verbs/experienced\"},"
+            + "\"object\":{\"id\":\"https://example.edu/page/1\"},\"timestamp\":\"2026-09-01T10:00:00Z\"}";
+
+    @Test
+    void filesThatAreNotTextSayWhatTheyAre(@TempDir Path dir) throws IOException {
+        Configuration conf = new Configuration();
+        String empty = Files.write(dir.resolve("empty.jsonl"), new byte[0]).toUri().toString();
+        byte[] noise = new byte[4096];
+        new java.util.Random(7).nextBytes(noise);
+        String binary = Files.write(dir.resolve("blob.jsonl"), noise).toUri().toString();
+        String zip = Files.write(dir.resolve("export.csv"), new byte[] {'P', 'K', 3, 4, 20, 0, 0, 0}).toUri().toString();
+        String utf16Bom = Files.write(dir.resolve("bom.csv"), "student,when,what\n1,2,3\n"
+                .getBytes(StandardCharsets.UTF_16)).toUri().toString(); // Java's UTF-16 writes a byte-order mark
+        String utf16 = Files.write(dir.resolve("le.jsonl"), (STATEMENT + "\n").getBytes(StandardCharsets.UTF_16LE))
+                .toUri().toString();
+        assertThat(FormatDetector.look(empty, conf).describe()).startsWith("empty file");
+        assertThat(FormatDetector.look(binary, conf).describe()).isEqualTo("binary file (not text)");
+        assertThat(FormatDetector.look(zip, conf).describe()).startsWith("binary file (not text): a zip archive");
+        assertThat(FormatDetector.look(utf16Bom, conf).describe())
+                .startsWith("UTF-16 text (with a byte-order mark): convert it to UTF-8");
+        assertThat(FormatDetector.look(utf16, conf).describe())
+                .startsWith("UTF-16 text (no byte-order mark): convert it to UTF-8");
+        assertThatThrownBy(() -> FormatDetector.detect(List.of(binary, empty, utf16), conf))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("--format")
+                .hasMessageContaining("blob.jsonl: binary file (not text)")
+                .hasMessageContaining("empty.jsonl: empty file")
+                .hasMessageContaining("le.jsonl: UTF-16 text");
+    }
+
+    @Test
+    void filesThatAreNotTextDoNotVoteAndTheReasonNamesThem(@TempDir Path dir) throws IOException {
+        String x = Files.writeString(dir.resolve("a.jsonl"), STATEMENT + "\n").toUri().toString();
+        String empty = Files.write(dir.resolve("b.jsonl"), new byte[0]).toUri().toString();
+        FormatDetector.Detection d = FormatDetector.detect(List.of(x, empty), new Configuration());
+        assertThat(d.format()).isEqualTo("xapi");
+        assertThat(d.reason()).contains("content of 1 file(s)").contains("1 file(s) not read, each an unreadable_input row").contains("b.jsonl: empty file");
+    }
+
+    @Test
+    void aFiveMegabyteStatementOnOneLineIsXapi(@TempDir Path dir) throws IOException {
+        String big = STATEMENT.replace("\"timestamp\"", "\"result\":{\"response\":\"" + "x".repeat(5 << 20)
+                + "\"},\"timestamp\"");
+        Path f = Files.writeString(dir.resolve("one.jsonl"), big + "\n" + STATEMENT + "\n");
+        assertThat(FormatDetector.look(f.toUri().toString(), new Configuration()).format()).isEqualTo("xapi");
+        // an LRS envelope, pretty-printed: of its statements only the first are read
+        Path envelope = Files.writeString(dir.resolve("envelope.json"), "{\n  \"more\": \"\",\n  \"statements\": [\n"
+                + String.join(",\n", java.util.Collections.nCopies(30, STATEMENT)) + "\n  ]\n}\n");
+        assertThat(FormatDetector.firstRecords(Files.newInputStream(envelope))).hasSize(1 + FormatDetector.SAMPLE_RECORDS);
+        assertThat(FormatDetector.look(envelope.toUri().toString(), new Configuration()).format()).isEqualTo("xapi");
     }
 
     @Test

@@ -5,8 +5,6 @@ import dev.xueqing.common.model.ObjectTypes;
 import dev.xueqing.jobs.ingest.CsvFiles;
 import dev.xueqing.jobs.ingest.InputFiles;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -72,10 +70,8 @@ public final class OuladTables implements Serializable {
         Map<String, Assessment> assessments = new HashMap<>();
         Map<String, String> vle = new HashMap<>();
         for (String f : files) {
-            Path p = new Path(f);
             try {
-                FileSystem fs = p.getFileSystem(hadoop);
-                try (InputStream in = dev.xueqing.jobs.ingest.FileRecordsAccess.decompress(fs.open(p));
+                try (InputStream in = dev.xueqing.jobs.ingest.FileRecordsAccess.decompress(InputFiles.open(f, hadoop));
                      Reader r = new InputStreamReader(in, StandardCharsets.UTF_8)) {
                     CsvParser parser = CsvFiles.parser(',');
                     parser.beginParsing(r);

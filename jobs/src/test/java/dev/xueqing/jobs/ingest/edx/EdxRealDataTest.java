@@ -70,14 +70,16 @@ class EdxRealDataTest extends SparkTestBase {
             System.out.println(row.get(0) + " | " + row.get(1));
         }
 
-        // measured on edx-tracking-logs @ openedx/edx-analytics-pipeline dda3931f (18 files, 2,530 non-blank lines)
+        // measured on edx-tracking-logs @ openedx/edx-analytics-pipeline dda3931f (18 files, 2,530 non-blank lines);
+        // one of them is empty (module_engagement_acceptance_empty.log): one unreadable_input row says so
         assertThat(r.files()).isEqualTo(18);
-        assertThat(r.read()).isEqualTo(2530);
+        assertThat(r.read()).isEqualTo(2531);
         assertThat(r.accepted()).isEqualTo(1396);
         assertThat(r.duplicates()).isEqualTo(145);
         assertThat(r.quarantinedByReason()).containsOnly(
                 java.util.Map.entry("malformed_json", 40L), java.util.Map.entry("missing_actor", 166L),
-                java.util.Map.entry("missing_course", 748L), java.util.Map.entry("not_an_event", 35L));
+                java.util.Map.entry("missing_course", 748L), java.util.Map.entry("not_an_event", 35L),
+                java.util.Map.entry("unreadable_input", 1L));
         assertThat(events.filter(col("action").equalTo("answered")).count()).isEqualTo(211);
         assertThat(events.filter(col("action").equalTo("enrolled")).count()).isEqualTo(51);
         assertThat(events.filter(col("action").equalTo("answered").and(col("score_scaled").isNotNull())).count())

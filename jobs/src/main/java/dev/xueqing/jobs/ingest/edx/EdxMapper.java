@@ -239,7 +239,8 @@ public final class EdxMapper implements Serializable {
             observations.add(new ObjectObservation(courseId, objectId, objectType, parentId, null, scoreMax, null,
                     null, tenant, eventTime));
         }
-        ids.learn(username, "edx-user:" + username).learn(userId, "edx-user-id:" + userId);
+        // both ids of the actor stand for the learner key (the user id in /discussion/forum/users/<id> paths)
+        ids.learn(username, rawUser).learn(userId, rawUser);
         String target = text(payload.get("target_username"));
         ids.learn(target, "edx-user:" + target);
         return new Event(ids.event(event), ids.observations(observations));

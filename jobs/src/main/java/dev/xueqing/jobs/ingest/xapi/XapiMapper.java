@@ -115,7 +115,7 @@ public final class XapiMapper implements Serializable {
 
     /**
      * Maps one statement; {@code rawRef} says where it came from (file and line or offset). The identifiers of the
-     * statement's agents (actor, instructor, team, an agent object, authority) join {@code ids}, and every raw id
+     * statement's agents (actor, instructor, team members, an agent object, authority) join {@code ids}, and every raw id
      * {@code ids} knows is rewritten in the event's and the observations' identifiers.
      */
     public Mapped map(JsonNode statement, String rawRef, IdScrubber.Scope ids) {
@@ -245,10 +245,12 @@ public final class XapiMapper implements Serializable {
 
         List<ObjectObservation> observations = observations(object, objectType, canonicalObjectType, courseId,
                 parentId, number(score.get("max")), contextActivities, eventTime);
-        for (JsonNode agent : List.of(statement.path("actor"), context.path("instructor"), context.path("team"),
-                object, statement.path("authority"))) {
+        for (JsonNode agent : List.of(statement.path("actor"), context.path("instructor"), object,
+                statement.path("authority"))) {
             learnAgent(agent, ids, 0);
         }
+        // a team's own account names the class (class_id), its members are learners
+        context.path("team").path("member").forEach(m -> learnAgent(m, ids, 1));
         return new Event(ids.event(event), ids.observations(observations));
     }
 

@@ -90,6 +90,7 @@ public final class Pipeline implements AutoCloseable {
                 LOG.warn("Completed {} partition swap(s) that an interrupted run had committed", completed);
             }
             dropOrphanQuarantine();
+            QuarantineRetention.purge(warehouse, config.ops().quarantineRetentionDays(), Instant.now());
             return lock;
         } catch (RuntimeException e) {
             lock.close();

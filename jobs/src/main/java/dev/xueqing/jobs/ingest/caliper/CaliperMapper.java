@@ -11,6 +11,7 @@ import dev.xueqing.common.model.ObjectObservation;
 import dev.xueqing.common.model.ObjectTypes;
 import dev.xueqing.common.model.QuarantineReason;
 import dev.xueqing.common.privacy.IdScrubber;
+import dev.xueqing.jobs.ingest.QuarantineDetails;
 import dev.xueqing.common.privacy.Pseudonymizer;
 import dev.xueqing.jobs.ingest.RecordHashes;
 import dev.xueqing.jobs.ingest.xapi.Iso8601;
@@ -185,6 +186,16 @@ public final class CaliperMapper implements Serializable {
      * and the observations' identifiers.
      */
     public Mapped map(JsonNode e, String rawRef, IdScrubber.Scope ids) {
+        Mapped m = check(e, rawRef, ids);
+        if (m instanceof Rejected r && e != null && e.isObject()) {
+            java.util.Set<String> persons = new java.util.HashSet<>();
+            collectPersons(e, persons, 0);
+            return new Rejected(r.reason(), QuarantineDetails.redact(r.detail(), persons));
+        }
+        return m;
+    }
+
+    private Mapped check(JsonNode e, String rawRef, IdScrubber.Scope ids) {
         if (e == null || !e.isObject()) {
             return reject(QuarantineReason.NOT_AN_EVENT, "expected a JSON object, found "
                     + (e == null ? "nothing" : e.getNodeType().name().toLowerCase(Locale.ROOT)));
@@ -398,6 +409,31 @@ public final class CaliperMapper implements Serializable {
             n.elements().forEachRemaining(c -> learnPersons(c, ids, depth + 1));
         } else if (n.isArray()) {
             n.forEach(c -> learnPersons(c, ids, depth + 1));
+        }
+    }
+
+    /** The agents' ids and names of a record, whatever their shape, so a quarantine detail never quotes them. */
+    private static void collectPersons(JsonNode n, java.util.Set<String> out, int depth) {
+        if (n == null || depth > 8) {
+            return;
+        }
+        if (n.isObject()) {
+            for (String agent : List.of("actor", "assignee", "member", "scoredBy", "attributedTo")) {
+                JsonNode a = n.get(agent);
+                if (a != null && a.isValueNode()) {
+                    out.add(a.asText());
+                } else if (a != null && a.isObject()) {
+                    out.add(a.path("id").asText(null));
+                    out.add(a.path("name").asText(null));
+                }
+            }
+            if ("Person".equals(text(n.get("type")))) {
+                out.add(text(n.get("id")));
+                out.add(text(n.get("name")));
+            }
+            n.elements().forEachRemaining(c -> collectPersons(c, out, depth + 1));
+        } else if (n.isArray()) {
+            n.forEach(c -> collectPersons(c, out, depth + 1));
         }
     }
 

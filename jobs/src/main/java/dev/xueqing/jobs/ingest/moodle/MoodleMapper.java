@@ -7,6 +7,7 @@ import dev.xueqing.common.model.CanonicalEvent;
 import dev.xueqing.common.model.ObjectTypes;
 import dev.xueqing.common.model.QuarantineReason;
 import dev.xueqing.common.privacy.IdScrubber;
+import dev.xueqing.jobs.ingest.QuarantineDetails;
 import dev.xueqing.common.privacy.Pseudonymizer;
 import dev.xueqing.jobs.ingest.RecordHashes;
 
@@ -106,7 +107,8 @@ public final class MoodleMapper implements Serializable {
         String userId = value(row, "userid");
         Long user = userId == null ? null : integer(userId);
         if (userId != null && user == null) {
-            return new Rejected(QuarantineReason.INVALID_ACTOR, "userid '" + userId + "' is not an integer");
+            return new Rejected(QuarantineReason.INVALID_ACTOR, "userid (" + QuarantineDetails.shape(userId)
+                    + ") is not an integer");
         }
         String relatedId = value(row, "relateduserid");
         Long related = relatedId == null ? null : integer(relatedId);

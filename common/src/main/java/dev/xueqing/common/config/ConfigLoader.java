@@ -247,7 +247,8 @@ public final class ConfigLoader {
                     progress, quality, intIn(x, "retention.max-weeks", 1, 520), xapi, oulad, Map.copyOf(csvMappings),
                     new XueqingConfig.Ops(intIn(x, "ops.keep-versions", 1, 1000),
                             intIn(x, "ops.lock-stale-minutes", 1, 7 * 24 * 60),
-                            intIn(x, "ops.max-mart-age-hours", 1, 24 * 366)),
+                            intIn(x, "ops.max-mart-age-hours", 1, 24 * 366),
+                            intIn(x, "quarantine.retention-days", 0, 100 * 366)),
                     assessment(x), caliper(x), edx(x), moodle(x), segments(x), risk(x));
         } catch (com.typesafe.config.ConfigException e) {
             throw new ConfigException("Invalid configuration: " + e.getMessage(), e);

@@ -72,7 +72,12 @@ public record XueqingConfig(
             implements Serializable {}
 
     /** Operations: versions kept, lock takeover, freshness alerting. */
-    public record Ops(int keepVersions, int lockStaleMinutes, double maxMartAgeHours) implements Serializable {}
+    /**
+     * Operations: versions kept, lock staleness, mart age for {@code status}, and how many days quarantine rows are
+     * kept ({@code xueqing.quarantine.retention-days}; 0 keeps them forever).
+     */
+    public record Ops(int keepVersions, int lockStaleMinutes, double maxMartAgeHours, int quarantineRetentionDays)
+            implements Serializable {}
 
     public record Activity(int idleCutoffMinutes, int inactiveDays) implements Serializable {}
 

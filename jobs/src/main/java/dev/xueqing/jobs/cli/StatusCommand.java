@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.xueqing.common.config.XueqingConfig;
+import dev.xueqing.jobs.pipeline.QuarantineRetention;
 import dev.xueqing.common.io.DatasetRef;
 import dev.xueqing.common.io.Warehouse;
 import dev.xueqing.common.io.WarehouseLock;
@@ -118,10 +119,12 @@ final class StatusCommand extends BaseCommand {
                         .agg(sum("n").as("records")).orderBy("day", "reason")
                         .selectExpr("cast(day as string)", "reason", "records").collectAsList();
             }
+            java.util.Optional<QuarantineRetention.Oldest> oldest = QuarantineRetention.oldest(wh, now);
+            int retention = config.ops().quarantineRetentionDays();
             WarehouseLock.Holder holder = WarehouseLock.holder(wh);
 
             if (format == Format.json) {
-                printJson(wh, holder, recent, runColumns, marts, trend, problems);
+                printJson(wh, holder, recent, runColumns, marts, trend, oldest, retention, problems);
             } else {
                 out().println("Warehouse: " + wh.root());
                 out().println("Lock: " + (holder == null ? "free" : "held by run " + holder.runId() + " ("
@@ -139,6 +142,8 @@ final class StatusCommand extends BaseCommand {
                 out().println("Quarantined records by reason, last " + days + " day(s) of ingest runs:");
                 SqlCommand.printTable(out(), new String[] {"day", "reason", "records"}, trend, false);
                 out().println();
+                out().println(quarantineLine(oldest, retention));
+                out().println();
                 out().println(problems.isEmpty() ? "Status: OK" : "Status: ATTENTION");
                 problems.forEach(p -> out().println("  - " + p));
             }
@@ -146,8 +151,22 @@ final class StatusCommand extends BaseCommand {
         }
     }
 
+    /** "Quarantine: 12 row(s) in 3 run(s); the oldest from run … (started …, 4.5 days ago); kept 90 days". */
+    static String quarantineLine(java.util.Optional<QuarantineRetention.Oldest> oldest, int retentionDays) {
+        String kept = retentionDays == 0 ? "kept forever (xueqing.quarantine.retention-days = 0)"
+                : "kept " + retentionDays + " day(s) (xueqing.quarantine.retention-days)";
+        if (oldest.isEmpty()) {
+            return "Quarantine: empty; " + kept;
+        }
+        QuarantineRetention.Oldest o = oldest.get();
+        return String.format(java.util.Locale.ROOT, "Quarantine: %d row(s) in %d run(s); the oldest from run %s "
+                + "(started %s, %.1f day(s) ago); %s", o.rows(), o.runs(), o.runId(), o.startedAt(), o.ageDays(), kept);
+    }
+
     private void printJson(Warehouse wh, WarehouseLock.Holder holder, List<Row> recent, String[] runColumns,
-                           List<Freshness> marts, List<Row> trend, List<String> problems) {
+                           List<Freshness> marts, List<Row> trend,
+                           java.util.Optional<QuarantineRetention.Oldest> oldest, int retention,
+                           List<String> problems) {
         ObjectMapper json = new ObjectMapper();
         ObjectNode root = json.createObjectNode();
         root.put("warehouse", wh.root().toString());
@@ -170,6 +189,13 @@ final class StatusCommand extends BaseCommand {
             n.put("age_hours", f.ageHours());
             n.put("state", f.state());
         }
+        ObjectNode q = root.putObject("quarantine");
+        q.put("retention_days", retention);
+        q.put("rows", oldest.map(QuarantineRetention.Oldest::rows).orElse(0L));
+        q.put("runs", oldest.map(QuarantineRetention.Oldest::runs).orElse(0L));
+        q.put("oldest_run_id", oldest.map(QuarantineRetention.Oldest::runId).orElse(null));
+        q.put("oldest_started_at", oldest.map(o -> o.startedAt().toString()).orElse(null));
+        q.put("oldest_age_days", oldest.map(QuarantineRetention.Oldest::ageDays).orElse(null));
         ArrayNode t = root.putArray("quarantine_trend");
         for (Row r : trend) {
             t.addObject().put("day", r.getString(0)).put("reason", r.getString(1)).put("records", r.getLong(2));

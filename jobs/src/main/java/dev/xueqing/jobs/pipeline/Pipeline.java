@@ -101,6 +101,7 @@ public final class Pipeline implements AutoCloseable {
             recordRecoveredIngests(runId);
             dropOrphanQuarantine();
             recordInterrupted(lock.takenOver(), runId);
+            QuarantineRetention.purge(warehouse, config.ops().quarantineRetentionDays(), Instant.now());
             return lock;
         } catch (Exception e) {
             // the run fails before it starts (a damaged ledger or _runs, an unreadable journal): still recorded

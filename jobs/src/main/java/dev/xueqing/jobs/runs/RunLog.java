@@ -115,6 +115,18 @@ public final class RunLog {
         }
     }
 
+    /** The start time encoded in a run id ({@link #newRunId}), or empty when the id does not start with one. */
+    public static java.util.Optional<Instant> startOf(String runId) {
+        if (runId == null || runId.length() < 16) {
+            return java.util.Optional.empty();
+        }
+        try {
+            return java.util.Optional.of(Instant.from(ID_TIME.parse(runId.substring(0, 16))));
+        } catch (java.time.format.DateTimeParseException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     public void record(String runId, String job, Map<String, ?> parameters, LocalDate asOf, Instant start,
                        Instant end, String status, Map<String, Long> counts, String message) {
         record(new Entry(runId, job, parameters, asOf, start, end, status, counts, message));

@@ -3,6 +3,7 @@ package dev.xueqing.jobs.ingest.caliper;
 import dev.xueqing.common.config.XueqingConfig;
 import dev.xueqing.common.model.ObjectObservation;
 import dev.xueqing.common.model.QuarantineReason;
+import dev.xueqing.common.privacy.IdScrubber;
 import dev.xueqing.common.privacy.Pseudonymizer;
 import dev.xueqing.jobs.ingest.JsonRecordReader;
 import dev.xueqing.jobs.ingest.ParsedRecords;
@@ -45,6 +46,7 @@ public final class CaliperAdapter implements SourceAdapter {
     @Override
     public long read(String fileUri, int fileOrdinal, InputStream in, Consumer<Row> out) throws IOException {
         long[] n = {0};
+        IdScrubber.Scope ids = mapper.newScope();
         new JsonRecordReader("data").read(in, (node, raw, line, error) -> {
             long seq = ParsedRecords.seq(fileOrdinal, n[0]++);
             String rawRef = fileUri + ":" + line;
@@ -53,7 +55,7 @@ public final class CaliperAdapter implements SourceAdapter {
                         error, raw, runStart, runId));
                 return;
             }
-            CaliperMapper.Mapped m = mapper.map(node, rawRef);
+            CaliperMapper.Mapped m = mapper.map(node, rawRef, ids);
             if (m instanceof CaliperMapper.Event e) {
                 out.accept(ParsedRecords.event(seq, e.event()));
                 for (ObjectObservation o : e.observations()) {

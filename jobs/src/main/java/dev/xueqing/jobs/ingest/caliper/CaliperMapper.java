@@ -10,6 +10,8 @@ import dev.xueqing.common.model.CanonicalEvent;
 import dev.xueqing.common.model.ObjectObservation;
 import dev.xueqing.common.model.ObjectTypes;
 import dev.xueqing.common.model.QuarantineReason;
+import dev.xueqing.common.privacy.IdScrubber;
+import dev.xueqing.jobs.ingest.QuarantineDetails;
 import dev.xueqing.common.privacy.Pseudonymizer;
 import dev.xueqing.jobs.ingest.RecordHashes;
 import dev.xueqing.jobs.ingest.xapi.Iso8601;
@@ -106,6 +108,7 @@ public final class CaliperMapper implements Serializable {
             "referrer", "edApp", "group", "membership", "session", "federatedSession");
 
     private final Pseudonymizer pseudonymizer;
+    private final IdScrubber scrubber;
     private final ZoneId zoneId;
     private final String tenant;
     private final String runId;
@@ -120,6 +123,9 @@ public final class CaliperMapper implements Serializable {
         this.zoneId = Objects.requireNonNull(zoneId, "zoneId");
         this.tenant = Objects.requireNonNull(tenant, "tenant");
         this.runId = Objects.requireNonNull(runId, "runId");
+        // a user-position segment of an IRI (https://lms/users/<id>) is the actor IRI up to that segment
+        this.scrubber = new IdScrubber(pseudonymizer, tenant, (prefix, segment) -> prefix.contains("://")
+                ? "caliper-actor:" + prefix : "segment:" + segment);
         Config c = ConfigFactory.parseResources(CaliperMapper.class.getClassLoader(), SPEC_RESOURCE).resolve()
                 .getConfig("caliper");
         Config byType = c.getConfig("actions-by-type");
@@ -164,8 +170,32 @@ public final class CaliperMapper implements Serializable {
         }
     }
 
-    /** Maps one record (an element of an envelope's data, or a bare event); rawRef says where it came from. */
+    /** A scope of known learner ids for {@link #map(JsonNode, String, IdScrubber.Scope)}: one per input file. */
+    public IdScrubber.Scope newScope() {
+        return scrubber.newScope();
+    }
+
+    /** Maps one record on its own (the raw ids of its own agents are rewritten in its identifiers). */
     public Mapped map(JsonNode e, String rawRef) {
+        return map(e, rawRef, newScope());
+    }
+
+    /**
+     * Maps one record (an element of an envelope's data, or a bare event); rawRef says where it came from. The
+     * ids of the record's persons join {@code ids}, and every raw id {@code ids} knows is rewritten in the event's
+     * and the observations' identifiers.
+     */
+    public Mapped map(JsonNode e, String rawRef, IdScrubber.Scope ids) {
+        Mapped m = check(e, rawRef, ids);
+        if (m instanceof Rejected r && e != null && e.isObject()) {
+            java.util.Set<String> persons = new java.util.HashSet<>();
+            collectPersons(e, persons, 0);
+            return new Rejected(r.reason(), QuarantineDetails.redact(r.detail(), persons));
+        }
+        return m;
+    }
+
+    private Mapped check(JsonNode e, String rawRef, IdScrubber.Scope ids) {
         if (e == null || !e.isObject()) {
             return reject(QuarantineReason.NOT_AN_EVENT, "expected a JSON object, found "
                     + (e == null ? "nothing" : e.getNodeType().name().toLowerCase(Locale.ROOT)));
@@ -178,7 +208,9 @@ public final class CaliperMapper implements Serializable {
         if (bad.isPresent()) {
             return bad.get();
         }
-        return toEvent(e, type, rawRef);
+        learnPersons(e, ids, 0);
+        Event mapped = toEvent(e, type, rawRef);
+        return new Event(ids.event(mapped.event()), ids.observations(mapped.observations()));
     }
 
     /**
@@ -356,7 +388,62 @@ public final class CaliperMapper implements Serializable {
         return null;
     }
 
-    private Mapped toEvent(JsonNode e, String type, String rawRef) {
+    /**
+     * Learns the id of every agent in the record: the actor, an attempt's assignee, a membership's member and every
+     * entity typed Person (creators of a message or of the message it replies to, attributedTo, scoredBy, …).
+     */
+    private static void learnPersons(JsonNode n, IdScrubber.Scope ids, int depth) {
+        if (n == null || depth > 8) {
+            return;
+        }
+        if (n.isObject()) {
+            for (String agent : List.of("actor", "assignee", "member", "scoredBy", "attributedTo")) {
+                JsonNode a = n.get(agent);
+                if (a != null && (a.isTextual() || "Person".equals(text(a.get("type"))))) {
+                    learnPerson(idOf(a), ids);
+                }
+            }
+            if ("Person".equals(text(n.get("type")))) {
+                learnPerson(idOf(n), ids);
+            }
+            n.elements().forEachRemaining(c -> learnPersons(c, ids, depth + 1));
+        } else if (n.isArray()) {
+            n.forEach(c -> learnPersons(c, ids, depth + 1));
+        }
+    }
+
+    /** The agents' ids and names of a record, whatever their shape, so a quarantine detail never quotes them. */
+    private static void collectPersons(JsonNode n, java.util.Set<String> out, int depth) {
+        if (n == null || depth > 8) {
+            return;
+        }
+        if (n.isObject()) {
+            for (String agent : List.of("actor", "assignee", "member", "scoredBy", "attributedTo")) {
+                JsonNode a = n.get(agent);
+                if (a != null && a.isValueNode()) {
+                    out.add(a.asText());
+                } else if (a != null && a.isObject()) {
+                    out.add(a.path("id").asText(null));
+                    out.add(a.path("name").asText(null));
+                }
+            }
+            if ("Person".equals(text(n.get("type")))) {
+                out.add(text(n.get("id")));
+                out.add(text(n.get("name")));
+            }
+            n.elements().forEachRemaining(c -> collectPersons(c, out, depth + 1));
+        } else if (n.isArray()) {
+            n.forEach(c -> collectPersons(c, out, depth + 1));
+        }
+    }
+
+    private static void learnPerson(String id, IdScrubber.Scope ids) {
+        if (id != null) {
+            ids.learnIdentifier(id, "caliper-actor:" + id);
+        }
+    }
+
+    private Event toEvent(JsonNode e, String type, String rawRef) {
         String action = e.get("action").asText();
         String eventId = e.get("id").asText().substring("urn:uuid:".length()).toLowerCase(Locale.ROOT);
         Instant eventTime = Iso8601.parseDateTime(e.get("eventTime").asText()).orElseThrow();

@@ -7,6 +7,7 @@ import dev.xueqing.common.model.ActorRoles;
 import dev.xueqing.common.model.CanonicalEvent;
 import dev.xueqing.common.model.ObjectObservation;
 import dev.xueqing.common.model.QuarantineReason;
+import dev.xueqing.common.privacy.IdScrubber;
 import dev.xueqing.common.privacy.Pseudonymizer;
 import dev.xueqing.jobs.ingest.CsvFiles;
 import dev.xueqing.jobs.ingest.ParsedRecords;
@@ -92,6 +93,7 @@ public final class CsvAdapter implements SourceAdapter {
             }
             Map<String, Integer> index = new HashMap<>();
             mapping.columns().forEach((role, column) -> index.put(role, names.indexOf(column)));
+            IdScrubber.Scope ids = scrubber().newScope();
             String[] values;
             while ((values = parser.parseNext()) != null) {
                 records++;
@@ -100,7 +102,7 @@ public final class CsvAdapter implements SourceAdapter {
                 String raw = String.join(String.valueOf(mapping.delimiter()),
                         Arrays.stream(values).map(v -> v == null ? "" : v).toList());
                 try {
-                    Mapped m = map(values, index, ref, raw);
+                    Mapped m = map(values, index, ref, raw, ids);
                     out.accept(ParsedRecords.event(seq, m.event()));
                     if (m.observation() != null) {
                         out.accept(ParsedRecords.observation(seq, m.observation()));
@@ -117,7 +119,14 @@ public final class CsvAdapter implements SourceAdapter {
     /** One row's event and what it says about its object. */
     record Mapped(CanonicalEvent event, ObjectObservation observation) {}
 
-    Mapped map(String[] values, Map<String, Integer> index, String ref, String raw) throws Bad {
+    /** Rewrites the mapping's learner ids where they stand in object, course and class ids (a learner column value). */
+    private IdScrubber scrubber() {
+        String prefix = "csv-" + mapping.name() + ":";
+        return new IdScrubber(pseudonymizer, tenant, (p, segment) -> prefix + segment);
+    }
+
+    /** Maps one row; its learner id joins {@code ids} and every id {@code ids} knows is rewritten in its ids. */
+    Mapped map(String[] values, Map<String, Integer> index, String ref, String raw, IdScrubber.Scope ids) throws Bad {
         String learner = required(values, index, "learner", QuarantineReason.MISSING_ACTOR);
         String course = required(values, index, "course", QuarantineReason.MISSING_COURSE);
         String object = required(values, index, "object", QuarantineReason.MISSING_OBJECT);
@@ -150,7 +159,8 @@ public final class CsvAdapter implements SourceAdapter {
                 time.atZone(tenantZone).toLocalDate());
         ObjectObservation o = new ObjectObservation(course, object, objectType, null, null, max, null, null, tenant,
                 time);
-        return new Mapped(e, o);
+        ids.learn(learner, "csv-" + mapping.name() + ":" + learner);
+        return new Mapped(ids.event(e), ids.observation(o));
     }
 
     private Instant parseTime(String text) throws Bad {

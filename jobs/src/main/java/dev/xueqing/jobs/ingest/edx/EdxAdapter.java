@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.xueqing.common.config.XueqingConfig;
 import dev.xueqing.common.model.ObjectObservation;
 import dev.xueqing.common.model.QuarantineReason;
+import dev.xueqing.common.privacy.IdScrubber;
 import dev.xueqing.common.privacy.Pseudonymizer;
 import dev.xueqing.jobs.ingest.ParsedRecords;
 import dev.xueqing.jobs.ingest.SourceAdapter;
@@ -55,6 +56,7 @@ public final class EdxAdapter implements SourceAdapter {
         BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
         long n = 0;
         long lineNo = 0;
+        IdScrubber.Scope ids = mapper.newScope();
         String line;
         while ((line = reader.readLine()) != null) {
             lineNo++;
@@ -76,7 +78,7 @@ public final class EdxAdapter implements SourceAdapter {
                         line, runStart, runId));
                 continue;
             }
-            EdxMapper.Mapped m = mapper.map(node, rawRef);
+            EdxMapper.Mapped m = mapper.map(node, rawRef, ids);
             if (m instanceof EdxMapper.Event e) {
                 out.accept(ParsedRecords.event(seq, e.event()));
                 for (ObjectObservation o : e.observations()) {

@@ -10,6 +10,7 @@ import dev.xueqing.common.model.CanonicalEvent;
 import dev.xueqing.common.model.ObjectObservation;
 import dev.xueqing.common.model.ObjectTypes;
 import dev.xueqing.common.model.QuarantineReason;
+import dev.xueqing.common.privacy.IdScrubber;
 import dev.xueqing.common.privacy.Pseudonymizer;
 import dev.xueqing.jobs.ingest.RecordHashes;
 
@@ -64,6 +65,7 @@ public final class EdxMapper implements Serializable {
     private final List<String> instructorPrefixes;
     private final List<String> instructorPaths;
     private final Pseudonymizer pseudonymizer;
+    private final IdScrubber scrubber;
     private final ZoneId zoneId;
     private final String tenant;
     private final String runId;
@@ -71,6 +73,9 @@ public final class EdxMapper implements Serializable {
     public EdxMapper(XueqingConfig.Edx mapping, Pseudonymizer pseudonymizer, ZoneId zoneId, String tenant,
                      String runId) {
         this.pseudonymizer = Objects.requireNonNull(pseudonymizer, "pseudonymizer");
+        // a user in a URL path: a numeric id in /discussion/forum/users/<id>, a username in /u/<name>
+        this.scrubber = new IdScrubber(pseudonymizer, tenant, (prefix, segment) ->
+                segment.chars().allMatch(Character::isDigit) ? "edx-user-id:" + segment : "edx-user:" + segment);
         this.zoneId = Objects.requireNonNull(zoneId, "zoneId");
         this.tenant = Objects.requireNonNull(tenant, "tenant");
         this.runId = Objects.requireNonNull(runId, "runId");
@@ -90,8 +95,23 @@ public final class EdxMapper implements Serializable {
         return actions.getOrDefault(eventType, Actions.OTHER);
     }
 
-    /** Maps one tracking-log record; {@code rawRef} says where it came from (file and line). */
+    /** A scope of known learner ids for {@link #map(JsonNode, String, IdScrubber.Scope)}: one per input file. */
+    public IdScrubber.Scope newScope() {
+        return scrubber.newScope();
+    }
+
+    /** Maps one record on its own (the raw ids of its own users are rewritten in its identifiers). */
     public Mapped map(JsonNode record, String rawRef) {
+        return map(record, rawRef, newScope());
+    }
+
+    /**
+     * Maps one tracking-log record; {@code rawRef} says where it came from (file and line). The record's usernames
+     * and user ids (the actor's, and a target user's in the payload) join {@code ids}, and every raw id {@code ids}
+     * knows is rewritten in the event's identifiers (object, parent, reply, and the event type when it is a URL
+     * path such as {@code /courses/…/discussion/forum/users/<id>}).
+     */
+    public Mapped map(JsonNode record, String rawRef, IdScrubber.Scope ids) {
         if (record == null || !record.isObject()) {
             return new Rejected(QuarantineReason.NOT_AN_EVENT, "expected a JSON object, found "
                     + (record == null ? "nothing" : record.getNodeType().name().toLowerCase()));
@@ -219,7 +239,11 @@ public final class EdxMapper implements Serializable {
             observations.add(new ObjectObservation(courseId, objectId, objectType, parentId, null, scoreMax, null,
                     null, tenant, eventTime));
         }
-        return new Event(event, List.copyOf(observations));
+        // both ids of the actor stand for the learner key (the user id in /discussion/forum/users/<id> paths)
+        ids.learn(username, rawUser).learn(userId, rawUser);
+        String target = text(payload.get("target_username"));
+        ids.learn(target, "edx-user:" + target);
+        return new Event(ids.event(event), ids.observations(observations));
     }
 
     /**

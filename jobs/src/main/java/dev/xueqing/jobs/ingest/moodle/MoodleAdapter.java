@@ -3,6 +3,7 @@ package dev.xueqing.jobs.ingest.moodle;
 import com.univocity.parsers.csv.CsvParser;
 import dev.xueqing.common.config.XueqingConfig;
 import dev.xueqing.common.model.QuarantineReason;
+import dev.xueqing.common.privacy.IdScrubber;
 import dev.xueqing.common.privacy.Pseudonymizer;
 import dev.xueqing.jobs.ingest.CsvFiles;
 import dev.xueqing.jobs.ingest.ParsedRecords;
@@ -56,6 +57,7 @@ public final class MoodleAdapter implements SourceAdapter {
         CsvParser parser = CsvFiles.parser(',');
         parser.beginParsing(new InputStreamReader(in, StandardCharsets.UTF_8));
         long n = 0;
+        IdScrubber.Scope ids = mapper.newScope();
         try {
             String[] header = null;
             boolean report = false;
@@ -83,7 +85,7 @@ public final class MoodleAdapter implements SourceAdapter {
                             MoodleMapper.rawJson(row), runStart, runId));
                     continue;
                 }
-                MoodleMapper.Mapped m = report ? reportMapper.map(row, rawRef) : mapper.map(row, rawRef);
+                MoodleMapper.Mapped m = report ? reportMapper.map(row, rawRef) : mapper.map(row, rawRef, ids);
                 if (m instanceof MoodleMapper.Event e) {
                     out.accept(ParsedRecords.event(seq, e.event()));
                 } else if (m instanceof MoodleMapper.Rejected r) {

@@ -6,6 +6,8 @@ import dev.xueqing.common.model.ActorRoles;
 import dev.xueqing.common.model.CanonicalEvent;
 import dev.xueqing.common.model.ObjectTypes;
 import dev.xueqing.common.model.QuarantineReason;
+import dev.xueqing.common.privacy.IdScrubber;
+import dev.xueqing.jobs.ingest.QuarantineDetails;
 import dev.xueqing.common.privacy.Pseudonymizer;
 import dev.xueqing.jobs.ingest.RecordHashes;
 
@@ -53,6 +55,7 @@ public final class MoodleMapper implements Serializable {
 
     private final MoodleMapping mapping;
     private final Pseudonymizer pseudonymizer;
+    private final IdScrubber scrubber;
     private final ZoneId zone;
     private final String tenant;
     private final String runId;
@@ -60,6 +63,9 @@ public final class MoodleMapper implements Serializable {
     public MoodleMapper(MoodleMapping mapping, Pseudonymizer pseudonymizer, ZoneId zone, String tenant, String runId) {
         this.mapping = Objects.requireNonNull(mapping);
         this.pseudonymizer = Objects.requireNonNull(pseudonymizer);
+        String userPrefix = mapping.userPrefix();
+        this.scrubber = new IdScrubber(pseudonymizer, tenant, (prefix, segment) ->
+                segment.chars().allMatch(Character::isDigit) ? userPrefix + segment : "segment:" + segment);
         this.zone = Objects.requireNonNull(zone);
         this.tenant = Objects.requireNonNull(tenant);
         this.runId = Objects.requireNonNull(runId);
@@ -76,8 +82,22 @@ public final class MoodleMapper implements Serializable {
         return n.toString();
     }
 
-    /** Maps one row (column name → value, empty cells and {@code \N} as null). */
+    /** A scope of known learner ids for {@link #map(Map, String, IdScrubber.Scope)}: one per input file. */
+    public IdScrubber.Scope newScope() {
+        return scrubber.newScope();
+    }
+
+    /** Maps one row on its own (its users' ids are rewritten where they stand in its identifiers). */
     public Mapped map(Map<String, String> row, String rawRef) {
+        return map(row, rawRef, newScope());
+    }
+
+    /**
+     * Maps one row (column name → value, empty cells and {@code \N} as null). Its user ids (userid, relateduserid)
+     * join {@code ids}; being numeric, they are rewritten only where they stand as users (an object of the
+     * {@code user} table, {@code user/view.php?id=}), see {@link IdScrubber}.
+     */
+    public Mapped map(Map<String, String> row, String rawRef, IdScrubber.Scope ids) {
         String eventName = value(row, "eventname");
         if (eventName == null) {
             return new Rejected(QuarantineReason.MISSING_VERB, "eventname is empty");
@@ -87,7 +107,8 @@ public final class MoodleMapper implements Serializable {
         String userId = value(row, "userid");
         Long user = userId == null ? null : integer(userId);
         if (userId != null && user == null) {
-            return new Rejected(QuarantineReason.INVALID_ACTOR, "userid '" + userId + "' is not an integer");
+            return new Rejected(QuarantineReason.INVALID_ACTOR, "userid (" + QuarantineDetails.shape(userId)
+                    + ") is not an integer");
         }
         String relatedId = value(row, "relateduserid");
         Long related = relatedId == null ? null : integer(relatedId);
@@ -186,7 +207,13 @@ public final class MoodleMapper implements Serializable {
         CanonicalEvent e = new CanonicalEvent(eventId, SOURCE, tenant, learnerKey, role, canonicalCourse, null, time,
                 action, "\\" + name, objectId, objectType, parentId, scoreRaw, null, null, success, completion, null,
                 null, null, inReplyTo, rawRef, runId, contentHash, LocalDate.ofInstant(time, zone));
-        return new Event(e);
+        if (user != null) {
+            ids.learn(String.valueOf(user), mapping.userPrefix() + user);
+        }
+        if (related != null) {
+            ids.learn(String.valueOf(related), mapping.userPrefix() + related);
+        }
+        return new Event(ids.event(e));
     }
 
     private static String value(Map<String, String> row, String column) {

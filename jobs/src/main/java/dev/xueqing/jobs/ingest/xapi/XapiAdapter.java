@@ -3,6 +3,7 @@ package dev.xueqing.jobs.ingest.xapi;
 import dev.xueqing.common.config.XueqingConfig;
 import dev.xueqing.common.model.ObjectObservation;
 import dev.xueqing.common.model.QuarantineReason;
+import dev.xueqing.common.privacy.IdScrubber;
 import dev.xueqing.common.privacy.Pseudonymizer;
 import dev.xueqing.jobs.ingest.JsonRecordReader;
 import dev.xueqing.jobs.ingest.ParsedRecords;
@@ -41,6 +42,7 @@ public final class XapiAdapter implements SourceAdapter {
     @Override
     public long read(String fileUri, int fileOrdinal, InputStream in, Consumer<Row> out) throws IOException {
         long[] n = {0};
+        IdScrubber.Scope ids = mapper.newScope();
         new JsonRecordReader("statements").read(in, (node, raw, line, error) -> {
             long seq = ParsedRecords.seq(fileOrdinal, n[0]++);
             String rawRef = fileUri + ":" + line;
@@ -55,7 +57,7 @@ public final class XapiAdapter implements SourceAdapter {
                         runId));
                 return;
             }
-            XapiMapper.Mapped m = mapper.map(node, rawRef);
+            XapiMapper.Mapped m = mapper.map(node, rawRef, ids);
             if (m instanceof XapiMapper.Event e) {
                 out.accept(ParsedRecords.event(seq, e.event()));
                 for (ObjectObservation o : e.observations()) {

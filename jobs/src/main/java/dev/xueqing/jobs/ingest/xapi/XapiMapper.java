@@ -9,6 +9,7 @@ import dev.xueqing.common.model.CanonicalEvent;
 import dev.xueqing.common.model.ObjectObservation;
 import dev.xueqing.common.model.ObjectTypes;
 import dev.xueqing.common.model.QuarantineReason;
+import dev.xueqing.common.privacy.IdScrubber;
 import dev.xueqing.common.privacy.Pseudonymizer;
 
 import java.io.Serializable;
@@ -86,6 +87,7 @@ public final class XapiMapper implements Serializable {
 
     private final XueqingConfig.Xapi xapi;
     private final Pseudonymizer pseudonymizer;
+    private final IdScrubber scrubber;
     private final ZoneId zoneId;
     private final String tenant;
     private final String runId;
@@ -98,10 +100,25 @@ public final class XapiMapper implements Serializable {
         this.zoneId = Objects.requireNonNull(zoneId, "zoneId");
         this.tenant = Objects.requireNonNull(tenant, "tenant");
         this.runId = Objects.requireNonNull(runId, "runId");
+        this.scrubber = new IdScrubber(pseudonymizer, tenant);
     }
 
-    /** Maps one statement; {@code rawRef} says where it came from (file and line or offset). */
+    /** A scope of known learner ids for {@link #map(JsonNode, String, IdScrubber.Scope)}: one per input file. */
+    public IdScrubber.Scope newScope() {
+        return scrubber.newScope();
+    }
+
+    /** Maps one statement on its own (the raw ids of its own agents are rewritten in its identifiers). */
     public Mapped map(JsonNode statement, String rawRef) {
+        return map(statement, rawRef, newScope());
+    }
+
+    /**
+     * Maps one statement; {@code rawRef} says where it came from (file and line or offset). The identifiers of the
+     * statement's agents (actor, instructor, team members, an agent object, authority) join {@code ids}, and every raw id
+     * {@code ids} knows is rewritten in the event's and the observations' identifiers.
+     */
+    public Mapped map(JsonNode statement, String rawRef, IdScrubber.Scope ids) {
         List<XapiValidator.Violation> violations = validator.validate(statement);
         if (!violations.isEmpty()) {
             return new Rejected(violations.get(0).reason(), violations.stream()
@@ -228,7 +245,13 @@ public final class XapiMapper implements Serializable {
 
         List<ObjectObservation> observations = observations(object, objectType, canonicalObjectType, courseId,
                 parentId, number(score.get("max")), contextActivities, eventTime);
-        return new Event(event, observations);
+        for (JsonNode agent : List.of(statement.path("actor"), context.path("instructor"), object,
+                statement.path("authority"))) {
+            learnAgent(agent, ids, 0);
+        }
+        // a team's own account names the class (class_id), its members are learners
+        context.path("team").path("member").forEach(m -> learnAgent(m, ids, 1));
+        return new Event(ids.event(event), ids.observations(observations));
     }
 
     // ---- time ----
@@ -310,6 +333,24 @@ public final class XapiMapper implements Serializable {
     }
 
     // ---- actors ----
+
+    /** Learns an Agent's (or a Group's and its members') account name, mailbox and OpenID as raw ids. */
+    private static void learnAgent(JsonNode agent, IdScrubber.Scope ids, int depth) {
+        if (agent == null || !agent.isObject() || depth > 2) {
+            return;
+        }
+        if (agent.has("mbox") || agent.has("account") || agent.has("openid")) {
+            String id = identifier(agent);
+            if (agent.has("mbox")) {
+                ids.learnIdentifier(agent.get("mbox").asText(), id);
+            } else if (agent.has("account")) {
+                ids.learn(agent.path("account").path("name").asText(null), id);
+            } else {
+                ids.learnIdentifier(agent.get("openid").asText(), id);
+            }
+        }
+        agent.path("member").forEach(m -> learnAgent(m, ids, depth + 1));
+    }
 
     /** The normalised identifier of an Agent or Group (see the class comment). */
     static String identifier(JsonNode agent) {

@@ -1,6 +1,7 @@
 package dev.xueqing.jobs.ingest.xapi;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.xueqing.jobs.ingest.QuarantineDetails;
 import dev.xueqing.common.model.QuarantineReason;
 
 import java.io.Serializable;
@@ -362,7 +363,7 @@ public final class XapiValidator implements Serializable {
         void name(JsonNode node, String path) {
             JsonNode name = node.get("name");
             if (name != null && !name.isTextual()) {
-                add(QuarantineReason.INVALID_ACTOR, path + ".name", "not a string: " + brief(name));
+                add(QuarantineReason.INVALID_ACTOR, path + ".name", "not a string: " + QuarantineDetails.shape(name));
             }
         }
 
@@ -379,17 +380,17 @@ public final class XapiValidator implements Serializable {
                 switch (ifi) {
                     case "mbox" -> {
                         if (!v.isTextual() || !MBOX.matcher(v.asText()).matches()) {
-                            add(QuarantineReason.INVALID_ACTOR, p, "not a mailto: IRI: " + brief(v));
+                            add(QuarantineReason.INVALID_ACTOR, p, "not a mailto: IRI: " + QuarantineDetails.shape(v));
                         }
                     }
                     case "mbox_sha1sum" -> {
                         if (!v.isTextual() || !SHA1.matcher(v.asText()).matches()) {
-                            add(QuarantineReason.INVALID_ACTOR, p, "not 40 hex digits: " + brief(v));
+                            add(QuarantineReason.INVALID_ACTOR, p, "not 40 hex digits: " + QuarantineDetails.shape(v));
                         }
                     }
                     case "openid" -> {
                         if (!v.isTextual() || !URI.matcher(v.asText()).matches()) {
-                            add(QuarantineReason.INVALID_ACTOR, p, "not a URI: " + brief(v));
+                            add(QuarantineReason.INVALID_ACTOR, p, "not a URI: " + QuarantineDetails.shape(v));
                         }
                     }
                     default -> account(v, p);
@@ -410,7 +411,7 @@ public final class XapiValidator implements Serializable {
             }
             JsonNode name = v.get("name");
             if (name == null || !name.isTextual() || name.asText().isEmpty()) {
-                add(QuarantineReason.INVALID_ACTOR, p + ".name", "missing or not a string: " + brief(name));
+                add(QuarantineReason.INVALID_ACTOR, p + ".name", "missing or not a string: " + QuarantineDetails.shape(name));
             }
         }
 

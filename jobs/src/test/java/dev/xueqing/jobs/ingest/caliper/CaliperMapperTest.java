@@ -252,7 +252,8 @@ class CaliperMapperTest {
                 new Case(PERSON.replace("Person", "Persona"), "unknown_entity_type",
                         "type: Persona is not a Caliper entity type"),
                 new Case(PERSON.replace("https://ex.edu/users/1", "no iri here"), "invalid_id",
-                        "id: \"no iri here\" is not an IRI"),
+                        // a Person's id is a raw learner id: described, not quoted
+                        "id: \"<a string of 11 character(s)>\" is not an IRI"),
                 new Case(PERSON.replace("\"id\":\"https://ex.edu/users/1\",", ""), "invalid_id", "id: missing"),
                 new Case(PERSON.replace("v1p2", "v9"), "invalid_context", "@context"),
                 new Case(PERSON.replace("\"Ann\"", "554433"), "invalid_value_type",

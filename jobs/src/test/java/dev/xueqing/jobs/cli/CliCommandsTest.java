@@ -1,13 +1,13 @@
 package dev.xueqing.jobs.cli;
 
+import dev.xueqing.jobs.testing.TestInputs.Run;
+import dev.xueqing.jobs.testing.TestInputs;
 import dev.xueqing.common.testing.SparkTestBase;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +18,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The command line contract: options, exit codes, messages; run in-process on the shared test session. */
 class CliCommandsTest extends SparkTestBase {
-    record Run(int code, String out, String err) {}
 
     @TempDir
     static Path dir;
@@ -27,20 +26,11 @@ class CliCommandsTest extends SparkTestBase {
     static Path bad;
 
     static Run cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        Map<String, String> env = new HashMap<>();
-        int code = XueqingCli.execute(args, env, new PrintWriter(out), new PrintWriter(err));
-        return new Run(code, out.toString(), err.toString());
+        return TestInputs.cli(new HashMap<>(), args);
     }
 
     static String stmt(String id, String learner, String ts) {
-        return "{\"id\":\"" + id + "\",\"actor\":{\"account\":{\"homePage\":\"https://lms.example.edu\",\"name\":\""
-                + learner + "\"}},\"verb\":{\"id\":\"http://id.tincanapi.com/verb/viewed\"},"
-                + "\"object\":{\"id\":\"https://lms.example.edu/page/1\",\"definition\":{\"type\":"
-                + "\"http://activitystrea.ms/schema/1.0/page\"}},\"context\":{\"contextActivities\":{\"grouping\":"
-                + "[{\"id\":\"https://lms.example.edu/course/C1\",\"definition\":{\"type\":"
-                + "\"http://adlnet.gov/expapi/activities/course\"}}]}},\"timestamp\":\"" + ts + "\"}";
+        return TestInputs.viewed(id, learner, ts);
     }
 
     @BeforeAll

@@ -1,5 +1,7 @@
 package dev.xueqing.jobs.cli;
 
+import dev.xueqing.jobs.testing.TestInputs.Run;
+import dev.xueqing.jobs.testing.TestInputs;
 import dev.xueqing.common.io.Warehouse;
 import dev.xueqing.common.testing.SparkTestBase;
 import org.apache.spark.sql.SparkSession;
@@ -28,7 +30,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * still answer, and the output options behave.
  */
 class SqlSandboxTest extends SparkTestBase {
-    record Run(int code, String out, String err) {}
 
     static final String KEY = "sandbox-test-pseudonym-key-0123456789";
 
@@ -40,11 +41,7 @@ class SqlSandboxTest extends SparkTestBase {
     static SqlSandbox sandbox;
 
     static Run cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = XueqingCli.execute(args, Map.of("XUEQING_PSEUDONYM_KEY", KEY), new PrintWriter(out),
-                new PrintWriter(err));
-        return new Run(code, out.toString(), err.toString());
+        return TestInputs.cli(Map.of("XUEQING_PSEUDONYM_KEY", KEY), args);
     }
 
     static Run sql(String query, String... options) {
@@ -54,12 +51,7 @@ class SqlSandboxTest extends SparkTestBase {
     }
 
     static String stmt(String id, String learner, String ts) {
-        return "{\"id\":\"" + id + "\",\"actor\":{\"account\":{\"homePage\":\"https://lms.example.edu\",\"name\":\""
-                + learner + "\"}},\"verb\":{\"id\":\"http://id.tincanapi.com/verb/viewed\"},"
-                + "\"object\":{\"id\":\"https://lms.example.edu/page/1\",\"definition\":{\"type\":"
-                + "\"http://activitystrea.ms/schema/1.0/page\"}},\"context\":{\"contextActivities\":{\"grouping\":"
-                + "[{\"id\":\"https://lms.example.edu/course/C1\",\"definition\":{\"type\":"
-                + "\"http://adlnet.gov/expapi/activities/course\"}}]}},\"timestamp\":\"" + ts + "\"}";
+        return TestInputs.viewed(id, learner, ts);
     }
 
     @BeforeAll

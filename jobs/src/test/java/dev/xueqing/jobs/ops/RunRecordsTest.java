@@ -1,5 +1,7 @@
 package dev.xueqing.jobs.ops;
 
+import dev.xueqing.jobs.testing.TestInputs.Run;
+import dev.xueqing.jobs.testing.TestInputs;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.xueqing.common.config.UsageException;
 import dev.xueqing.common.io.DatasetRef;
@@ -12,8 +14,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,22 +30,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RunRecordsTest extends SparkTestBase {
     private static final Map<String, String> ENV = Map.of("XUEQING_PSEUDONYM_KEY", "run-records-test-key-0123456789");
 
-    record Run(int code, String out, String err) {}
 
     static Run cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = XueqingCli.execute(args, ENV, new PrintWriter(out), new PrintWriter(err));
-        return new Run(code, out.toString(), err.toString());
+        return TestInputs.cli(ENV, args);
     }
 
     static String stmt(String id, String learner, String ts) {
-        return "{\"id\":\"" + id + "\",\"actor\":{\"account\":{\"homePage\":\"https://lms.example.edu\",\"name\":\""
-                + learner + "\"}},\"verb\":{\"id\":\"http://id.tincanapi.com/verb/viewed\"},"
-                + "\"object\":{\"id\":\"https://lms.example.edu/page/1\",\"definition\":{\"type\":"
-                + "\"http://activitystrea.ms/schema/1.0/page\"}},\"context\":{\"contextActivities\":{\"grouping\":"
-                + "[{\"id\":\"https://lms.example.edu/course/C1\",\"definition\":{\"type\":"
-                + "\"http://adlnet.gov/expapi/activities/course\"}}]}},\"timestamp\":\"" + ts + "\"}";
+        return TestInputs.viewed(id, learner, ts);
     }
 
     private static Path goodFile(Path dir) throws IOException {

@@ -1,5 +1,6 @@
 package dev.xueqing.jobs.pipeline;
 
+import dev.xueqing.jobs.testing.TestInputs;
 import dev.xueqing.common.config.ConfigLoader;
 import dev.xueqing.common.config.XueqingConfig;
 import dev.xueqing.common.io.DatasetRef;
@@ -23,12 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** nightly reads only new and changed files; a changed file replaces what it gave before. */
 class IncrementalNightlyTest extends SparkTestBase {
     static String stmt(String id, String learner, String ts) {
-        return "{\"id\":\"" + id + "\",\"actor\":{\"account\":{\"homePage\":\"https://lms.example.edu\",\"name\":\""
-                + learner + "\"}},\"verb\":{\"id\":\"http://id.tincanapi.com/verb/viewed\"},"
-                + "\"object\":{\"id\":\"https://lms.example.edu/page/1\",\"definition\":{\"type\":"
-                + "\"http://activitystrea.ms/schema/1.0/page\"}},\"context\":{\"contextActivities\":{\"grouping\":"
-                + "[{\"id\":\"https://lms.example.edu/course/C1\",\"definition\":{\"type\":"
-                + "\"http://adlnet.gov/expapi/activities/course\"}}]}},\"timestamp\":\"" + ts + "\"}\n";
+        return TestInputs.viewed(id, learner, ts) + "\n";
     }
 
     static final String ID = "11111111-2222-4333-8444-5555555555";

@@ -1,6 +1,7 @@
 package dev.xueqing.common.testing;
 
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,6 +41,17 @@ public abstract class SparkTestBase {
             session.sparkContext().setLogLevel("WARN");
         }
         return session;
+    }
+
+    /**
+     * After each test class: whatever it left cached (a Dataset it persisted, a cached table) is dropped, so that
+     * the next class starts with the executor's memory free and no cached plan of a warehouse that is gone.
+     */
+    @AfterAll
+    static void releaseCaches() {
+        if (session != null) {
+            session.catalog().clearCache();
+        }
     }
 
     /** The shared reference data (../shared/data), or null when this checkout has none. */

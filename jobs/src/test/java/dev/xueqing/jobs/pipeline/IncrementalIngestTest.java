@@ -89,7 +89,8 @@ class IncrementalIngestTest extends SparkTestBase {
 
     @Test
     void ingestWithoutInputNeedsConfiguredInputs(@TempDir Path dir) {
-        TestInputs.Run none = TestInputs.cli(Map.of(), "ingest", "--set", "warehouse=" + dir.resolve("wh"));
+        TestInputs.Run none = TestInputs.cli(Map.of(), "ingest", "--set", "warehouse=" + dir.resolve("wh"),
+                "--set", "inputs=[]");
         assertThat(none.code()).as(none.toString()).isEqualTo(2);
         assertThat(none.err()).contains("no input is configured (xueqing.inputs)", "--input");
         TestInputs.Run formatAlone = TestInputs.cli(Map.of(), "ingest", "--format", "xapi",

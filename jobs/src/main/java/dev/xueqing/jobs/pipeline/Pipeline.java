@@ -98,9 +98,12 @@ public final class Pipeline implements AutoCloseable {
             if (completed > 0) {
                 LOG.warn("Completed {} partition swap(s) that an interrupted run had committed", completed);
             }
-            recordRecoveredIngests(runId);
-            dropOrphanQuarantine();
-            recordInterrupted(lock.takenOver(), runId);
+            // the ledger's run records and the recorded run ids, read once for the three checks below
+            Map<String, String> inLedger = new IngestedFiles(warehouse).runRecords();
+            java.util.Set<String> recorded = new java.util.HashSet<>(runLog.runIds());
+            recordRecoveredIngests(runId, inLedger, recorded);
+            dropOrphanQuarantine(inLedger.keySet(), recorded);
+            recordInterrupted(lock.takenOver(), runId, recorded);
             QuarantineRetention.purge(warehouse, config.ops().quarantineRetentionDays(), Instant.now());
             return lock;
         } catch (Exception e) {
@@ -116,12 +119,7 @@ public final class Pipeline implements AutoCloseable {
      * {@code _runs} (their events are published, the ledger will not read their files again): the ledger kept each
      * one's {@code _runs} row, so it is appended now, exactly as the run would have, and its quarantine stays.
      */
-    private void recordRecoveredIngests(String runId) {
-        Map<String, String> inLedger = new IngestedFiles(warehouse).runRecords();
-        if (inLedger.isEmpty()) {
-            return;
-        }
-        java.util.Set<String> recorded = runLog.runIds();
+    private void recordRecoveredIngests(String runId, Map<String, String> inLedger, java.util.Set<String> recorded) {
         for (Map.Entry<String, String> e : inLedger.entrySet()) {
             if (!recorded.contains(e.getKey()) && e.getValue() != null) {
                 RunLog.Entry entry = RunLog.Entry.fromJson(e.getValue());
@@ -130,6 +128,7 @@ public final class Pipeline implements AutoCloseable {
                 runLog.record(entry.withMessage((entry.message() == null ? "" : entry.message() + "; ")
                         + "recorded by run " + runId + ": the process died after publishing its events and recording "
                         + "its files, before recording itself"));
+                recorded.add(e.getKey());
             }
         }
     }
@@ -140,15 +139,9 @@ public final class Pipeline implements AutoCloseable {
      * quarantines the bad records anew, so they would otherwise count twice. A run that the ledger names is not an
      * orphan: its files will not be read again, so its quarantine rows are the only ones.
      */
-    private void dropOrphanQuarantine() {
-        List<String> partitions = warehouse.partitionValues(dev.xueqing.common.io.DatasetRef.QUARANTINE);
-        if (partitions.isEmpty()) {
-            return;
-        }
-        java.util.Set<String> recorded = new java.util.HashSet<>(runLog.runIds());
-        recorded.addAll(new IngestedFiles(warehouse).runRecords().keySet());
-        for (String run : partitions) {
-            if (!recorded.contains(run)) {
+    private void dropOrphanQuarantine(java.util.Set<String> inLedger, java.util.Set<String> recorded) {
+        for (String run : warehouse.partitionValues(dev.xueqing.common.io.DatasetRef.QUARANTINE)) {
+            if (!recorded.contains(run) && !inLedger.contains(run)) {
                 LOG.warn("Removing the quarantine rows of run {}, which did not finish", run);
                 warehouse.dropPartition(dev.xueqing.common.io.DatasetRef.QUARANTINE, run);
             }
@@ -159,8 +152,8 @@ public final class Pipeline implements AutoCloseable {
      * A run whose process died (its lock was taken over) recorded nothing: record it as {@code interrupted}, ended at
      * its last heartbeat, so that {@code _runs} and {@code status} show every run that did not finish.
      */
-    private void recordInterrupted(WarehouseLock.TakenOver dead, String runId) {
-        if (dead == null || "unknown".equals(dead.holder().runId()) || runLog.runIds().contains(dead.holder().runId())) {
+    private void recordInterrupted(WarehouseLock.TakenOver dead, String runId, java.util.Set<String> recorded) {
+        if (dead == null || "unknown".equals(dead.holder().runId()) || recorded.contains(dead.holder().runId())) {
             return;
         }
         Instant started;

@@ -13,7 +13,7 @@ import java.nio.file.Path;
  * <p>Expressions are interpreted, not compiled: the tests' inputs are a few thousand rows, on which compiling each
  * query's generated Java (Janino) costs more than running it; a sample nightly compiles about 1,300 classes. Results
  * are the same either way (Spark tests both paths). The compiled path, which production runs, is what the child-JVM
- * runs (NightlyAcceptanceTest's rerun, FaultInjectionTest's killed runs) and the cluster tests use;
+ * runs (NightlyAcceptanceTest's two nightlies, FaultInjectionTest's killed runs) and the cluster tests use;
  * {@code -Dxueqing.test.codegen=true} runs this JVM's tests on it too.
  */
 public abstract class SparkTestBase {

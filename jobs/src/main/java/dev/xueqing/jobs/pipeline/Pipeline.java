@@ -395,17 +395,30 @@ public final class Pipeline implements AutoCloseable {
 
     /** As {@link #nightly(LocalDate)}, with a full rebuild of every mart when the request says so. */
     public Summary nightly(LocalDate asOf, DayRebuild.Request request) {
+        return nightly(asOf, request, List.of());
+    }
+
+    /**
+     * As {@link #nightly(LocalDate, DayRebuild.Request)}, building only the named marts (all when {@code only} is
+     * empty). A nightly limited so does not run the risk step: scoring belongs to the whole nightly.
+     */
+    public Summary nightly(LocalDate asOf, DayRebuild.Request request, List<String> only) {
+        int marts = MartsJob.select(MartCatalog.all(), only).size();
         Instant start = Instant.now();
         String runId = RunLog.newRunId(start);
         try (WarehouseLock ignored = lock(runId, "nightly");
-             Progress p = begin(config.inputs().size() + 1 + MartCatalog.all().size())) {
-            return nightlyLocked(asOf, start, runId, request);
+             Progress p = begin(config.inputs().size() + 1 + marts)) {
+            return nightlyLocked(asOf, start, runId, request, only);
         }
     }
 
-    private Summary nightlyLocked(LocalDate asOf, Instant start, String runId, DayRebuild.Request request) {
-        Map<String, Object> params = Map.of("date", asOf.toString(), "inputs", config.inputs().size(),
-                "full", request.full());
+    private Summary nightlyLocked(LocalDate asOf, Instant start, String runId, DayRebuild.Request request,
+                                  List<String> only) {
+        Map<String, Object> params = new LinkedHashMap<>(Map.of("date", asOf.toString(),
+                "inputs", config.inputs().size(), "full", request.full()));
+        if (!only.isEmpty()) {
+            params.put("only", String.join(",", only));
+        }
         try {
             List<IngestOutcome> outcomes = ingestConfiguredInputs(runId);
             Map<String, Long> counts = new LinkedHashMap<>();
@@ -421,8 +434,10 @@ public final class Pipeline implements AutoCloseable {
                 return s;
             }
             Map<String, Long> dims = rebuildDims(runId);
-            List<MartsJob.MartResult> marts = new ArrayList<>(runMartsInner(asOf, List.of(), runId, request));
-            marts.addAll(nightlyRisk(asOf, runId));
+            List<MartsJob.MartResult> marts = new ArrayList<>(runMartsInner(asOf, only, runId, request));
+            if (only.isEmpty()) {
+                marts.addAll(nightlyRisk(asOf, runId));
+            }
             Summary s = new Summary(runId, asOf, outcomes, dims, marts, Duration.between(start, Instant.now()),
                     key.demo(), key.origin(), warehouse.root().toString());
             marts.forEach(m -> counts.put("mart." + m.name(), m.rows()));

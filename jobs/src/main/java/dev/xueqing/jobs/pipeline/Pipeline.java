@@ -199,14 +199,7 @@ public final class Pipeline implements AutoCloseable {
                 problem = nothingAccepted(outcome.result()) + "; the warehouse has no events yet, so the dims were "
                         + "not built";
             } else {
-                Instant dimsStart = Instant.now();
-                try {
-                    dims = rebuildDims(runId);
-                } catch (Exception e) {
-                    // the ingest's own row is recorded (its events are published); the dims get a row of their own
-                    recordFailure(runId + "-dims", "dims", Map.of(), null, dimsStart, Map.of(), e);
-                    throw e;
-                }
+                dims = rebuildDimsAfterIngest(runId);
                 if (outcome.result().nothingAccepted()) {
                     problem = nothingAccepted(outcome.result());
                 }
@@ -235,14 +228,7 @@ public final class Pipeline implements AutoCloseable {
                         "no event was accepted from any input; the warehouse has no events yet, so the dims were "
                                 + "not built");
             }
-            Instant dimsStart = Instant.now();
-            Map<String, Long> dims;
-            try {
-                dims = rebuildDims(runId);
-            } catch (Exception e) {
-                recordFailure(runId + "-dims", "dims", Map.of(), null, dimsStart, Map.of(), e);
-                throw e;
-            }
+            Map<String, Long> dims = rebuildDimsAfterIngest(runId);
             String problem = outcomes.stream().map(IngestOutcome::result).filter(IngestJob.Result::nothingAccepted)
                     .map(Pipeline::nothingAccepted).findFirst().orElse(null);
             return new Summary(runId, null, outcomes, dims, List.of(), Duration.between(start, Instant.now()),
@@ -518,6 +504,21 @@ public final class Pipeline implements AutoCloseable {
             // Exception, not RuntimeException: see nightlyLocked
             warehouse.cleanStaging(runId);
             recordFailure(runId, "ingest", params, null, start, Map.of(), e);
+            throw e;
+        }
+    }
+
+    /**
+     * The dims after an ingest command. Its ingest rows are recorded already (their events are published), so a
+     * failure here gets a {@code dims} row of its own before it is rethrown.
+     */
+    private Map<String, Long> rebuildDimsAfterIngest(String runId) {
+        Instant dimsStart = Instant.now();
+        try {
+            return rebuildDims(runId);
+        } catch (Exception e) {
+            // Exception, not RuntimeException: see nightlyLocked
+            recordFailure(runId + "-dims", "dims", Map.of(), null, dimsStart, Map.of(), e);
             throw e;
         }
     }

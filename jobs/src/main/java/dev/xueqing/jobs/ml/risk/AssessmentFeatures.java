@@ -37,9 +37,10 @@ final class AssessmentFeatures {
                 .select(col("course_id"), col("object_id"), col("due_time"),
                         coalesce(col("weight"), lit(0.0)).as("weight"));
 
+        // everything below reads only the events dated before their course's cutoff
+        Dataset<Row> before = events.join(courses, "course_id").filter(col("event_date").lt(col("cutoff_date")));
         // first submission of each assessment before the cutoff
-        Dataset<Row> submitted = events.filter(col("action").isin(Actions.SUBMISSIONS.toArray()))
-                .join(courses, "course_id").filter(col("event_date").lt(col("cutoff_date")))
+        Dataset<Row> submitted = before.filter(col("action").isin(Actions.SUBMISSIONS.toArray()))
                 .groupBy("learner_key", "course_id", "object_id", "start_date")
                 .agg(min("event_date").as("_day"))
                 .join(assessments, new String[] {"course_id", "object_id"});
@@ -52,10 +53,9 @@ final class AssessmentFeatures {
 
         // each learner's score on each assessment (mean when scored twice), then where it stands in the cohort's
         // scores on the same assessment in the same run, all dated before the cutoff
-        Dataset<Row> scored = events
+        Dataset<Row> scored = before
                 .filter(col("action").isin(Actions.SCORED, Actions.PASSED, Actions.FAILED, Actions.SUBMITTED)
                         .and(col("score_scaled").isNotNull()))
-                .join(courses, "course_id").filter(col("event_date").lt(col("cutoff_date")))
                 .groupBy("learner_key", "course_id", "object_id").agg(avg("score_scaled").as("_score"))
                 .join(assessments.select("course_id", "object_id"), new String[] {"course_id", "object_id"});
         WindowSpec cohort = Window.partitionBy("course_id", "object_id");

@@ -62,7 +62,7 @@ final class CourseView {
             sections.add(Section.of("activity", t.t("course.trends.title"))
                     .notice(new Notice("empty", t.t("course.noactivity"))).build());
         } else {
-            sections.add(trends(data, t, weekly, dataDir, csv));
+            sections.add(trends(data, t, course, weekly, dataDir, csv));
             sections.add(retention(data, t, course, dataDir, csv));
             sections.add(progress(data, t, course, dataDir, csv));
         }
@@ -105,7 +105,7 @@ final class CourseView {
         List<List<Cell>> table = new ArrayList<>();
         for (Map<String, Object> r : rows) {
             List<Cell> row = new ArrayList<>();
-            row.add(Cell.text(Views.classLabel(t, r.get("class_id"))));
+            row.add(Cell.plain(Views.classLabel(t, r.get("class_id"), course)));
             row.add(Cell.number(t.count(MartRows.lng(r, "enrolled")), MartRows.lng(r, "enrolled")));
             for (KpiDef k : Views.KPIS) {
                 row.add(Views.percentCell(t, r, k.column(), (Boolean) r.get(k.flag()), Views.reason(t, k, r)));
@@ -119,8 +119,8 @@ final class CourseView {
         return s.build();
     }
 
-    private static Section trends(ReportData data, ReportText t, List<Map<String, Object>> weekly, String dataDir,
-                                  List<CsvFile> csv) {
+    private static Section trends(ReportData data, ReportText t, String course, List<Map<String, Object>> weekly,
+                                  String dataDir, List<CsvFile> csv) {
         Section.Builder s = Section.of("trends", t.t("course.trends.title")).intro(t.t("course.trends.intro"));
         if (!Views.require(s, data, t, WEEKLY)) {
             return s.build();
@@ -143,8 +143,8 @@ final class CourseView {
                     Map<String, Object> row = byKey.get(wk + "|" + c);
                     values.add(row == null ? null : MartRows.dbl(row, tr.column()));
                 }
-                series.add(new Series(Views.classLabel(t, c), values));
-                cols.add(new Column(Views.classLabel(t, c), Views.definition(WEEKLY, tr.column()), true));
+                series.add(new Series(Views.classLabel(t, c, course), values));
+                cols.add(new Column(Views.classLabel(t, c, course), Views.definition(WEEKLY, tr.column()), true));
             }
             List<List<Cell>> rows = new ArrayList<>();
             for (int i = 0; i < weeks.size(); i++) {
@@ -222,7 +222,7 @@ final class CourseView {
             List<Map<String, Object>> rows = ReportData.of(data.statusCounts(), course);
             List<Object> classes = new ArrayList<>(new LinkedHashSet<>(rows.stream().map(r -> r.get("class_id"))
                     .toList()));
-            List<String> x = classes.stream().map(c -> Views.classLabel(t, c)).toList();
+            List<String> x = classes.stream().map(c -> Views.classLabel(t, c, course)).toList();
             List<Series> series = new ArrayList<>();
             List<Column> cols = new ArrayList<>(List.of(Views.column(t, PROGRESS, "class_id", false)));
             for (String status : STATUSES) {
@@ -237,7 +237,7 @@ final class CourseView {
             }
             List<List<Cell>> table = new ArrayList<>();
             for (int i = 0; i < classes.size(); i++) {
-                List<Cell> row = new ArrayList<>(List.of(Cell.text(x.get(i))));
+                List<Cell> row = new ArrayList<>(List.of(Cell.plain(x.get(i))));
                 for (Series se : series) {
                     Long v = (Long) se.values().get(i);
                     row.add(Cell.number(t.count(v), v));
@@ -260,7 +260,7 @@ final class CourseView {
                 List<String> labels = new ArrayList<>(new TreeSet<String>(rows.stream()
                         .flatMap(r -> ((Map<?, ?>) r.get("segment_mix")).keySet().stream().map(Object::toString))
                         .toList()));
-                List<String> x = rows.stream().map(r -> Views.classLabel(t, r.get("class_id"))).toList();
+                List<String> x = rows.stream().map(r -> Views.classLabel(t, r.get("class_id"), course)).toList();
                 List<Series> series = new ArrayList<>();
                 List<Column> cols = new ArrayList<>(List.of(Views.column(t, SUMMARY, "class_id", false)));
                 for (String label : labels) {
@@ -273,7 +273,7 @@ final class CourseView {
                 }
                 List<List<Cell>> table = new ArrayList<>();
                 for (int i = 0; i < rows.size(); i++) {
-                    List<Cell> row = new ArrayList<>(List.of(Cell.text(x.get(i))));
+                    List<Cell> row = new ArrayList<>(List.of(Cell.plain(x.get(i))));
                     for (Series se : series) {
                         Double v = (Double) se.values().get(i);
                         row.add(Cell.number(t.percent(v), v));
@@ -320,10 +320,10 @@ final class CourseView {
                 for (Map<String, Object> r : scores) {
                     Double p = MartRows.dbl(r, "probability");
                     String band = (String) r.get("band");
-                    rows.add(List.of(Cell.text((String) r.get("learner_key")),
+                    rows.add(List.of(Cell.plain((String) r.get("learner_key")),
                             new Cell(t.code("band", band), band, "high".equals(band), null, null, null),
                             Cell.number(t.percent(p), p),
-                            Cell.text(String.join(t.t("list.separator"), strings(r.get("explanations"))))));
+                            Cell.plain(String.join(t.t("list.separator"), strings(r.get("explanations"))))));
                 }
                 s.table(new Table("risk-table", t.t("course.risk.caption", scores.size(), maxRows), cols, rows, true,
                         "../" + riskCsv(course), t.t("course.risk.full")));
@@ -337,9 +337,9 @@ final class CourseView {
                     Views.column(t, EVALUATION, "precision", true), Views.column(t, EVALUATION, "recall", true),
                     Views.column(t, EVALUATION, "brier", true));
             s.table(new Table("model-table", t.t("course.risk.model"), cols, List.of(List.of(
-                    Cell.text((String) model.get("model_type")),
+                    Cell.plain((String) model.get("model_type")),
                     Cell.number(t.count(MartRows.lng(model, "weeks")), MartRows.lng(model, "weeks")),
-                    Cell.text(String.join(t.t("list.separator"), strings(model.get("test_runs")))),
+                    Cell.plain(String.join(t.t("list.separator"), strings(model.get("test_runs")))),
                     Cell.number(t.decimal(MartRows.dbl(model, "auc"), 3), MartRows.dbl(model, "auc")),
                     Cell.number(t.percent(MartRows.dbl(model, "alert_threshold")),
                             MartRows.dbl(model, "alert_threshold")),
@@ -415,8 +415,8 @@ final class CourseView {
                     Double difficulty = d == null ? null : MartRows.dbl(d, "difficulty");
                     Boolean misfit = d == null ? null : (Boolean) d.get("misfit");
                     List<String> flags = strings(r.get("flags"));
-                    rows.add(List.of(Cell.text((String) r.get("item_id")),
-                            Cell.text(Objects.toString(r.get("assessment_id"), t.none())),
+                    rows.add(List.of(Cell.plain((String) r.get("item_id")),
+                            Cell.plain(Objects.toString(r.get("assessment_id"), t.none())),
                             Cell.number(t.count(MartRows.lng(r, "responses")), MartRows.lng(r, "responses")),
                             Cell.number(t.decimal(MartRows.dbl(r, "facility"), 2), MartRows.dbl(r, "facility")),
                             Cell.number(t.decimal(MartRows.dbl(r, "discrimination"), 2),
@@ -439,7 +439,7 @@ final class CourseView {
                         continue;
                     }
                     ((Map<?, ?>) r.get("option_shares")).forEach((option, share) -> options.add(List.of(
-                            Cell.text((String) r.get("item_id")), Cell.text(option.toString()),
+                            Cell.plain((String) r.get("item_id")), Cell.plain(option.toString()),
                             Cell.number(t.percent(((Number) share).doubleValue()), (Number) share))));
                 }
                 if (!options.isEmpty()) {
@@ -461,7 +461,7 @@ final class CourseView {
                 List<List<Cell>> rows = new ArrayList<>();
                 for (Map<String, Object> r : rel) {
                     List<String> flags = strings(r.get("flags"));
-                    rows.add(List.of(Cell.text((String) r.get("assessment_id")),
+                    rows.add(List.of(Cell.plain((String) r.get("assessment_id")),
                             Cell.number(t.count(MartRows.lng(r, "items")), MartRows.lng(r, "items")),
                             Cell.number(t.count(MartRows.lng(r, "learners")), MartRows.lng(r, "learners")),
                             Cell.number(t.decimal(MartRows.dbl(r, "alpha"), 2), MartRows.dbl(r, "alpha")),

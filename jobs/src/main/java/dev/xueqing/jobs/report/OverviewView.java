@@ -135,10 +135,10 @@ final class OverviewView {
             String course = (String) r.get("course_id");
             List<String> reasons = Views.KPIS.stream().map(k -> Views.reason(t, k, r)).filter(Objects::nonNull)
                     .toList();
-            rows.add(List.of(new Cell(data.title(course), course, true, course, Views.courseFile(course), null),
-                    Cell.text(Views.classLabel(t, r.get("class_id"))),
+            rows.add(List.of(new Cell(data.title(course), course, false, course, Views.courseFile(course), null),
+                    Cell.plain(Views.classLabel(t, r.get("class_id"), course)),
                     Cell.number(t.count(MartRows.lng(r, "flag_count")), MartRows.lng(r, "flag_count")),
-                    Cell.text(String.join(t.t("list.separator"), reasons))));
+                    Cell.plain(String.join(t.t("list.separator"), reasons))));
         }
         s.table(new Table("below-table", t.t("below.caption", flagged.size()), cols, rows, true, null, null));
         return s.build();
@@ -161,7 +161,7 @@ final class OverviewView {
             String course = (String) r.get("course_id");
             List<Cell> row = new ArrayList<>();
             row.add(new Cell(data.title(course), course, false, course, Views.courseFile(course), null));
-            row.add(Cell.text(Views.classLabel(t, r.get("class_id"))));
+            row.add(Cell.plain(Views.classLabel(t, r.get("class_id"), course)));
             row.add(Cell.number(t.count(MartRows.lng(r, "enrolled")), MartRows.lng(r, "enrolled")));
             for (KpiDef k : Views.KPIS) {
                 row.add(Views.percentCell(t, r, k.column(), (Boolean) r.get(k.flag()), Views.reason(t, k, r)));
@@ -169,12 +169,12 @@ final class OverviewView {
             List<Double> trend = data.weekly().stream().filter(w -> course.equals(w.get("course_id"))
                             && Objects.equals(w.get("class_id"), r.get("class_id")))
                     .map(w -> MartRows.dbl(w, "active_rate")).toList();
-            row.add(trend.isEmpty() ? Cell.text(t.none()) : new Cell("", "", false, null, null,
+            row.add(trend.isEmpty() ? Cell.plain(t.none()) : new Cell("", "", false, null, null,
                     Charts.sparkline(trend, t.t("courses.trend.title", trend.stream().map(t::percent).toList()
                             .toString()))));
             List<String> reasons = Views.KPIS.stream().map(k -> Views.reason(t, k, r)).filter(Objects::nonNull)
                     .toList();
-            row.add(Cell.text(reasons.isEmpty() ? "" : String.join(t.t("list.separator"), reasons)));
+            row.add(Cell.plain(reasons.isEmpty() ? "" : String.join(t.t("list.separator"), reasons)));
             rows.add(row);
         }
         String file = "data/course_quality_summary.csv";

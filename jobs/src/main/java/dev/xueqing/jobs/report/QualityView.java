@@ -52,10 +52,10 @@ final class QualityView {
             long seconds = Duration.between(start, end).toSeconds();
             String status = (String) r.get("status");
             rows.add(List.of(Cell.number(t.dateTime(start), start.toEpochMilli()),
-                    Cell.text(t.code("run.job", (String) r.get("job"))), Cell.text((String) r.get("run_id")),
+                    Cell.plain(t.code("run.job", (String) r.get("job"))), Cell.plain((String) r.get("run_id")),
                     new Cell(t.code("run.status", status), status, !"succeeded".equals(status), null, null, null),
                     Cell.number(t.count(seconds), seconds),
-                    Cell.text(Objects.toString(r.get("message"), ""))));
+                    Cell.plain(Objects.toString(r.get("message"), ""))));
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("run_id", r.get("run_id"));
             m.put("job", r.get("job"));
@@ -87,8 +87,8 @@ final class QualityView {
         for (int i = 0; i < top.size(); i++) {
             Map<String, Object> r = top.get(i);
             long sec = Duration.between((Instant) r.get("started_at"), (Instant) r.get("ended_at")).toSeconds();
-            chartRows.add(List.of(Cell.text(x.get(i)), Cell.text(t.code("run.job", (String) r.get("job"))),
-                    Cell.text(t.code("run.status", (String) r.get("status"))), Cell.number(t.count(sec), sec)));
+            chartRows.add(List.of(Cell.plain(x.get(i)), Cell.plain(t.code("run.job", (String) r.get("job"))),
+                    Cell.plain(t.code("run.status", (String) r.get("status"))), Cell.number(t.count(sec), sec)));
         }
         s.chart(new Chart("runs-chart", t.t("quality.runs.chart"), Charts.bar(x, series, false, true),
                 new Table("runs-chart-data", t.t("quality.runs.chart"), List.of(Views.plain(t, "col.started_at",
@@ -120,7 +120,7 @@ final class QualityView {
         List<List<Cell>> rows = new ArrayList<>();
         for (Map<String, Object> r : runs) {
             Instant at = (Instant) r.get("started_at");
-            rows.add(List.of(Cell.number(t.dateTime(at), at.toEpochMilli()), Cell.text((String) r.get("source")),
+            rows.add(List.of(Cell.number(t.dateTime(at), at.toEpochMilli()), Cell.plain((String) r.get("source")),
                     num(t, r, "records_read"), num(t, r, "accepted"), num(t, r, "duplicates"),
                     num(t, r, "quarantined_total"), num(t, r, "late_arrivals"),
                     Cell.number(t.percent(MartRows.dbl(r, "quarantine_share")), MartRows.dbl(r, "quarantine_share"))));
@@ -135,8 +135,8 @@ final class QualityView {
                 continue;
             }
             Instant at = (Instant) r.get("started_at");
-            reasons.add(List.of(Cell.number(t.dateTime(at), at.toEpochMilli()), Cell.text((String) r.get("source")),
-                    Cell.text(t.code("reason", (String) r.get("reason"))), num(t, r, "quarantined")));
+            reasons.add(List.of(Cell.number(t.dateTime(at), at.toEpochMilli()), Cell.plain((String) r.get("source")),
+                    Cell.plain(t.code("reason", (String) r.get("reason"))), num(t, r, "quarantined")));
         }
         if (reasons.isEmpty()) {
             s.notice(new Notice("info", t.t("quality.noquarantine")));
@@ -158,12 +158,12 @@ final class QualityView {
         List<List<Cell>> rows = new ArrayList<>();
         for (ReportData.MartState m : data.marts().values()) {
             String state = !m.present() ? "missing" : m.failedSinceLastBuild() ? "failed" : "ok";
-            rows.add(List.of(Cell.text(m.name()), new Cell(t.t("mart.state." + state), state, !"ok".equals(state),
+            rows.add(List.of(Cell.plain(m.name()), new Cell(t.t("mart.state." + state), state, !"ok".equals(state),
                             null, null, null),
                     Cell.number(t.dateTime(m.publishedAt()), m.publishedAt() == null ? null
                             : m.publishedAt().toEpochMilli()),
                     Cell.number(t.dateTime(m.failedAt()), m.failedAt() == null ? null : m.failedAt().toEpochMilli()),
-                    Cell.text(m.failure() == null ? "" : m.failure() + " (" + m.failedRun() + ")")));
+                    Cell.plain(m.failure() == null ? "" : m.failure() + " (" + m.failedRun() + ")")));
         }
         s.table(new Table("marts-table", t.t("quality.marts.caption"), List.of(Views.plain(t, "col.mart", false),
                 Views.plain(t, "col.state", false), Views.plain(t, "col.published_at", false),

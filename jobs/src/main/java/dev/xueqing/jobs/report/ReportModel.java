@@ -104,7 +104,7 @@ public final class ReportModel {
      * is flagged below standard, a tooltip, a link, and an inline SVG sparkline.
      */
     public record Cell(String text, String sort, boolean flagged, String title, String href, String svg) {
-        public static Cell text(String t) {
+        public static Cell plain(String t) {
             return new Cell(t, t, false, null, null, null);
         }
 

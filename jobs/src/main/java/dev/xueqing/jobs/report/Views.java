@@ -75,6 +75,16 @@ final class Views {
         return classId == null ? t.t("class.all") : classId.toString();
     }
 
+    /**
+     * The label of a class on its course's rows: the part of the id after the course's id when the class id starts
+     * with it (".../course/DS101/class/A" shows as "class/A"), else the whole id.
+     */
+    static String classLabel(ReportText t, Object classId, String courseId) {
+        String label = classLabel(t, classId);
+        return classId != null && courseId != null && label.startsWith(courseId + "/")
+                && label.length() > courseId.length() + 1 ? label.substring(courseId.length() + 1) : label;
+    }
+
     /** A file name for a course page: readable, safe on any file system, unique by a hash of the id. */
     static String courseFile(String courseId) {
         String readable = courseId.replaceAll("^[a-z]+://[^/]+/", "").replaceAll("[^A-Za-z0-9_-]+", "-")

@@ -96,17 +96,18 @@ public record ReportData(
      * (the full list is written to CSV by {@link ReportWriter}).
      */
     public static ReportData load(Warehouse wh, List<String> courses, int maxRows) {
-        List<Map<String, Object>> runs = List.of();
-        if (wh.exists(DatasetRef.RUNS)) {
-            runs = MartRows.collect(new RunLog(wh).all().orderBy(col("started_at").desc(), col("run_id").desc())
-                    .limit(RUNS_SHOWN));
-        }
-        Map<String, MartState> states = new LinkedHashMap<>();
-        List<Map<String, Object>> failedRuns = wh.exists(DatasetRef.RUNS)
-                ? MartRows.collect(new RunLog(wh).all().filter(col("status").equalTo(RunLog.FAILED))
-                        .filter(col("message").isNotNull()).select("run_id", "ended_at", "message")
-                        .orderBy(col("ended_at").desc()))
+        // every run, collected once: _runs grows by a few rows a night, and both the recent runs and the last
+        // failure of each mart come from it
+        List<Map<String, Object>> allRuns = wh.exists(DatasetRef.RUNS)
+                ? MartRows.collect(new RunLog(wh).all().orderBy(col("started_at").desc(), col("run_id").desc()))
                 : List.of();
+        List<Map<String, Object>> runs = allRuns.subList(0, Math.min(RUNS_SHOWN, allRuns.size()));
+        List<Map<String, Object>> failedRuns = allRuns.stream()
+                .filter(r -> RunLog.FAILED.equals(r.get("status")) && r.get("message") != null)
+                .sorted(java.util.Comparator.comparing((Map<String, Object> r) -> (Instant) r.get("ended_at"))
+                        .reversed())
+                .toList();
+        Map<String, MartState> states = new LinkedHashMap<>();
         List<String> names = specs().stream().map(MartSpec::name).toList();
         for (String name : names) {
             Instant published = wh.publishedAt(DatasetRef.mart(name));
@@ -129,48 +130,98 @@ public record ReportData(
             return courses.isEmpty() || !List.of(d.columns()).contains("course_id") ? d
                     : d.filter(col("course_id").isin(courses.toArray()));
         };
-        Function<String, Boolean> has = name -> states.get(name).present();
-
-        List<Map<String, Object>> courseRows = List.of();
-        if (wh.exists(DatasetRef.COURSES)) {
-            Dataset<Row> c = wh.read(DatasetRef.COURSES);
-            if (!courses.isEmpty()) {
-                c = c.filter(col("course_id").isin(courses.toArray()));
-            }
-            courseRows = MartRows.collect(c.orderBy("course_id"));
-        }
-        LocalDate asOf = runs.stream().filter(r -> RunLog.SUCCEEDED.equals(r.get("status")))
+        LocalDate asOf = allRuns.stream().filter(r -> RunLog.SUCCEEDED.equals(r.get("status")))
                 .filter(r -> List.of("nightly", "marts").contains(r.get("job")) && r.get("as_of") != null)
                 .map(r -> (LocalDate) r.get("as_of")).findFirst().orElse(null);
 
-        return new ReportData(asOf, states, courseRows,
-                has.apply("course_quality_summary") ? MartRows.collect(read.apply("course_quality_summary")
-                        .orderBy(col("course_id"), col("class_id").asc_nulls_first())) : List.of(),
-                has.apply("course_weekly_quality") ? MartRows.collect(read.apply("course_weekly_quality")
-                        .orderBy(col("course_id"), col("week_start"), col("class_id").asc_nulls_first())) : List.of(),
-                has.apply("cohort_retention") ? MartRows.collect(read.apply("cohort_retention")
-                        .orderBy("course_id", "enrolment_week", "weeks_since_enrolment")) : List.of(),
-                has.apply("learner_course_progress") ? MartRows.collect(read.apply("learner_course_progress")
-                        .groupBy("course_id", "class_id", "status").agg(count(lit(1)).as("learners"))
-                        .orderBy(col("course_id"), col("class_id").asc_nulls_first(), col("status"))) : List.of(),
-                has.apply("learner_risk_scores") ? MartRows.collect(top(read.apply("learner_risk_scores"), maxRows))
-                        : List.of(),
-                has.apply("risk_model_evaluation") ? MartRows.collect(wh.read(DatasetRef.mart("risk_model_evaluation"))
-                        .orderBy(col("trained_at").desc(), col("weeks"))) : List.of(),
-                has.apply("assessment_item_stats") ? MartRows.collect(read.apply("assessment_item_stats")
-                        .orderBy(col("course_id"), col("flag_count").desc(), col("assessment_id"), col("item_id")))
-                        : List.of(),
-                has.apply("assessment_item_difficulty") ? MartRows.collect(read.apply("assessment_item_difficulty")
-                        .orderBy("course_id", "item_id")) : List.of(),
-                has.apply("assessment_reliability") ? MartRows.collect(read.apply("assessment_reliability")
-                        .orderBy("course_id", "assessment_id")) : List.of(),
-                has.apply("learner_ability") ? MartRows.collect(read.apply("learner_ability")
-                        .groupBy(col("course_id"), floor(col("ability").divide(ABILITY_BIN)).multiply(ABILITY_BIN)
-                                .as("bin")).agg(count(lit(1)).as("learners")).orderBy("course_id", "bin"))
-                        : List.of(),
-                has.apply("data_quality") ? MartRows.collect(wh.read(DatasetRef.mart("data_quality"))
-                        .orderBy(col("started_at"), col("run_id"), col("source"), col("reason"))) : List.of(),
-                runs);
+        // the reads are small and independent: run them side by side, so that the driver plans one while the
+        // executors run another (each is a few Spark jobs whose fixed cost dominates at this size)
+        Queries q = new Queries(states);
+        var coursesDim = q.submit(() -> {
+            if (!wh.exists(DatasetRef.COURSES)) {
+                return List.of();
+            }
+            Dataset<Row> c = wh.read(DatasetRef.COURSES);
+            return MartRows.collect((courses.isEmpty() ? c : c.filter(col("course_id").isin(courses.toArray())))
+                    .orderBy("course_id"));
+        });
+        var summary = q.mart("course_quality_summary", () -> MartRows.collect(read.apply("course_quality_summary")
+                .orderBy(col("course_id"), col("class_id").asc_nulls_first())));
+        var weekly = q.mart("course_weekly_quality", () -> MartRows.collect(read.apply("course_weekly_quality")
+                .orderBy(col("course_id"), col("week_start"), col("class_id").asc_nulls_first())));
+        var retention = q.mart("cohort_retention", () -> MartRows.collect(read.apply("cohort_retention")
+                .orderBy("course_id", "enrolment_week", "weeks_since_enrolment")));
+        var status = q.mart("learner_course_progress", () -> MartRows.collect(read.apply("learner_course_progress")
+                .groupBy("course_id", "class_id", "status").agg(count(lit(1)).as("learners"))
+                .orderBy(col("course_id"), col("class_id").asc_nulls_first(), col("status"))));
+        var risk = q.mart("learner_risk_scores", () -> MartRows.collect(top(read.apply("learner_risk_scores"),
+                maxRows)));
+        var evaluation = q.mart("risk_model_evaluation", () -> MartRows.collect(
+                wh.read(DatasetRef.mart("risk_model_evaluation")).orderBy(col("trained_at").desc(), col("weeks"))));
+        var items = q.mart("assessment_item_stats", () -> MartRows.collect(read.apply("assessment_item_stats")
+                .orderBy(col("course_id"), col("flag_count").desc(), col("assessment_id"), col("item_id"))));
+        var difficulty = q.mart("assessment_item_difficulty", () -> MartRows.collect(
+                read.apply("assessment_item_difficulty").orderBy("course_id", "item_id")));
+        var reliability = q.mart("assessment_reliability", () -> MartRows.collect(
+                read.apply("assessment_reliability").orderBy("course_id", "assessment_id")));
+        var ability = q.mart("learner_ability", () -> MartRows.collect(read.apply("learner_ability")
+                .groupBy(col("course_id"), floor(col("ability").divide(ABILITY_BIN)).multiply(ABILITY_BIN).as("bin"))
+                .agg(count(lit(1)).as("learners")).orderBy("course_id", "bin")));
+        var dataQuality = q.mart("data_quality", () -> MartRows.collect(wh.read(DatasetRef.mart("data_quality"))
+                .orderBy(col("started_at"), col("run_id"), col("source"), col("reason"))));
+        try {
+            return new ReportData(asOf, states, q.get(coursesDim), q.get(summary), q.get(weekly), q.get(retention),
+                    q.get(status), q.get(risk), q.get(evaluation), q.get(items), q.get(difficulty),
+                    q.get(reliability), q.get(ability), q.get(dataQuality), runs);
+        } finally {
+            q.close();
+        }
+    }
+
+    /** The report's reads, submitted to a small pool; a mart that is not published reads as no rows. */
+    private static final class Queries implements AutoCloseable {
+        private static final int THREADS = 4;
+        private final Map<String, MartState> states;
+        private final java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
+                THREADS, r -> {
+                    Thread t = new Thread(r, "xueqing-report-read");
+                    t.setDaemon(true);
+                    return t;
+                });
+
+        Queries(Map<String, MartState> states) {
+            this.states = states;
+        }
+
+        java.util.concurrent.Future<List<Map<String, Object>>> submit(
+                java.util.concurrent.Callable<List<Map<String, Object>>> read) {
+            return pool.submit(read);
+        }
+
+        java.util.concurrent.Future<List<Map<String, Object>>> mart(String name,
+                java.util.concurrent.Callable<List<Map<String, Object>>> read) {
+            return states.get(name).present() ? pool.submit(read)
+                    : java.util.concurrent.CompletableFuture.completedFuture(List.of());
+        }
+
+        List<Map<String, Object>> get(java.util.concurrent.Future<List<Map<String, Object>>> f) {
+            try {
+                return f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while reading the marts", e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException re) {
+                    throw re;
+                }
+                throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+            }
+        }
+
+        @Override
+        public void close() {
+            pool.shutdownNow();
+        }
     }
 
     /** The learners at risk a page lists: per course, by probability, highest first, at most {@code n}. */

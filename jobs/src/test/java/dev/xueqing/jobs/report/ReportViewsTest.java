@@ -200,4 +200,84 @@ class ReportViewsTest {
                 + "\\.html");
         assertThat(Views.courseFile("a/b")).isNotEqualTo(Views.courseFile("a-b"));
     }
+
+    /** C1 with risk scores, a model evaluation, items, reliability and abilities. */
+    static ReportData withRiskAndItems() {
+        ReportData d = data();
+        Map<String, ReportData.MartState> marts = new LinkedHashMap<>(d.marts());
+        for (String m : List.of("learner_risk_scores", "risk_model_evaluation", "assessment_item_stats",
+                "assessment_item_difficulty", "assessment_reliability", "learner_ability")) {
+            marts.put(m, new ReportData.MartState(m, PUBLISHED, null, null, null));
+        }
+        List<Map<String, Object>> scores = List.of(
+                row("learner_key", "k-9f1", "course_id", "C1", "probability", 0.83, "band", "high", "weeks", 4,
+                        "model_version", "m2", "explanations", List.of("no activity for 12 days", "2 of 3 missed")),
+                row("learner_key", "k-07a", "course_id", "C1", "probability", 0.41, "band", "medium", "weeks", 4,
+                        "model_version", "m2", "explanations", List.of()));
+        List<Map<String, Object>> evaluation = List.of(
+                row("model_run_id", "m2", "weeks", 4, "chosen", true, "model_type", "logistic", "auc", 0.7934,
+                        "alert_threshold", 0.5, "precision", 0.62, "recall", 0.71, "brier", 0.171,
+                        "test_runs", List.of("2014J"), "calibration", List.of(
+                                row("decile", 1, "rows", 100L, "mean_predicted", 0.05, "observed_rate", 0.07),
+                                row("decile", 10, "rows", 100L, "mean_predicted", 0.9, "observed_rate", 0.86))),
+                row("model_run_id", "m1", "weeks", 4, "chosen", true, "model_type", "gbt", "auc", 0.7,
+                        "calibration", List.of()));
+        List<Map<String, Object>> items = List.of(
+                row("course_id", "C1", "item_id", "q2", "assessment_id", "quiz1", "responses", 40L, "facility", 0.95,
+                        "discrimination", 0.05, "flags", List.of("too_easy", "low_discrimination"), "option_shares",
+                        Map.of("a", 0.95, "b", 0.05)),
+                row("course_id", "C1", "item_id", "q1", "assessment_id", "quiz1", "responses", 40L, "facility", 0.55,
+                        "discrimination", 0.41, "flags", List.of(), "option_shares", Map.of("a", 0.55)));
+        List<Map<String, Object>> difficulty = List.of(
+                row("course_id", "C1", "item_id", "q1", "difficulty", 0.2, "misfit", false),
+                row("course_id", "C1", "item_id", "q2", "difficulty", -2.9, "misfit", true));
+        List<Map<String, Object>> reliability = List.of(row("course_id", "C1", "assessment_id", "quiz1", "items", 2L,
+                "learners", 40L, "alpha", 0.41, "sem", 0.6, "flags", List.of("low_reliability")));
+        List<Map<String, Object>> ability = List.of(row("course_id", "C1", "bin", -0.5, "learners", 12L),
+                row("course_id", "C1", "bin", 1.0, "learners", 28L));
+        return new ReportData(d.asOf(), marts, d.courses(), d.summary(), d.weekly(), d.retention(),
+                d.statusCounts(), scores, evaluation, items, difficulty, reliability, ability, d.dataQuality(),
+                d.runs());
+    }
+
+    static Table table(Section s, String id) {
+        return s.tables().stream().filter(t -> t.id().equals(id)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void learnersAtRiskShowTheirPublishedScoresAndTheModelTheyCameFrom() {
+        Page p = CourseView.build(withRiskAndItems(), EN, "C1", 100);
+        Section risk = section(p, "risk");
+        assertThat(risk.notices()).isEmpty();
+        Table t = table(risk, "risk-table");
+        assertThat(t.rows().get(0).stream().map(Cell::text).toList())
+                .containsExactly("k-9f1", "High", "83.0%", "no activity for 12 days; 2 of 3 missed");
+        assertThat(t.rows().get(0).get(1).flagged()).isTrue();
+        assertThat(t.csv()).isEqualTo("../" + CourseView.riskCsv("C1"));
+        // the evaluation of the scores' model (m2), not the other chosen one
+        assertThat(table(risk, "model-table").rows().get(0).stream().map(Cell::text).toList())
+                .containsExactly("logistic", "4", "2014J", "0.793", "50.0%", "62.0%", "71.0%", "0.171");
+        ReportModel.Chart cal = risk.charts().get(0);
+        assertThat(cal.optionJson()).contains("[0.05,0.07]", "[0.9,0.86]");
+        assertThat(cal.data().rows().get(1).stream().map(Cell::text).toList())
+                .containsExactly("10", "100", "90.0%", "86.0%");
+    }
+
+    @Test
+    void assessmentQualityJoinsItemStatisticsWithRaschAndShowsTheFlaggedItemsOptions() {
+        Section a = section(CourseView.build(withRiskAndItems(), EN, "C1", 100), "assessment");
+        Table items = table(a, "items-table");
+        assertThat(items.rows().get(0).stream().map(Cell::text).toList())
+                .containsExactly("q2", "quiz1", "40", "0.95", "0.05", "-2.90", "yes", "too easy; low discrimination");
+        assertThat(items.rows().get(1).get(7).flagged()).isFalse();
+        assertThat(table(a, "options-table").rows()).hasSize(2)
+                .allSatisfy(r -> assertThat(r.get(0).text()).isEqualTo("q2"));
+        assertThat(table(a, "reliability-table").rows().get(0).stream().map(Cell::text).toList())
+                .containsExactly("quiz1", "2", "40", "0.41", "0.60", "low reliability");
+        ReportModel.Chart map = a.charts().get(0);
+        // bins from -3.0 (item q2 at -2.9) to 1.0 (28 learners) in half logits
+        assertThat(map.data().rows()).hasSize(9);
+        assertThat(map.data().rows().get(0).stream().map(Cell::text).toList()).containsExactly("-3.0…-2.5", "0", "1");
+        assertThat(map.data().rows().get(8).stream().map(Cell::text).toList()).containsExactly("1.0…1.5", "28", "0");
+    }
 }

@@ -99,14 +99,17 @@ final class QualityView {
     }
 
     private static Section ingest(ReportData data, ReportText t, List<CsvFile> csv) {
-        Section.Builder s = Section.of("ingest", t.t("quality.ingest.title")).intro(t.t("quality.ingest.intro"));
+        Section.Builder s = Section.of("ingest", t.t("quality.ingest.title")).intro(t.t("quality.ingest.intro",
+                ReportData.RUNS_SHOWN));
         if (!Views.require(s, data, t, DQ)) {
             return s.build();
         }
         // one row per run × source (the mart repeats its counts on each reason row)
         Map<String, Map<String, Object>> perRun = new LinkedHashMap<>();
         data.dataQuality().forEach(r -> perRun.putIfAbsent(r.get("run_id") + "|" + r.get("source"), r));
-        List<Map<String, Object>> runs = List.copyOf(perRun.values());
+        // the most recent ingest runs only (a year of nightlies would crowd the chart); the CSV has them all
+        List<Map<String, Object>> all = List.copyOf(perRun.values());
+        List<Map<String, Object>> runs = all.subList(Math.max(0, all.size() - ReportData.RUNS_SHOWN), all.size());
         List<String> x = runs.stream().map(r -> t.dateTime((Instant) r.get("started_at")) + " " + r.get("source"))
                 .toList();
         List<Series> series = new ArrayList<>();
@@ -130,7 +133,12 @@ final class QualityView {
         s.chart(new Chart("ingest-chart", t.t("quality.ingest.chart"), Charts.bar(x, series, false, false),
                 new Table("ingest-data", t.t("quality.ingest.chart"), cols, rows, true, null, null), file, 280));
         List<List<Cell>> reasons = new ArrayList<>();
+        java.util.Set<String> shown = new java.util.HashSet<>();
+        runs.forEach(r -> shown.add((String) r.get("run_id")));
         for (Map<String, Object> r : data.dataQuality()) {
+            if (!shown.contains((String) r.get("run_id"))) {
+                continue;
+            }
             if ("none".equals(r.get("reason"))) {
                 continue;
             }

@@ -95,10 +95,22 @@ public final class ReportJob {
         String lang = options.lang() != null ? options.lang() : config.report().locale();
         ReportText t = new ReportText(lang, config.timezone());
         ReportData data = ReportData.load(warehouse, options.courses(), config.report().maxRows());
+        if (data.anyMart()) {
+            List<String> unknown = options.courses().stream().filter(c -> !data.courseIds().contains(c)).toList();
+            if (!unknown.isEmpty()) {
+                throw new IllegalArgumentException("--course: no course " + unknown + " in the warehouse's marts "
+                        + "(course ids as in the marts, e.g. " + ReportData.load(warehouse, List.of(), 1).courseIds()
+                        .stream().limit(5).toList() + ").");
+            }
+        }
         LocalDate date = options.date() != null ? options.date()
                 : data.asOf() != null ? data.asOf() : LocalDate.now(config.timezone());
         Path target = options.out() != null ? options.out().toAbsolutePath()
                 : reportsFolder().resolve(date.toString());
+        if (!replaceable(target)) {
+            throw new IllegalArgumentException("--out " + target + " exists and is not a Xueqing report: give a new "
+                    + "or empty folder, or the folder of an earlier report (it is replaced whole).");
+        }
         Path staging = target.resolveSibling("." + target.getFileName() + ".staging-" + UUID.randomUUID());
         String version = version();
         String generatedAt = t.dateTime(Instant.now());
@@ -139,6 +151,27 @@ public final class ReportJob {
         LOG.info("REPORT {} ({}): {} page(s), {} bytes in {} ms into {}", date, lang, pages.size(),
                 pages.stream().mapToLong(PageSize::bytes).sum(), took.toMillis(), target);
         return new Result(target, target.resolve("index.html"), date, lang, List.copyOf(pages), took, problem);
+    }
+
+    /**
+     * Whether the target may be replaced: it does not exist, is an empty folder, or holds an earlier report (its
+     * index page and the report's script). Anything else is left alone: replacing a folder deletes what it held.
+     */
+    static boolean replaceable(Path target) {
+        if (!Files.exists(target)) {
+            return true;
+        }
+        if (!Files.isDirectory(target)) {
+            return false;
+        }
+        try (Stream<Path> s = Files.list(target)) {
+            if (s.findAny().isEmpty()) {
+                return true;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return Files.isRegularFile(target.resolve("index.html")) && Files.isRegularFile(target.resolve("assets/report.js"));
     }
 
     private static PageSize size(Page page, ReportWriter w, ReportText t, String generatedAt, String version) {

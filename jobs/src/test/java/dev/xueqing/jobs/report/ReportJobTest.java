@@ -183,6 +183,29 @@ class ReportJobTest extends SparkTestBase {
     }
 
     @Test
+    void refusesAnUnknownCourseAndNamesSomeKnownOnes() {
+        Out r = report("--course", "C9");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("--course: no course [C9] in the warehouse's marts", "[C1, C2]");
+    }
+
+    @Test
+    void neverReplacesAFolderThatIsNotAReport() throws Exception {
+        Path mine = tmp.resolve("my-documents");
+        Files.createDirectories(mine);
+        Files.writeString(mine.resolve("thesis.docx"), "keep me");
+        Out r = report("--out", mine.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("exists and is not a Xueqing report");
+        assertThat(Files.readString(mine.resolve("thesis.docx"))).isEqualTo("keep me");
+        // an earlier report in the same place is replaced
+        Path earlier = tmp.resolve("earlier");
+        assertThat(report("--out", earlier.toString(), "--lang", "en").code()).isZero();
+        assertThat(report("--out", earlier.toString()).code()).isZero();
+        assertThat(Files.readString(earlier.resolve("index.html"))).contains("<html lang=\"zh-CN\">");
+    }
+
+    @Test
     void refusesAnUnknownLanguage() {
         Out r = report("--lang", "fr");
         assertThat(r.code()).isEqualTo(2);

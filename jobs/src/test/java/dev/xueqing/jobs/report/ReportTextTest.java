@@ -67,4 +67,17 @@ class ReportTextTest {
         assertThat(en.code("reason", "some_new_reason")).as("an unknown code shows as itself")
                 .isEqualTo("some_new_reason");
     }
+
+    @Test
+    void everySegmentLabelAndProgressStatusHasWordsInBothLanguages() {
+        for (String lang : java.util.List.of("en", "zh-CN")) {
+            ReportText t = new ReportText(lang, ZoneId.of("UTC"));
+            for (String label : dev.xueqing.jobs.ml.SegmentLabels.LABELS) {
+                assertThat(t.has("segment." + label)).as(lang + " segment " + label).isTrue();
+            }
+            for (String status : CourseView.STATUSES) {
+                assertThat(t.has("status." + status)).as(lang + " status " + status).isTrue();
+            }
+        }
+    }
 }

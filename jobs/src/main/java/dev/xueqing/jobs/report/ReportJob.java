@@ -94,13 +94,18 @@ public final class ReportJob {
         Instant start = Instant.now();
         String lang = options.lang() != null ? options.lang() : config.report().locale();
         ReportText t = new ReportText(lang, config.timezone());
+        if (options.out() != null && !replaceable(options.out().toAbsolutePath())) {
+            throw notAReport(options.out().toAbsolutePath());
+        }
         ReportData data = ReportData.load(warehouse, options.courses(), config.report().maxRows());
         if (data.anyMart()) {
             List<String> unknown = options.courses().stream().filter(c -> !data.courseIds().contains(c)).toList();
             if (!unknown.isEmpty()) {
-                throw new IllegalArgumentException("--course: no course " + unknown + " in the warehouse's marts "
-                        + "(course ids as in the marts, e.g. " + ReportData.load(warehouse, List.of(), 1).courseIds()
-                        .stream().limit(5).toList() + ").");
+                List<String> known = warehouse.exists(DatasetRef.COURSES) ? warehouse.read(DatasetRef.COURSES)
+                        .select("course_id").orderBy("course_id").limit(5).collectAsList().stream()
+                        .map(r -> r.getString(0)).toList() : List.of();
+                throw new IllegalArgumentException("--course: no course " + unknown + " in the warehouse's marts"
+                        + (known.isEmpty() ? "." : " (course ids as in the marts, e.g. " + known + ")."));
             }
         }
         LocalDate date = options.date() != null ? options.date()
@@ -108,8 +113,7 @@ public final class ReportJob {
         Path target = options.out() != null ? options.out().toAbsolutePath()
                 : reportsFolder().resolve(date.toString());
         if (!replaceable(target)) {
-            throw new IllegalArgumentException("--out " + target + " exists and is not a Xueqing report: give a new "
-                    + "or empty folder, or the folder of an earlier report (it is replaced whole).");
+            throw notAReport(target);
         }
         Path staging = target.resolveSibling("." + target.getFileName() + ".staging-" + UUID.randomUUID());
         String version = version();
@@ -151,6 +155,11 @@ public final class ReportJob {
         LOG.info("REPORT {} ({}): {} page(s), {} bytes in {} ms into {}", date, lang, pages.size(),
                 pages.stream().mapToLong(PageSize::bytes).sum(), took.toMillis(), target);
         return new Result(target, target.resolve("index.html"), date, lang, List.copyOf(pages), took, problem);
+    }
+
+    private static IllegalArgumentException notAReport(Path target) {
+        return new IllegalArgumentException("--out " + target + " exists and is not a Xueqing report: give a new or "
+                + "empty folder, or the folder of an earlier report (it is replaced whole).");
     }
 
     /**

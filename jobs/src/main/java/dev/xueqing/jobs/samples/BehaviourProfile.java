@@ -20,7 +20,7 @@ enum BehaviourProfile {
     LAST_MINUTE("last_minute", 0.20, 0.02, -0.5, -0.2),
     /** Starts like a steady learner, thins out, and stops after 25–55% of the course weeks. */
     FADING("fading", 0.15, 0.02, 0.5, 0.0),
-    /** Rarely active (P(active week) about 0.12), a third never start, low volume, scores lower. */
+    /** Rarely active (P(active week) about 0.27), a third never start, low volume, scores lower. */
     DISENGAGED("disengaged", 0.20, 0.33, 0.5, -0.3);
 
     /** All profiles, in the order of their cumulative shares. */

@@ -487,7 +487,7 @@ public final class ScaleGenerator {
     /**
      * P(active in week w): without a profile sigmoid(1.4 + 1.2·engagement − 0.1·(w − start)); steady and late
      * starter (from their first week) sigmoid(2.4 + 0.8·engagement); last-minute sigmoid(2.0 + 0.8·engagement);
-     * fading the steady chance times 1 − 0.6·(w − start) / (stop week − start); disengaged sigmoid(−2.0 + 0.5·engagement).
+     * fading the steady chance times 1 − 0.6·(w − start) / (stop week − start); disengaged sigmoid(−1.0 + 0.5·engagement).
      */
     private static double activeWeekChance(Enrol e, int w, int startWeek, int fadeWeek) {
         if (e.profile == null) {
@@ -498,7 +498,7 @@ public final class ScaleGenerator {
             case LAST_MINUTE -> sigmoid(2.0 + 0.8 * e.engagement);
             case FADING -> sigmoid(2.4 + 0.8 * e.engagement)
                     * (1 - 0.6 * (w - startWeek) / (double) Math.max(1, fadeWeek - startWeek));
-            case DISENGAGED -> sigmoid(-2.0 + 0.5 * e.engagement);
+            case DISENGAGED -> sigmoid(-1.0 + 0.5 * e.engagement);
         };
     }
 

@@ -48,7 +48,8 @@ public final class ConfigLoader {
      */
     public static XueqingConfig load(File confFile, List<String> overrides, Map<String, String> env) {
         Config reference = ConfigFactory.defaultReference();
-        Config merged = reference;
+        // unresolved, so that ${xueqing.home} in the defaults follows XUEQING_HOME of the given environment
+        Config merged = ConfigFactory.parseResourcesAnySyntax("reference");
         File appConf = new File("conf/application.conf");
         if (appConf.isFile()) {
             merged = parseFile(appConf).withFallback(merged);
@@ -61,6 +62,7 @@ public final class ConfigLoader {
             merged = parseFile(confFile).withFallback(merged);
         }
         Map<String, Object> envValues = new LinkedHashMap<>();
+        putEnv(env, "XUEQING_HOME", "xueqing.home", envValues);
         putEnv(env, "XUEQING_WAREHOUSE", "xueqing.warehouse", envValues);
         putEnv(env, "XUEQING_TIMEZONE", "xueqing.timezone", envValues);
         putEnv(env, "XUEQING_MODE", "xueqing.mode", envValues);

@@ -43,6 +43,14 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void defaultInputsFollowXueqingHomeOfTheGivenEnvironment() {
+        XueqingConfig c = ConfigLoader.load(null, List.of(), Map.of("XUEQING_HOME", "/opt/xueqing"));
+        assertThat(c.inputs()).hasSize(1);
+        assertThat(c.inputs().get(0).paths()).containsExactly("/opt/xueqing/data-samples/xapi");
+        assertThat(c.inputs().get(0).tenant()).isEqualTo("demo-university");
+    }
+
+    @Test
     void unknownKeyIsNamed() {
         assertThatThrownBy(() -> ConfigLoader.load(null, List.of("xueqing.timezon=UTC"), Map.of()))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("xueqing.timezon");

@@ -14,7 +14,9 @@ import java.nio.file.Path;
 import java.sql.Date;
 import java.util.List;
 
+import static org.apache.spark.sql.functions.assert_true;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -71,6 +73,12 @@ class WarehouseTest extends SparkTestBase {
         assertThat(wh.partitionValues(EVENTS)).containsExactly("2026-01-01");
     }
 
+    /** Rows whose write fails inside Spark's tasks, as a transform that breaks at run time does. */
+    private Dataset<Row> failingWhileWritten(String date) {
+        return rows(new Object[] {"x", date}).withColumn("id",
+                assert_true(col("id").equalTo("never"), lit("id x is not allowed here")).cast("string"));
+    }
+
     @Test
     void publishReplacesTheWholeDatasetAndFailedWritesLeaveItIntact(@TempDir Path dir) {
         Warehouse wh = new Warehouse(spark(), dir.toString());
@@ -78,13 +86,82 @@ class WarehouseTest extends SparkTestBase {
         assertThat(wh.publish(mart, rows(new Object[] {"a", "2026-01-01"}), "r1")).isEqualTo(1);
         assertThat(wh.publish(mart, rows(new Object[] {"b", "2026-01-01"}, new Object[] {"c", "2026-01-01"}), "r2"))
                 .isEqualTo(2);
-        // a transform that fails while writing: the published version stays readable and unchanged
-        Dataset<Row> failing = rows(new Object[] {"x", "2026-01-01"})
-                .withColumn("id", org.apache.spark.sql.functions.assert_true(col("id").equalTo("never")).cast("string"));
-        assertThatThrownBy(() -> wh.publish(mart, failing, "r3")).isNotNull();
+        org.apache.hadoop.fs.Path before = wh.currentVersion(mart);
+        // a transform that fails while writing: Spark's own exception reaches the caller unwrapped, with its message
+        assertThatThrownBy(() -> wh.publish(mart, failingWhileWritten("2026-01-01"), "r3"))
+                .isExactlyInstanceOf(org.apache.spark.SparkRuntimeException.class)
+                .hasMessageContaining("id x is not allowed here")
+                .satisfies(e -> assertThat(((org.apache.spark.SparkThrowable) e).getCondition())
+                        .isEqualTo("USER_RAISED_EXCEPTION"));
         wh.cleanStaging("r3");
-        assertThat(wh.read(mart).count()).isEqualTo(2);
+        // the published version stays the current one, readable and unchanged
+        assertThat(wh.currentVersion(mart)).isEqualTo(before);
+        assertThat(wh.read(mart).orderBy("id").select("id").as(org.apache.spark.sql.Encoders.STRING())
+                .collectAsList()).containsExactly("b", "c");
+        // the next good publish supersedes it and removes the folder the failed write left
+        assertThat(wh.publish(mart, rows(new Object[] {"d", "2026-01-01"}), "r4")).isEqualTo(1);
+        assertThat(wh.versions(mart, false)).extracting(org.apache.hadoop.fs.Path::getName)
+                .noneMatch(n -> n.endsWith("-r3"));
     }
+
+    @Test
+    void aFailedPartitionWriteLeavesThePublishedPartitionsAndNoJournalEntry(@TempDir Path dir) {
+        Warehouse wh = new Warehouse(spark(), dir.toString());
+        wh.publishPartitions(EVENTS, rows(new Object[] {"a", "2026-01-01"}, new Object[] {"b", "2026-01-02"}),
+                List.of("2026-01-01", "2026-01-02"), "run1");
+        assertThatThrownBy(() -> wh.publishPartitions(EVENTS, failingWhileWritten("2026-01-01"),
+                List.of("2026-01-01"), "run2"))
+                .isExactlyInstanceOf(org.apache.spark.SparkRuntimeException.class)
+                .hasMessageContaining("id x is not allowed here")
+                .satisfies(e -> assertThat(((org.apache.spark.SparkThrowable) e).getCondition())
+                        .isEqualTo("USER_RAISED_EXCEPTION"));
+        // nothing was committed: no journal entry, so recovery has nothing to complete, and both days are as they were
+        assertThat(dir.resolve(Warehouse.JOURNAL)).isEmptyDirectory();
+        assertThat(wh.recover()).isZero();
+        assertThat(wh.read(EVENTS).orderBy("id").select("id").as(org.apache.spark.sql.Encoders.STRING())
+                .collectAsList()).containsExactly("a", "b");
+        assertThat(wh.partitionValues(EVENTS)).containsExactly("2026-01-01", "2026-01-02");
+    }
+
+    @Test
+    void misusesAreRefusedBeforeAnythingIsWritten(@TempDir Path dir) {
+        Warehouse wh = new Warehouse(spark(), dir.toString());
+        DatasetRef mart = DatasetRef.mart("m");
+        assertThatThrownBy(() -> new Warehouse(spark(), dir.toString(), 0))
+                .isExactlyInstanceOf(IllegalArgumentException.class)
+                .hasMessage("keepVersions must be at least 1, was 0");
+        assertThatThrownBy(() -> wh.publish(EVENTS, rows(new Object[] {"a", "2026-01-01"}), "r1"))
+                .isExactlyInstanceOf(IllegalArgumentException.class)
+                .hasMessage("daily is partitioned: publish its partitions");
+        assertThatThrownBy(() -> wh.publishPartitions(mart, rows(new Object[] {"a", "2026-01-01"}),
+                List.of("2026-01-01"), "r1"))
+                .isExactlyInstanceOf(IllegalArgumentException.class)
+                .hasMessage("m is not partitioned by one column");
+        assertThatThrownBy(() -> wh.partitionsWrittenAt(mart))
+                .isExactlyInstanceOf(IllegalArgumentException.class).hasMessage("m is not partitioned");
+        assertThatThrownBy(() -> wh.writeVersionNote(mart, "note", "text"))
+                .isExactlyInstanceOf(IllegalStateException.class).hasMessage("m has no published version");
+        assertThat(dir.resolve("daily")).doesNotExist();
+        assertThat(dir.resolve("marts")).doesNotExist();
+        assertThat(dir.resolve("_staging")).doesNotExist();
+    }
+
+    @Test
+    void aJournalEntryThatCannotBeReadStopsRecoveryAndIsKept(@TempDir Path dir) throws Exception {
+        Warehouse wh = new Warehouse(spark(), dir.toString());
+        wh.publishPartitions(EVENTS, rows(new Object[] {"a", "2026-01-01"}), List.of("2026-01-01"), "run1");
+        Files.createDirectories(dir.resolve(Warehouse.JOURNAL));
+        Path entry = Files.writeString(dir.resolve(Warehouse.JOURNAL + "/run2-daily.json"), "{\"target\": ");
+        assertThatThrownBy(wh::recover)
+                .isExactlyInstanceOf(java.io.UncheckedIOException.class)
+                .hasMessage("Recovering the warehouse " + wh.root() + " failed")
+                .hasCauseInstanceOf(com.fasterxml.jackson.core.JsonProcessingException.class);
+        // the committed entry is not thrown away (an operator can repair it), and the published day is untouched
+        assertThat(entry).exists();
+        assertThat(wh.read(EVENTS).select("id").as(org.apache.spark.sql.Encoders.STRING()).collectAsList())
+                .containsExactly("a");
+    }
+
 
     @Test
     void versionsAreCommittedFoldersTheNewestCurrentAndOldOnesPruned(@TempDir Path dir) throws Exception {
@@ -149,6 +226,15 @@ class WarehouseTest extends SparkTestBase {
     void missingDatasetHasAClearMessageOrAnEmptyDefault(@TempDir Path dir) {
         Warehouse wh = new Warehouse(spark(), dir.toString());
         assertThat(wh.read(EVENTS, SCHEMA).count()).isZero();
-        assertThatThrownBy(() -> wh.read(EVENTS)).hasMessageContaining("xueqing ingest");
+        assertThat(wh.read(EVENTS, SCHEMA).schema()).isEqualTo(SCHEMA);
+        assertThatThrownBy(() -> wh.read(EVENTS))
+                .isExactlyInstanceOf(Warehouse.MissingDatasetException.class)
+                .hasMessage("Dataset 'daily' does not exist at " + wh.path(EVENTS)
+                        + ". Run `xueqing ingest` (or `xueqing nightly`) first.");
+        // a mart folder holding only a version that was never committed is missing too
+        assertThat(dir.resolve("marts/m/v-20000101000000000-killed").toFile().mkdirs()).isTrue();
+        assertThatThrownBy(() -> wh.read(DatasetRef.mart("m")))
+                .isExactlyInstanceOf(Warehouse.MissingDatasetException.class)
+                .hasMessageStartingWith("Dataset 'm' does not exist at ");
     }
 }

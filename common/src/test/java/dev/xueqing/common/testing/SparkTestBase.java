@@ -1,6 +1,7 @@
 package dev.xueqing.common.testing;
 
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,9 +9,16 @@ import java.nio.file.Path;
 /**
  * The one SparkSession of a test JVM: local[2], 2 shuffle partitions, UI off, UTC, bound to 127.0.0.1. Test classes
  * extend this (or call {@link #spark()}); the session is stopped by a JVM shutdown hook, never by a test.
+ *
+ * <p>Expressions are interpreted, not compiled: the tests' inputs are a few thousand rows, on which compiling each
+ * query's generated Java (Janino) costs more than running it; a sample nightly compiles about 1,300 classes. Results
+ * are the same either way (Spark tests both paths). The compiled path, which production runs, is what the child-JVM
+ * runs (NightlyAcceptanceTest's two nightlies, FaultInjectionTest's killed runs) and the cluster tests use;
+ * {@code -Dxueqing.test.codegen=true} runs this JVM's tests on it too.
  */
 public abstract class SparkTestBase {
     private static SparkSession session;
+    private static final boolean CODEGEN = Boolean.getBoolean("xueqing.test.codegen");
 
     public static synchronized SparkSession spark() {
         if (session == null) {
@@ -27,10 +35,23 @@ public abstract class SparkTestBase {
                     .config("spark.driver.host", "127.0.0.1")
                     .config("spark.driver.bindAddress", "127.0.0.1")
                     .config("spark.sql.legacy.timeParserPolicy", "CORRECTED")
+                    .config("spark.sql.codegen.wholeStage", String.valueOf(CODEGEN))
+                    .config("spark.sql.codegen.factoryMode", CODEGEN ? "FALLBACK" : "NO_CODEGEN")
                     .getOrCreate();
             session.sparkContext().setLogLevel("WARN");
         }
         return session;
+    }
+
+    /**
+     * After each test class: whatever it left cached (a Dataset it persisted, a cached table) is dropped, so that
+     * the next class starts with the executor's memory free and no cached plan of a warehouse that is gone.
+     */
+    @AfterAll
+    static void releaseCaches() {
+        if (session != null) {
+            session.catalog().clearCache();
+        }
     }
 
     /** The shared reference data (../shared/data), or null when this checkout has none. */

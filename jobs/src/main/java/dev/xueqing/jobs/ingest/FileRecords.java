@@ -139,7 +139,7 @@ final class FileRecords implements Serializable {
             throws InterruptedException {
         long[] emitted = {0};
         IOException failure = null;
-        String notText = null;
+        InputContent.Problem notText = null;
         ObservationCombiner observations = new ObservationCombiner();
         try (InputStream raw = tracked(InputFiles.open(uri, hadoop.get()), open);
              BufferedInputStream buffered = new BufferedInputStream(decompress(raw), 1 << 16)) {
@@ -176,7 +176,7 @@ final class FileRecords implements Serializable {
         }
         if (notText != null) {
             queue.put(ParsedRecords.quarantine(ParsedRecords.seq(ordinal, (1L << 40) - 1), adapter.format(), tenant,
-                    uri + ":1", QuarantineReason.UNREADABLE_INPUT, notText + "; the file was not read", null,
+                    uri + ":1", QuarantineReason.UNREADABLE_INPUT, notText.message() + "; the file was not read", null,
                     runStart, runId));
         } else if (failure != null) {
             String what = failure instanceof java.util.zip.ZipException ? "corrupt gzip data"

@@ -49,13 +49,33 @@ public final class FormatDetector {
             .streamReadConstraints(StreamReadConstraints.builder().maxDocumentLength(MAX_JSON_BYTES).build())
             .build().setCodec(new ObjectMapper());
 
-    /** The outcome: the format and why it was chosen. */
-    public record Detection(String format, String reason) {}
+    /**
+     * The outcome: the format, the files whose content decided it, and the sampled files that are not text (each
+     * with why; each gives an unreadable_input row when ingested).
+     */
+    public record Detection(String format, List<String> decidedBy, Map<String, InputContent.Problem> notRead) {
+        public Detection {
+            decidedBy = List.copyOf(decidedBy);
+            notRead = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(notRead));
+        }
+
+        /** Why the format was chosen, in words (printed by ingest and validate). */
+        public String reason() {
+            StringBuilder reason = new StringBuilder("detected from the content of " + decidedBy.size() + " file(s)");
+            if (!notRead.isEmpty()) {
+                reason.append("; ").append(notRead.size()).append(" file(s) not read, each an unreadable_input row (");
+                notRead.forEach((f, p) -> reason.append(f).append(": ").append(p.message()).append("; "));
+                reason.setLength(reason.length() - 2);
+                reason.append(")");
+            }
+            return reason.toString();
+        }
+    }
 
     /** What one file looks like: a format, or null with what is wrong with it (or null when it matches none). */
-    record Look(String format, String problem) {
+    record Look(String format, InputContent.Problem problem) {
         String describe() {
-            return format != null ? format : problem != null ? problem
+            return format != null ? format : problem != null ? problem.message()
                     : "unknown (not " + String.join(", ", ALL) + ")";
         }
     }
@@ -78,14 +98,9 @@ public final class FormatDetector {
                 throw new ConfigException("The input looks like " + format + ", which this build cannot ingest yet. "
                         + "Formats it can ingest: " + Formats.KNOWN + ".");
             }
-            StringBuilder reason = new StringBuilder("detected from the content of " + voting.size() + " file(s)");
-            if (!notText.isEmpty()) {
-                reason.append("; ").append(notText.size()).append(" file(s) not read, each an unreadable_input row (");
-                notText.forEach((f, l) -> reason.append(f).append(": ").append(l.problem()).append("; "));
-                reason.setLength(reason.length() - 2);
-                reason.append(")");
-            }
-            return new Detection(format, reason.toString());
+            Map<String, InputContent.Problem> notRead = new LinkedHashMap<>();
+            notText.forEach((f, l) -> notRead.put(f, l.problem()));
+            return new Detection(format, List.copyOf(voting.keySet()), notRead);
         }
         StringBuilder sb = new StringBuilder("Cannot tell the input format from the content; give --format (one of "
                 + Formats.KNOWN + "). What the files look like:");
@@ -153,7 +168,7 @@ public final class FormatDetector {
     static Look look(String file, Configuration hadoop) {
         try (BufferedInputStream in = new BufferedInputStream(FileRecords.decompress(InputFiles.open(file, hadoop)),
                 1 << 16)) {
-            String problem = InputContent.problem(in);
+            InputContent.Problem problem = InputContent.problem(in);
             if (problem != null) {
                 return new Look(null, problem);
             }

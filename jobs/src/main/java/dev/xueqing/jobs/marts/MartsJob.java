@@ -45,19 +45,21 @@ public final class MartsJob {
         this.warehouse = warehouse;
     }
 
-    /** Picks marts by name; unknown names fail with the list of known ones. */
+    /** Picks marts by name, in the catalogue's order; unknown names fail with the list of known ones. */
     public static List<Mart> select(List<Mart> all, List<String> only) {
         if (only == null || only.isEmpty()) {
             return all;
         }
-        List<Mart> out = new ArrayList<>();
+        java.util.Set<String> names = new java.util.HashSet<>();
         for (String name : only) {
-            Mart m = all.stream().filter(x -> x.spec().name().equals(name.trim())).findFirst()
-                    .orElseThrow(() -> new dev.xueqing.common.config.UsageException("Unknown mart '" + name + "'. Known marts: "
-                            + all.stream().map(x -> x.spec().name()).toList()));
-            out.add(m);
+            if (all.stream().noneMatch(x -> x.spec().name().equals(name.trim()))) {
+                throw new dev.xueqing.common.config.UsageException("Unknown mart '" + name + "'. Known marts: "
+                        + all.stream().map(x -> x.spec().name()).toList());
+            }
+            names.add(name.trim());
         }
-        return out;
+        // in the catalogue's order, whatever the order given: a mart is built after the marts it reads
+        return all.stream().filter(m -> names.contains(m.spec().name())).toList();
     }
 
     private java.util.function.Consumer<String> onMartStart = name -> { };

@@ -98,9 +98,12 @@ public final class Pipeline implements AutoCloseable {
             if (completed > 0) {
                 LOG.warn("Completed {} partition swap(s) that an interrupted run had committed", completed);
             }
-            recordRecoveredIngests(runId);
-            dropOrphanQuarantine();
-            recordInterrupted(lock.takenOver(), runId);
+            // the ledger's run records and the recorded run ids, read once for the three checks below
+            Map<String, String> inLedger = new IngestedFiles(warehouse).runRecords();
+            java.util.Set<String> recorded = new java.util.HashSet<>(runLog.runIds());
+            recordRecoveredIngests(runId, inLedger, recorded);
+            dropOrphanQuarantine(inLedger.keySet(), recorded);
+            recordInterrupted(lock.takenOver(), runId, recorded);
             QuarantineRetention.purge(warehouse, config.ops().quarantineRetentionDays(), Instant.now());
             return lock;
         } catch (Exception e) {
@@ -116,12 +119,7 @@ public final class Pipeline implements AutoCloseable {
      * {@code _runs} (their events are published, the ledger will not read their files again): the ledger kept each
      * one's {@code _runs} row, so it is appended now, exactly as the run would have, and its quarantine stays.
      */
-    private void recordRecoveredIngests(String runId) {
-        Map<String, String> inLedger = new IngestedFiles(warehouse).runRecords();
-        if (inLedger.isEmpty()) {
-            return;
-        }
-        java.util.Set<String> recorded = runLog.runIds();
+    private void recordRecoveredIngests(String runId, Map<String, String> inLedger, java.util.Set<String> recorded) {
         for (Map.Entry<String, String> e : inLedger.entrySet()) {
             if (!recorded.contains(e.getKey()) && e.getValue() != null) {
                 RunLog.Entry entry = RunLog.Entry.fromJson(e.getValue());
@@ -130,6 +128,7 @@ public final class Pipeline implements AutoCloseable {
                 runLog.record(entry.withMessage((entry.message() == null ? "" : entry.message() + "; ")
                         + "recorded by run " + runId + ": the process died after publishing its events and recording "
                         + "its files, before recording itself"));
+                recorded.add(e.getKey());
             }
         }
     }
@@ -140,15 +139,9 @@ public final class Pipeline implements AutoCloseable {
      * quarantines the bad records anew, so they would otherwise count twice. A run that the ledger names is not an
      * orphan: its files will not be read again, so its quarantine rows are the only ones.
      */
-    private void dropOrphanQuarantine() {
-        List<String> partitions = warehouse.partitionValues(dev.xueqing.common.io.DatasetRef.QUARANTINE);
-        if (partitions.isEmpty()) {
-            return;
-        }
-        java.util.Set<String> recorded = new java.util.HashSet<>(runLog.runIds());
-        recorded.addAll(new IngestedFiles(warehouse).runRecords().keySet());
-        for (String run : partitions) {
-            if (!recorded.contains(run)) {
+    private void dropOrphanQuarantine(java.util.Set<String> inLedger, java.util.Set<String> recorded) {
+        for (String run : warehouse.partitionValues(dev.xueqing.common.io.DatasetRef.QUARANTINE)) {
+            if (!recorded.contains(run) && !inLedger.contains(run)) {
                 LOG.warn("Removing the quarantine rows of run {}, which did not finish", run);
                 warehouse.dropPartition(dev.xueqing.common.io.DatasetRef.QUARANTINE, run);
             }
@@ -159,8 +152,8 @@ public final class Pipeline implements AutoCloseable {
      * A run whose process died (its lock was taken over) recorded nothing: record it as {@code interrupted}, ended at
      * its last heartbeat, so that {@code _runs} and {@code status} show every run that did not finish.
      */
-    private void recordInterrupted(WarehouseLock.TakenOver dead, String runId) {
-        if (dead == null || "unknown".equals(dead.holder().runId()) || runLog.runIds().contains(dead.holder().runId())) {
+    private void recordInterrupted(WarehouseLock.TakenOver dead, String runId, java.util.Set<String> recorded) {
+        if (dead == null || "unknown".equals(dead.holder().runId()) || recorded.contains(dead.holder().runId())) {
             return;
         }
         Instant started;
@@ -206,14 +199,7 @@ public final class Pipeline implements AutoCloseable {
                 problem = nothingAccepted(outcome.result()) + "; the warehouse has no events yet, so the dims were "
                         + "not built";
             } else {
-                Instant dimsStart = Instant.now();
-                try {
-                    dims = rebuildDims(runId);
-                } catch (Exception e) {
-                    // the ingest's own row is recorded (its events are published); the dims get a row of their own
-                    recordFailure(runId + "-dims", "dims", Map.of(), null, dimsStart, Map.of(), e);
-                    throw e;
-                }
+                dims = rebuildDimsAfterIngest(runId);
                 if (outcome.result().nothingAccepted()) {
                     problem = nothingAccepted(outcome.result());
                 }
@@ -221,6 +207,43 @@ public final class Pipeline implements AutoCloseable {
             return new Summary(runId, null, List.of(outcome), dims, List.of(), Duration.between(start, Instant.now()),
                     key.demo(), key.origin(), warehouse.root().toString(), problem);
         }
+    }
+
+    /**
+     * Ingests every configured input ({@code xueqing.inputs}) as the nightly does, reading only the files that are
+     * new or changed since they were ingested, then rebuilds the dims: the nightly without its marts.
+     */
+    public Summary ingestConfigured() {
+        if (config.inputs().isEmpty()) {
+            throw new dev.xueqing.common.config.UsageException(
+                    "no input is configured (xueqing.inputs): give the files to read with --input");
+        }
+        Instant start = Instant.now();
+        String runId = RunLog.newRunId(start);
+        try (WarehouseLock ignored = lock(runId, "ingest"); Progress p = begin(config.inputs().size() + 1)) {
+            List<IngestOutcome> outcomes = ingestConfiguredInputs(runId);
+            if (!warehouse.exists(dev.xueqing.common.io.DatasetRef.EVENTS)) {
+                return new Summary(runId, null, outcomes, Map.of(), List.of(), Duration.between(start, Instant.now()),
+                        key.demo(), key.origin(), warehouse.root().toString(),
+                        "no event was accepted from any input; the warehouse has no events yet, so the dims were "
+                                + "not built");
+            }
+            Map<String, Long> dims = rebuildDimsAfterIngest(runId);
+            String problem = outcomes.stream().map(IngestOutcome::result).filter(IngestJob.Result::nothingAccepted)
+                    .map(Pipeline::nothingAccepted).findFirst().orElse(null);
+            return new Summary(runId, null, outcomes, dims, List.of(), Duration.between(start, Instant.now()),
+                    key.demo(), key.origin(), warehouse.root().toString(), problem);
+        }
+    }
+
+    /** Each configured input, incrementally, with run ids {@code <run>-<format>-<n>}. */
+    private List<IngestOutcome> ingestConfiguredInputs(String runId) {
+        List<IngestOutcome> outcomes = new ArrayList<>();
+        for (XueqingConfig.InputSpec input : config.inputs()) {
+            outcomes.add(ingestOne(input.format(), input.paths(), input.tenant(), input.mapping(),
+                    runId + "-" + input.format() + "-" + outcomes.size(), true));
+        }
+        return outcomes;
     }
 
     /** Why an input gave nothing: what the summary and the run's message say. */
@@ -358,23 +381,32 @@ public final class Pipeline implements AutoCloseable {
 
     /** As {@link #nightly(LocalDate)}, with a full rebuild of every mart when the request says so. */
     public Summary nightly(LocalDate asOf, DayRebuild.Request request) {
+        return nightly(asOf, request, List.of());
+    }
+
+    /**
+     * As {@link #nightly(LocalDate, DayRebuild.Request)}, building only the named marts (all when {@code only} is
+     * empty). A nightly limited so does not run the risk step: scoring belongs to the whole nightly.
+     */
+    public Summary nightly(LocalDate asOf, DayRebuild.Request request, List<String> only) {
+        int marts = MartsJob.select(MartCatalog.all(), only).size();
         Instant start = Instant.now();
         String runId = RunLog.newRunId(start);
         try (WarehouseLock ignored = lock(runId, "nightly");
-             Progress p = begin(config.inputs().size() + 1 + MartCatalog.all().size())) {
-            return nightlyLocked(asOf, start, runId, request);
+             Progress p = begin(config.inputs().size() + 1 + marts)) {
+            return nightlyLocked(asOf, start, runId, request, only);
         }
     }
 
-    private Summary nightlyLocked(LocalDate asOf, Instant start, String runId, DayRebuild.Request request) {
-        Map<String, Object> params = Map.of("date", asOf.toString(), "inputs", config.inputs().size(),
-                "full", request.full());
+    private Summary nightlyLocked(LocalDate asOf, Instant start, String runId, DayRebuild.Request request,
+                                  List<String> only) {
+        Map<String, Object> params = new LinkedHashMap<>(Map.of("date", asOf.toString(),
+                "inputs", config.inputs().size(), "full", request.full()));
+        if (!only.isEmpty()) {
+            params.put("only", String.join(",", only));
+        }
         try {
-            List<IngestOutcome> outcomes = new ArrayList<>();
-            for (XueqingConfig.InputSpec input : config.inputs()) {
-                outcomes.add(ingestOne(input.format(), input.paths(), input.tenant(), input.mapping(),
-                        runId + "-" + input.format() + "-" + outcomes.size(), true));
-            }
+            List<IngestOutcome> outcomes = ingestConfiguredInputs(runId);
             Map<String, Long> counts = new LinkedHashMap<>();
             outcomes.forEach(o -> o.result().counts().forEach((k, v) -> counts.merge(k, v, Long::sum)));
             if (!warehouse.exists(dev.xueqing.common.io.DatasetRef.EVENTS)) {
@@ -388,8 +420,10 @@ public final class Pipeline implements AutoCloseable {
                 return s;
             }
             Map<String, Long> dims = rebuildDims(runId);
-            List<MartsJob.MartResult> marts = new ArrayList<>(runMartsInner(asOf, List.of(), runId, request));
-            marts.addAll(nightlyRisk(asOf, runId));
+            List<MartsJob.MartResult> marts = new ArrayList<>(runMartsInner(asOf, only, runId, request));
+            if (only.isEmpty()) {
+                marts.addAll(nightlyRisk(asOf, runId));
+            }
             Summary s = new Summary(runId, asOf, outcomes, dims, marts, Duration.between(start, Instant.now()),
                     key.demo(), key.origin(), warehouse.root().toString());
             marts.forEach(m -> counts.put("mart." + m.name(), m.rows()));
@@ -470,6 +504,21 @@ public final class Pipeline implements AutoCloseable {
             // Exception, not RuntimeException: see nightlyLocked
             warehouse.cleanStaging(runId);
             recordFailure(runId, "ingest", params, null, start, Map.of(), e);
+            throw e;
+        }
+    }
+
+    /**
+     * The dims after an ingest command. Its ingest rows are recorded already (their events are published), so a
+     * failure here gets a {@code dims} row of its own before it is rethrown.
+     */
+    private Map<String, Long> rebuildDimsAfterIngest(String runId) {
+        Instant dimsStart = Instant.now();
+        try {
+            return rebuildDims(runId);
+        } catch (Exception e) {
+            // Exception, not RuntimeException: see nightlyLocked
+            recordFailure(runId + "-dims", "dims", Map.of(), null, dimsStart, Map.of(), e);
             throw e;
         }
     }

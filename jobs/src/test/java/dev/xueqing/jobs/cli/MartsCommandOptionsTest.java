@@ -31,4 +31,16 @@ class MartsCommandOptionsTest {
         assertThatThrownBy(() -> MartsCommand.requestFrom(false, AS_OF, AS_OF.minusDays(1), AS_OF))
                 .hasMessageContaining("before --from");
     }
+
+    @Test
+    void onlyPicksMartsInTheCatalogueOrderAndNamesTheKnownOnes() {
+        var all = dev.xueqing.jobs.marts.MartCatalog.all();
+        assertThat(dev.xueqing.jobs.marts.MartsJob.select(all, java.util.List.of("course_weekly_quality",
+                " learner_daily_activity")).stream().map(m -> m.spec().name()).toList())
+                .containsExactly("learner_daily_activity", "course_weekly_quality");
+        assertThat(dev.xueqing.jobs.marts.MartsJob.select(all, java.util.List.of())).isEqualTo(all);
+        assertThatThrownBy(() -> dev.xueqing.jobs.marts.MartsJob.select(all, java.util.List.of("learner_daly")))
+                .isInstanceOf(dev.xueqing.common.config.UsageException.class)
+                .hasMessageContaining("Unknown mart 'learner_daly'").hasMessageContaining("learner_daily_activity");
+    }
 }

@@ -74,13 +74,22 @@ class FormatDetectorTest {
                 .getBytes(StandardCharsets.UTF_16)).toUri().toString(); // Java's UTF-16 writes a byte-order mark
         String utf16 = Files.write(dir.resolve("le.jsonl"), (STATEMENT + "\n").getBytes(StandardCharsets.UTF_16LE))
                 .toUri().toString();
-        assertThat(FormatDetector.look(empty, conf).describe()).startsWith("empty file");
-        assertThat(FormatDetector.look(binary, conf).describe()).isEqualTo("binary file (not text)");
-        assertThat(FormatDetector.look(zip, conf).describe()).startsWith("binary file (not text): a zip archive");
-        assertThat(FormatDetector.look(utf16Bom, conf).describe())
-                .startsWith("UTF-16 text (with a byte-order mark): convert it to UTF-8");
-        assertThat(FormatDetector.look(utf16, conf).describe())
-                .startsWith("UTF-16 text (no byte-order mark): convert it to UTF-8");
+        String bzip2 = Files.write(dir.resolve("a.jsonl.bz2"), new byte[] {'B', 'Z', 'h', '9', 1, 2}).toUri().toString();
+        String parquet = Files.write(dir.resolve("events.parquet"), new byte[] {'P', 'A', 'R', '1', 0, 0}).toUri()
+                .toString();
+        String utf32 = Files.write(dir.resolve("w.csv"), new byte[] {(byte) 0xFF, (byte) 0xFE, 0, 0, 'a', 0, 0, 0})
+                .toUri().toString();
+        assertThat(kind(empty, conf)).isEqualTo(InputContent.Kind.EMPTY);
+        assertThat(kind(binary, conf)).isEqualTo(InputContent.Kind.BINARY);
+        assertThat(kind(zip, conf)).isEqualTo(InputContent.Kind.ZIP);
+        assertThat(kind(bzip2, conf)).isEqualTo(InputContent.Kind.BZIP2);
+        assertThat(kind(parquet, conf)).isEqualTo(InputContent.Kind.PARQUET);
+        assertThat(kind(utf16Bom, conf)).isEqualTo(InputContent.Kind.UTF16_WITH_BOM);
+        assertThat(kind(utf16, conf)).isEqualTo(InputContent.Kind.UTF16);
+        assertThat(kind(utf32, conf)).isEqualTo(InputContent.Kind.UTF32);
+        // what the user is told to do (the message is the product here: it ends up in the error and the quarantine)
+        assertThat(FormatDetector.look(zip, conf).problem().message()).contains("zip", "export the data as CSV");
+        assertThat(FormatDetector.look(utf16, conf).problem().message()).contains("convert it to UTF-8");
         assertThatThrownBy(() -> FormatDetector.detect(List.of(binary, empty, utf16), conf))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("--format")
                 .hasMessageContaining("blob.jsonl: binary file (not text)")
@@ -94,7 +103,11 @@ class FormatDetectorTest {
         String empty = Files.write(dir.resolve("b.jsonl"), new byte[0]).toUri().toString();
         FormatDetector.Detection d = FormatDetector.detect(List.of(x, empty), new Configuration());
         assertThat(d.format()).isEqualTo("xapi");
-        assertThat(d.reason()).contains("content of 1 file(s)").contains("1 file(s) not read, each an unreadable_input row").contains("b.jsonl: empty file");
+        assertThat(d.decidedBy()).containsExactly(x);
+        assertThat(d.notRead()).containsOnlyKeys(empty);
+        assertThat(d.notRead().get(empty).kind()).isEqualTo(InputContent.Kind.EMPTY);
+        // the reason printed to the user names the file that was not read
+        assertThat(d.reason()).contains(empty);
     }
 
     @Test
@@ -124,6 +137,14 @@ class FormatDetectorTest {
         assertThat(FormatDetector.detectOne(head(data.resolve("oulad/studentInfo.csv")))).isEqualTo("oulad");
         assertThat(FormatDetector.detectOne(head(data.resolve(
                 "moodle/report_log_export_example/src/datasets/example_platform_logs.csv")))).isEqualTo("moodle");
+    }
+
+    /** The kind of content of a file that is not text; fails when the file is text. */
+    private static InputContent.Kind kind(String file, Configuration conf) {
+        FormatDetector.Look look = FormatDetector.look(file, conf);
+        assertThat(look.format()).as(file).isNull();
+        assertThat(look.problem()).as(file).isNotNull();
+        return look.problem().kind();
     }
 
     private static String head(Path p) {

@@ -20,7 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import static dev.xueqing.jobs.pipeline.IncrementalNightlyTest.stmt;
+import static dev.xueqing.jobs.pipeline.IncrementalIngestTest.stmt;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

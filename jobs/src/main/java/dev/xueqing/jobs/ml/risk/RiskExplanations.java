@@ -83,6 +83,21 @@ public final class RiskExplanations {
             case "disability" -> when(col(f).equalTo(1.0), lit("declared disability"))
                     .otherwise(lit("no declared disability"));
             case "gender_male" -> when(col(f).equalTo(1.0), lit("gender M")).otherwise(lit("gender F"));
+            case "due_lead_days" -> when(col(f).lt(0), format_string("work submitted %.1f days after the due day on "
+                    + "average", abs(col(f)))).otherwise(format_string("work submitted %.1f days before the due day "
+                    + "on average (average %.1f)", col(f), lit(avg)));
+            case "score_z" -> when(col(f).lt(0), format_string("scores %.1f SD below the cohort's on the same "
+                    + "assessments", abs(col(f)))).otherwise(format_string("scores %.1f SD above the cohort's on the "
+                    + "same assessments", col(f)));
+            case "score_percentile" -> format_string("scores at percentile %.0f of the cohort on the same "
+                    + "assessments", col(f).multiply(100));
+            case "due_score" -> format_string("%.0f%% of the marks of the work due by week " + weeks
+                    + ", missing work counting 0 (average %.0f%%)", col(f).multiply(100), lit(avg * 100));
+            case "due_submitted_share" -> format_string("%.0f%% of the assessments due by week " + weeks
+                    + " submitted (average %.0f%%)", col(f).multiply(100), lit(avg * 100));
+            case "banked_assessments" -> format_string("%d assessment result(s) carried over from an earlier run",
+                    n(f));
+
             default -> throw new IllegalArgumentException("No words for feature " + f);
         };
     }

@@ -30,7 +30,8 @@ public final class RiskFeatures {
             "events", "active_days", "active_minutes", "events_trend", "days_since_last_activity",
             "assessments_due", "submissions", "late_submissions", "missed_assessments", "mean_score",
             "registration_day", "prior_attempts", "prior_courses",
-            "imd_band_mid", "age_band_rank", "education_rank", "disability", "gender_male");
+            "imd_band_mid", "age_band_rank", "education_rank", "disability", "gender_male",
+            "due_submitted_share", "due_lead_days", "score_z", "score_percentile", "due_score", "banked_assessments");
 
     /**
      * @return learner_key, course_id, run_key, weeks, label (double, null when no outcome), and every feature in
@@ -105,9 +106,13 @@ public final class RiskFeatures {
                 when(upper(col("disability")).equalTo("Y"), 1.0).otherwise(0.0).as("disability"),
                 when(upper(col("gender")).equalTo("M"), 1.0).otherwise(0.0).as("gender_male"));
 
+        Dataset<Row> assessed = AssessmentFeatures.build(events, courseItems,
+                c.select("course_id", "start_date", "cutoff_date"), zone);
+
         String[] k = {"learner_key", "course_id"};
         Dataset<Row> joined = base.join(activity, k, "left").join(minutes, k, "left").join(due, new String[] {"course_id"}, "left")
                 .join(subs, k, "left").join(scores, k, "left").join(prior, k, "left")
+                .join(assessed, k, "left")
                 .join(l, new String[] {"learner_key"}, "left");
         Column lastOrBefore = coalesce(col("_last"), greatest(col("start_date"),
                 TenantTime.localDate(col("enrolled_at"), zone)));
@@ -128,7 +133,11 @@ public final class RiskFeatures {
                         .as("registration_day"),
                 d("prior_attempts"), d("prior_courses"),
                 coalesce(col("imd_band_mid"), lit(50.0)).as("imd_band_mid"), d("age_band_rank"),
-                coalesce(col("education_rank"), lit(2.0)).as("education_rank"), d("disability"), d("gender_male"));
+                coalesce(col("education_rank"), lit(2.0)).as("education_rank"), d("disability"), d("gender_male"),
+                when(coalesce(col("assessments_due"), lit(0)).gt(0), coalesce(col("_due_submitted"), lit(0))
+                        .divide(col("assessments_due"))).otherwise(1.0).as("due_submitted_share"),
+                d("due_lead_days"), d("score_z"), coalesce(col("score_percentile"), lit(0.5)).as("score_percentile"),
+                d("due_score"), d("banked_assessments"));
     }
 
     /** The run key of course_id: the first group of the run pattern, or the whole course_id. */

@@ -112,9 +112,10 @@ public final class RiskJob {
                 PipelineModel m = fit(type, train);
                 finals.put(type, m);
                 RiskModels.Metrics t = RiskModels.evaluate(RiskModels.predict(m, test), risk.alertThreshold());
-                LOG.info("RISK weeks={} {}: train {} row(s) on {}, test {} row(s) on {}: AUC {} (validation {}){}",
-                        weeks, type, trainRows, split.train(), t.rows(), split.test(), round(t.auc()),
-                        round(validationAuc.get(type)), type.equals(chosen) ? " chosen" : "");
+                LOG.info("RISK weeks={} {}: train {} row(s) on {}, test {} row(s) on {}: AUC {} (validation {}), "
+                                + "Brier {}, ECE {}{}", weeks, type, trainRows, split.train(), t.rows(), split.test(),
+                        round(t.auc()), round(validationAuc.get(type)), round(t.brier()), round(t.ece()),
+                        type.equals(chosen) ? " chosen" : "");
                 if (type.equals(chosen)) {
                     aucs.put(weeks, t.auc());
                 }
@@ -123,7 +124,7 @@ public final class RiskJob {
                 rows.add(RowFactory.create(version, null, weeks, type,
                         scala(split.train()), scala(split.validation()), scala(split.test()), trainRows, t.rows(),
                         t.positiveRate(), validationAuc.get(type), t.auc(), risk.alertThreshold(), t.precision(),
-                        t.recall(), scala(cal), type.equals(chosen)));
+                        t.recall(), scala(cal), t.brier(), t.ece(), type.equals(chosen)));
             }
             RiskModels.save(fs, new Path(dir, "weeks=" + weeks), finals.get(chosen), finals.get(RiskModels.LOGISTIC),
                     new RiskModels.Saved(version, Instant.now().toString(), weeks, chosen, RiskFeatures.FEATURES,
@@ -145,7 +146,8 @@ public final class RiskJob {
         DatasetRef ref = DatasetRef.mart(RiskMarts.EVALUATION.name());
         Dataset<Row> all = eval;
         if (warehouse.exists(ref)) {
-            all = warehouse.read(ref).filter(col("model_run_id").notEqual(version)).unionByName(eval);
+            // rows of older versions may lack later columns (brier, ece): they stay, with nulls
+            all = warehouse.read(ref).filter(col("model_run_id").notEqual(version)).unionByName(eval, true);
         }
         all = MartFrames.conform(all, RiskMarts.EVALUATION).localCheckpoint();
         ExpectationChecker.require(RiskMarts.EVALUATION, all, warehouse::read);

@@ -64,6 +64,11 @@ public final class RiskMarts {
                     key("calibration", DataTypes.createArrayType(CALIBRATION_BIN, false), "per decile of "
                             + "predicted probability on the test rows (1 = lowest): rows, mean predicted "
                             + "probability, observed fail-or-withdraw rate"),
+                    col("brier", DoubleType, "Brier score on the test rows: mean of (probability - label)^2 "
+                            + "(lower is better; null in rows written before it was recorded)"),
+                    col("ece", DoubleType, "expected calibration error on the test rows: the gap between "
+                            + "mean predicted probability and observed rate of each decile, averaged weighted by rows "
+                            + "(null in rows written before it was recorded)"),
                     key("chosen", BooleanType, "this model type is the one saved and used for scoring at N")),
             List.of(
                     new Expectation.Between("auc", 0, 1),

@@ -79,22 +79,39 @@ public final class RiskModels {
                 .setMetricName("areaUnderROC").evaluate(predicted);
     }
 
-    /** Test metrics: rows, positive share, AUC, precision and recall at the alert threshold, calibration. */
+    /**
+     * Test metrics: rows, positive share, AUC, precision and recall at the alert threshold, calibration by decile,
+     * the Brier score (mean squared error of the probability) and the expected calibration error over the deciles
+     * (Σ rows_d / rows × |mean predicted_d − observed rate_d|).
+     */
     public record Metrics(long rows, double positiveRate, double auc, Double precision, Double recall,
-                          List<Row> calibration) {}
+                          List<Row> calibration, double brier, double ece) {}
 
     public static Metrics evaluate(Dataset<Row> predicted, double threshold) {
         Row r = predicted.agg(count(lit(1)), avg("label"),
                 sum(when(col("probability_risk").geq(threshold), 1).otherwise(0)),
                 sum(when(col("probability_risk").geq(threshold).and(col("label").equalTo(1.0)), 1).otherwise(0)),
-                sum(when(col("label").equalTo(1.0), 1).otherwise(0))).first();
+                sum(when(col("label").equalTo(1.0), 1).otherwise(0)),
+                avg(pow(col("probability_risk").minus(col("label")), 2))).first();
         long rows = r.getLong(0);
         long alerted = r.getLong(2);
         long hits = r.getLong(3);
         long positives = r.getLong(4);
         List<Row> cal = calibration(predicted).collectAsList();
         return new Metrics(rows, r.isNullAt(1) ? 0 : r.getDouble(1), auc(predicted),
-                alerted == 0 ? null : (double) hits / alerted, positives == 0 ? null : (double) hits / positives, cal);
+                alerted == 0 ? null : (double) hits / alerted, positives == 0 ? null : (double) hits / positives, cal,
+                r.isNullAt(5) ? 0 : r.getDouble(5), ece(cal, rows));
+    }
+
+    /** Expected calibration error over calibration bins (decile, rows, mean predicted, observed rate). */
+    static double ece(List<Row> bins, long rows) {
+        double sum = 0;
+        for (Row b : bins) {
+            if (!b.isNullAt(2) && !b.isNullAt(3)) {
+                sum += b.getLong(1) * Math.abs(b.getDouble(2) - b.getDouble(3));
+            }
+        }
+        return rows == 0 ? 0 : sum / rows;
     }
 
     /** decile (1 = lowest predicted risk), rows, mean predicted probability, observed fail-or-withdraw rate. */

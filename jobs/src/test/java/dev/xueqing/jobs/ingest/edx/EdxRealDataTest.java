@@ -1,5 +1,8 @@
 package dev.xueqing.jobs.ingest.edx;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.xueqing.common.config.ConfigLoader;
 import dev.xueqing.common.config.XueqingConfig;
 import dev.xueqing.common.io.DatasetRef;
@@ -70,23 +73,47 @@ class EdxRealDataTest extends SparkTestBase {
             System.out.println(row.get(0) + " | " + row.get(1));
         }
 
-        // measured on edx-tracking-logs @ openedx/edx-analytics-pipeline dda3931f (18 files, 2,530 non-blank lines);
-        // one of them is empty (module_engagement_acceptance_empty.log): one unreadable_input row says so
-        assertThat(r.files()).isEqualTo(18);
-        assertThat(r.read()).isEqualTo(2531);
-        assertThat(r.accepted()).isEqualTo(1396);
-        assertThat(r.duplicates()).isEqualTo(145);
-        assertThat(r.quarantinedByReason()).containsOnly(
+        // independent: lines, unparseable lines and empty files counted in the files themselves (Jackson, strict)
+        long nonBlank = 0;
+        long notJson = 0;
+        long emptyFiles = 0;
+        ObjectMapper strict = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        for (String f : files) {
+            List<String> lines = new String(Files.readAllBytes(Path.of(java.net.URI.create(f))), StandardCharsets.UTF_8)
+                    .lines().filter(l -> !l.isBlank()).toList();
+            emptyFiles += lines.isEmpty() ? 1 : 0;
+            nonBlank += lines.size();
+            for (String line : lines) {
+                try {
+                    strict.readTree(line);
+                } catch (JsonProcessingException e) {
+                    notJson++;
+                }
+            }
+        }
+        assertThat(files).hasSize(18);
+        assertThat(nonBlank).isEqualTo(2530);
+        assertThat(r.files()).isEqualTo(files.size());
+        // every non-blank line is a record, and an empty file (module_engagement_acceptance_empty.log) one more
+        assertThat(r.read()).isEqualTo(nonBlank + emptyFiles);
+        assertThat(r.quarantinedByReason()).containsEntry("malformed_json", notJson)
+                .containsEntry("unreadable_input", emptyFiles);
+        // Regression pins: measured on 2026-12-03 with Xueqing 68a6290 over edx-tracking-logs @
+        // openedx/edx-analytics-pipeline dda3931f; not an independent check (they follow the adapter's rules).
+        String pin = "regression pin (2026-12-03, 68a6290), not an independent check: ";
+        assertThat(r.accepted()).as(pin + "accepted").isEqualTo(1396);
+        assertThat(r.duplicates()).as(pin + "duplicates").isEqualTo(145);
+        assertThat(r.quarantinedByReason()).as(pin + "quarantine reasons").containsOnly(
                 java.util.Map.entry("malformed_json", 40L), java.util.Map.entry("missing_actor", 166L),
                 java.util.Map.entry("missing_course", 748L), java.util.Map.entry("not_an_event", 35L),
                 java.util.Map.entry("unreadable_input", 1L));
-        assertThat(events.filter(col("action").equalTo("answered")).count()).isEqualTo(211);
-        assertThat(events.filter(col("action").equalTo("enrolled")).count()).isEqualTo(51);
+        assertThat(events.filter(col("action").equalTo("answered")).count()).as(pin + "answered").isEqualTo(211);
+        assertThat(events.filter(col("action").equalTo("enrolled")).count()).as(pin + "enrolled").isEqualTo(51);
         assertThat(events.filter(col("action").equalTo("answered").and(col("score_scaled").isNotNull())).count())
-                .isEqualTo(211);
-        assertThat(events.filter(col("success").equalTo(true)).count()).isEqualTo(87);
-        assertThat(events.select("learner_key").distinct().count()).isEqualTo(27);
-        assertThat(events.select("course_id").distinct().count()).isEqualTo(23);
+                .as(pin + "answered with a score").isEqualTo(211);
+        assertThat(events.filter(col("success").equalTo(true)).count()).as(pin + "correct").isEqualTo(87);
+        assertThat(events.select("learner_key").distinct().count()).as(pin + "learners").isEqualTo(27);
+        assertThat(events.select("course_id").distinct().count()).as(pin + "courses").isEqualTo(23);
         assertThat(r.read()).isEqualTo(r.accepted() + r.duplicates() + r.quarantined() + r.voidedRemoved());
         assertThat(events.count()).isEqualTo(r.accepted());
         assertThat(quarantine.count()).isEqualTo(r.quarantined());

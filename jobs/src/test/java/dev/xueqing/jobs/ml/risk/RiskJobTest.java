@@ -89,6 +89,8 @@ class RiskJobTest extends SparkTestBase {
             assertThat(e.<Long>getAs("test_rows")).isEqualTo(60L);
             assertThat(e.<Double>getAs("auc")).isGreaterThan(0.7);
             assertThat(e.<scala.collection.Seq<Row>>getAs("calibration").size()).isEqualTo(10);
+            assertThat(e.<Double>getAs("brier")).isBetween(0.0, 1.0);
+            assertThat(e.<Double>getAs("ece")).isBetween(0.0, 1.0);
         }
         assertThat(eval.stream().filter(e -> e.<Boolean>getAs("chosen")).count()).isEqualTo(1);
         assertThat(job.currentVersion()).isEqualTo(t.version());

@@ -90,4 +90,21 @@ class RiskModelsTest extends SparkTestBase {
                 .hasMessageContaining("unknown to this version [clicks]")
                 .hasMessageContaining("train-risk");
     }
+
+    /** Brier score and ECE on ten hand-made predictions (one per decile): p = 0.1 … 1.0, label 1 from p = 0.6. */
+    @Test
+    void brierAndEceMatchTheHandComputedValues() {
+        StructType schema = new StructType().add("label", DataTypes.DoubleType)
+                .add("probability_risk", DataTypes.DoubleType);
+        List<Row> rows = new ArrayList<>();
+        for (int i = 1; i <= 10; i++) {
+            rows.add(RowFactory.create(i >= 6 ? 1.0 : 0.0, i / 10.0));
+        }
+        RiskModels.Metrics m = RiskModels.evaluate(spark().createDataFrame(rows, schema), 0.5);
+        // (0.01 + 0.04 + 0.09 + 0.16 + 0.25) + (0.16 + 0.09 + 0.04 + 0.01 + 0) = 0.85, over 10 rows
+        assertThat(m.brier()).isCloseTo(0.085, org.assertj.core.data.Offset.offset(1e-9));
+        // one row per decile: the mean of |p - y| = (0.1 + … + 0.5 + 0.4 + … + 0) / 10
+        assertThat(m.ece()).isCloseTo(0.25, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(m.auc()).isEqualTo(1.0);
+    }
 }

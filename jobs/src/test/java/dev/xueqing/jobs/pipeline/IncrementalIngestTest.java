@@ -15,14 +15,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** nightly reads only new and changed files; a changed file replaces what it gave before. */
-class IncrementalNightlyTest extends SparkTestBase {
+/**
+ * The nightly's ingest step ({@link Pipeline#ingestConfigured()}, also {@code xueqing ingest} without
+ * {@code --input}) reads only new and changed files; a changed file replaces what it gave before. The nightly runs
+ * the same step (NightlyAcceptanceTest's rerun reads nothing); the marts it builds after it play no part here.
+ */
+class IncrementalIngestTest extends SparkTestBase {
     static String stmt(String id, String learner, String ts) {
         return TestInputs.viewed(id, learner, ts) + "\n";
     }
@@ -31,8 +34,10 @@ class IncrementalNightlyTest extends SparkTestBase {
 
     private static Pipeline.IngestOutcome night(XueqingConfig config) {
         try (Pipeline p = new Pipeline(config, Map.of())) {
-            Pipeline.Summary s = p.nightly(LocalDate.of(2026, 3, 31));
+            Pipeline.Summary s = p.ingestConfigured();
             assertThat(s.failed()).isFalse();
+            assertThat(s.marts()).isEmpty();
+            assertThat(s.dims()).containsKey("learners");
             return s.ingests().get(0);
         }
     }
@@ -56,10 +61,12 @@ class IncrementalNightlyTest extends SparkTestBase {
         assertThat(first.result().files()).isEqualTo(2);
         assertThat(first.result().accepted()).isEqualTo(3);
 
-        // nothing new
-        Pipeline.IngestOutcome second = night(config);
-        assertThat(second.result().files()).isZero();
-        assertThat(second.unchangedFiles()).isEqualTo(2);
+        // nothing new; the same step from the command line: `xueqing ingest` without --input
+        TestInputs.Run second = TestInputs.cli(Map.of(), "ingest", "--set", "warehouse=" + dir.resolve("wh"),
+                "--set", "inputs=[{format=xapi,paths=[\"" + in + "\"]}]");
+        assertThat(second.code()).as(second.toString()).isZero();
+        assertThat(second.out()).contains("nothing new: 2 file(s) unchanged");
+        assertThat(ids(wh)).containsExactly(ID + "01", ID + "02", ID + "03");
 
         // a new file is the only one read; a touched file with the same bytes is unchanged
         Files.writeString(in.resolve("c.jsonl"), stmt(ID + "04", "dave", "2026-03-04T08:00:00Z"));
@@ -78,5 +85,18 @@ class IncrementalNightlyTest extends SparkTestBase {
         assertThat(fourth.result().accepted()).isEqualTo(2);
         assertThat(fourth.result().replacedRemoved()).isEqualTo(1);
         assertThat(ids(wh)).containsExactly(ID + "01", ID + "02", ID + "04", ID + "05", ID + "06");
+    }
+
+    @Test
+    void ingestWithoutInputNeedsConfiguredInputs(@TempDir Path dir) {
+        TestInputs.Run none = TestInputs.cli(Map.of(), "ingest", "--set", "warehouse=" + dir.resolve("wh"),
+                "--set", "inputs=[]");
+        assertThat(none.code()).as(none.toString()).isEqualTo(2);
+        assertThat(none.err()).contains("no input is configured (xueqing.inputs)", "--input");
+        TestInputs.Run formatAlone = TestInputs.cli(Map.of(), "ingest", "--format", "xapi",
+                "--set", "warehouse=" + dir.resolve("wh"));
+        assertThat(formatAlone.code()).as(formatAlone.toString()).isEqualTo(2);
+        assertThat(formatAlone.err()).contains("--format, --mapping and --tenant describe the files of --input");
+        assertThat(dir.resolve("wh")).doesNotExist();
     }
 }

@@ -25,7 +25,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.rand;
 
 /**
- * KMeans clustering on standardized features with k chosen by the gap statistic, fitted with Spark MLlib.
+ * KMeans clustering on standardized features with k chosen by the gap statistic, in the driver or with Spark MLlib.
  *
  * <ol>
  *   <li>The feature columns (doubles, no nulls) are assembled into a vector and standardized with
@@ -48,9 +48,11 @@ import static org.apache.spark.sql.functions.rand;
  * structureless data would be, and stops at the first k that the next one does not clearly beat. See
  * docs/segments.md.
  *
- * <p>The rows are laid out in a fixed order (hash partitions by the key columns, one per 200,000 rows, sorted
- * within) before fitting, and every random draw has a seed derived from the given one, so the same rows give the
- * same model and assignments on every run, whatever the layout of the input files.
+ * <p>Where it runs: a table of at most xueqing.segments.driver-max-rows rows is collected and searched in the
+ * driver ({@link DriverSegmentation}, plain-Java k-means++ with the same rules), which costs two Spark jobs instead
+ * of a few hundred; a larger one is fitted with MLlib, its rows laid out in a fixed order (hash partitions by the
+ * key columns, one per 200,000 rows, sorted within). Either way every random draw has a seed derived from the given
+ * one, so the same rows give the same model and assignments on every run, whatever the layout of the input files.
  */
 public final class KMeansSegmentation {
     private static final Logger LOG = LoggerFactory.getLogger(KMeansSegmentation.class);
@@ -70,6 +72,8 @@ public final class KMeansSegmentation {
 
     /** Rows per partition of the fitted data (fewer, larger tasks: KMeans runs many small passes). */
     static final long ROWS_PER_PARTITION = 200_000;
+    /** Lloyd iterations of a KMeans fit on the data (tolerance 1e-6 on the MLlib path). */
+    static final int MAX_ITERATIONS = 100;
     /** A k is admissible only when each of its clusters holds at least this share of the rows. */
     public static final double MIN_CLUSTER_SHARE = 0.02;
     /** ... and at least this many rows: a segment of one or two learners is a list, not a group. */
@@ -84,9 +88,25 @@ public final class KMeansSegmentation {
 
     private KMeansSegmentation() {}
 
-    /** Null when no k in the range gives k admissible clusters. */
+    /**
+     * The chosen model of the rows (key columns unique, feature columns doubles without nulls): in the driver when
+     * there are at most driverMaxRows rows, else with MLlib. Null when no k in the range gives k admissible
+     * clusters.
+     */
     public static Result fit(Dataset<Row> rows, List<String> keys, List<String> features, int kMin, int kMax,
-                             long seed) {
+                             long seed, long driverMaxRows) {
+        long n = rows.count();
+        if (n <= driverMaxRows) {
+            return DriverSegmentation.fit(rows, keys, features, kMin, kMax, seed);
+        }
+        LOG.info("SEGMENTS {} row(s), more than xueqing.segments.driver-max-rows = {}: fitted with MLlib", n,
+                driverMaxRows);
+        return fitDistributed(rows, keys, features, kMin, kMax, seed);
+    }
+
+    /** The MLlib path of {@link #fit}. */
+    static Result fitDistributed(Dataset<Row> rows, List<String> keys, List<String> features, int kMin, int kMax,
+                                 long seed) {
         Dataset<Row> scaled = standardized(rows, keys, features).cache();
         List<Dataset<Row>> references = new ArrayList<>();
         try {
@@ -105,9 +125,7 @@ public final class KMeansSegmentation {
             for (int k = kMin; k <= top; k++) {
                 KMeansModel m = kMeans(k, seed).fit(scaled);
                 long[] sizes = m.summary().clusterSizes();
-                long smallest = java.util.Arrays.stream(sizes).min().orElse(0);
-                double minimum = Math.max(MIN_CLUSTER_ROWS, MIN_CLUSTER_SHARE * n);
-                if (m.clusterCenters().length != k || sizes.length != k || smallest < minimum) {
+                if (m.clusterCenters().length != k || !admissible(sizes, k, n)) {
                     LOG.info("SEGMENTS k = {}: cluster sizes {}, not k clusters of at least {} of {} row(s) and {} rows: "
                             + "skipped", k, java.util.Arrays.toString(sizes), MIN_CLUSTER_SHARE, n, MIN_CLUSTER_ROWS);
                     continue;
@@ -117,12 +135,9 @@ public final class KMeansSegmentation {
                     KMeans onReference = kMeans(k, seed).setMaxIter(REFERENCE_ITERATIONS).setTol(1e-4);
                     logRef[b] = Math.log(Math.max(1e-12, onReference.fit(references.get(b)).summary().trainingCost()));
                 }
-                double mean = java.util.Arrays.stream(logRef).average().orElse(0);
-                double sd = Math.sqrt(java.util.Arrays.stream(logRef).map(x -> (x - mean) * (x - mean)).sum()
-                        / logRef.length);
                 models.put(k, m);
-                gapByK.put(k, mean - Math.log(Math.max(1e-12, m.summary().trainingCost())));
-                errorByK.put(k, sd * Math.sqrt(1 + 1.0 / logRef.length));
+                gapByK.put(k, mean(logRef) - Math.log(Math.max(1e-12, m.summary().trainingCost())));
+                errorByK.put(k, gapError(logRef));
                 silhouetteByK.put(k, evaluator.evaluate(m.transform(scaled)));
             }
             LOG.info("SEGMENTS over {} row(s): gap by k {} (standard errors {}), silhouette by k {}", n, gapByK,
@@ -153,6 +168,23 @@ public final class KMeansSegmentation {
             references.forEach(Dataset::unpersist);
             scaled.unpersist();
         }
+    }
+
+    /** k clusters, each with at least {@link #MIN_CLUSTER_SHARE} of the n rows and {@link #MIN_CLUSTER_ROWS}. */
+    static boolean admissible(long[] sizes, int k, long n) {
+        double minimum = Math.max(MIN_CLUSTER_ROWS, MIN_CLUSTER_SHARE * n);
+        return sizes.length == k && java.util.Arrays.stream(sizes).allMatch(s -> s >= minimum);
+    }
+
+    static double mean(double[] x) {
+        return java.util.Arrays.stream(x).average().orElse(0);
+    }
+
+    /** s(k) of the gap statistic: the standard deviation of log W*(k) over the references × √(1 + 1/B). */
+    static double gapError(double[] logRef) {
+        double mean = mean(logRef);
+        double sd = Math.sqrt(java.util.Arrays.stream(logRef).map(x -> (x - mean) * (x - mean)).sum() / logRef.length);
+        return sd * Math.sqrt(1 + 1.0 / logRef.length);
     }
 
     /**
@@ -200,38 +232,15 @@ public final class KMeansSegmentation {
      * Stability of a k-cluster solution under bootstrap resampling: {@code resamples} KMeans fits (same k, seeds
      * seed + 1, …), each on a sample of the rows drawn with replacement (as many as there are rows), each then
      * assigning every original row; the result is the mean and the lowest adjusted Rand index over all pairs of
-     * these assignments. Near 1: the segments come back whichever learners happen to be in the data.
+     * these assignments. Near 1: the segments come back whichever learners happen to be in the data. A
+     * measurement, not part of a build: it collects the rows to the driver ({@link DriverSegmentation}).
      */
     public static Stability bootstrap(Dataset<Row> rows, List<String> keys, List<String> features, int k, long seed,
                                       int resamples) {
         if (resamples < 2) {
             throw new IllegalArgumentException("Bootstrap stability needs at least 2 resamples, got " + resamples);
         }
-        Dataset<Row> scaled = standardized(rows, keys, features).cache();
-        try {
-            Column[] keyCols = keys.stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new);
-            List<int[]> fits = new ArrayList<>();
-            for (int b = 1; b <= resamples; b++) {
-                KMeansModel m = kMeans(k, seed + b).fit(scaled.sample(true, 1.0, seed + b));
-                fits.add(m.transform(scaled).orderBy(keyCols).select(col("prediction").cast("int"))
-                        .as(org.apache.spark.sql.Encoders.INT()).collectAsList().stream()
-                        .mapToInt(Integer::intValue).toArray());
-            }
-            double sum = 0;
-            double min = Double.POSITIVE_INFINITY;
-            int pairs = 0;
-            for (int i = 0; i < fits.size(); i++) {
-                for (int j = i + 1; j < fits.size(); j++) {
-                    double ari = AdjustedRandIndex.of(fits.get(i), fits.get(j));
-                    sum += ari;
-                    min = Math.min(min, ari);
-                    pairs++;
-                }
-            }
-            return new Stability(k, resamples, sum / pairs, min);
-        } finally {
-            scaled.unpersist();
-        }
+        return DriverSegmentation.bootstrap(rows, keys, features, k, seed, resamples);
     }
 
     /** The features as a standardized vector column {@code features}, rows in a fixed order (see the class doc). */
@@ -248,7 +257,7 @@ public final class KMeansSegmentation {
     }
 
     private static KMeans kMeans(int k, long seed) {
-        return new KMeans().setK(k).setSeed(seed).setMaxIter(100).setTol(1e-6)
+        return new KMeans().setK(k).setSeed(seed).setMaxIter(MAX_ITERATIONS).setTol(1e-6)
                 .setFeaturesCol("features").setPredictionCol("prediction");
     }
 

@@ -115,7 +115,8 @@ public final class LearnerSegments {
                 LOG.info("SEGMENTS as of {}: {} learner × course row(s), fewer than xueqing.segments.min-learners = {}: "
                         + "no segmentation", ctx.asOf(), n, cfg.minLearners());
             } else {
-                fit = KMeansSegmentation.fit(model, List.of(KEYS), FEATURES, cfg.kMin(), cfg.kMax(), cfg.seed());
+                fit = KMeansSegmentation.fit(model, List.of(KEYS), FEATURES, cfg.kMin(), cfg.kMax(), cfg.seed(),
+                        cfg.driverMaxRows());
                 if (fit == null) {
                     LOG.info("SEGMENTS as of {}: {} row(s) do not form two clusters: no segmentation", ctx.asOf(), n);
                 }

@@ -12,7 +12,7 @@ import java.util.List;
  * <p>Five profile scores of a centroid z:
  * <ul>
  *   <li>engagement E = mean of z(relative_activity), z(active_weeks_share);</li>
- *   <li>achievement A = mean of z(on_time_share), z(mean_score);</li>
+ *   <li>achievement A = z(mean_score);</li>
  *   <li>lateness L = mean of z(start_delay_share), z(activity_trend) (starts late, activity grows);</li>
  *   <li>fading F = mean of z(inactive_tail_share), −z(activity_trend) (stops early, activity shrinks);</li>
  *   <li>cramming C = z(last_minute_excess).</li>
@@ -20,12 +20,13 @@ import java.util.List;
  * Each label has a fit score for a centroid: {@code steady and strong} E + A; {@code struggling but engaged}
  * E − A; {@code last-minute} C; {@code late starter} L + min(E, 0) and {@code fading} F + min(E, 0) (a late start or
  * an early stop, less any engagement deficit: a group that never started is neither); {@code disengaged} −E − A
- * (little activity and little achievement); {@code middle of the pack} −max(|E|, |A|, |L|, |F|, |C|) (closest to
- * the average learner).
+ * (little activity and little achievement); {@code occasional} −E − max(|L|, |F|, |C|) (little activity with no
+ * timing pattern: a few weeks here and there, neither a late start nor an early stop nor cramming);
+ * {@code middle of the pack} −max(|E|, |A|, |L|, |F|, |C|) (closest to the average learner).
  *
  * <p>Labels are unique within a run: all (segment, label) pairs are taken in decreasing order of fit score (ties:
  * smaller segment id, then the label order above) and a pair is kept when neither its segment nor its label is
- * taken yet. There are seven labels, so every k up to 6 gets distinct labels (xueqing.segments.k-max is at most 6).
+ * taken yet. There are eight labels, so every k up to 6 gets distinct labels (xueqing.segments.k-max is at most 6).
  */
 public final class SegmentLabels {
     public static final String STEADY = "steady and strong";
@@ -34,17 +35,18 @@ public final class SegmentLabels {
     public static final String LATE_STARTER = "late starter";
     public static final String FADING = "fading";
     public static final String DISENGAGED = "disengaged";
+    public static final String OCCASIONAL = "occasional";
     public static final String MIDDLE = "middle of the pack";
     /** Every label, in tie-break order. */
     public static final List<String> LABELS = List.of(STEADY, STRUGGLING, LAST_MINUTE, LATE_STARTER, FADING,
-            DISENGAGED, MIDDLE);
+            DISENGAGED, OCCASIONAL, MIDDLE);
 
     private SegmentLabels() {}
 
     /** Profile scores E, A, L, F, C of one centroid; features names the centroid's coordinates. */
     static double[] profile(List<String> features, double[] z) {
         double e = (at(features, z, "relative_activity") + at(features, z, "active_weeks_share")) / 2.0;
-        double a = (at(features, z, "on_time_share") + at(features, z, "mean_score")) / 2.0;
+        double a = at(features, z, "mean_score");
         double trend = at(features, z, "activity_trend");
         double l = (at(features, z, "start_delay_share") + trend) / 2.0;
         double f = (at(features, z, "inactive_tail_share") - trend) / 2.0;
@@ -63,7 +65,9 @@ public final class SegmentLabels {
         for (double x : p) {
             extreme = Math.max(extreme, Math.abs(x));
         }
-        return new double[] {e + a, e - a, c, l + Math.min(e, 0.0), f + Math.min(e, 0.0), -e - a, -extreme};
+        double pattern = Math.max(Math.abs(l), Math.max(Math.abs(f), Math.abs(c)));
+        return new double[] {e + a, e - a, c, l + Math.min(e, 0.0), f + Math.min(e, 0.0), -e - a, -e - pattern,
+                -extreme};
     }
 
     /** One distinct label per centroid (index = segment id). */

@@ -19,7 +19,6 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.List;
 
-import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.ceil;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
@@ -46,7 +45,7 @@ import static org.apache.spark.sql.functions.when;
  * <p>Rows: every enrolment made by the run date in a course that has started by then. Each row's <b>window</b>
  * runs from its start (the later of the course start and the local enrolment date) to its end (the run date, or
  * the course end if earlier); days_in_window = end − start + 1, at least 1. Per-enrolment facts come from
- * {@link LearnerProgressFacts}, so they match learner_course_progress. The model sees eight features that say how
+ * {@link LearnerProgressFacts}, so they match learner_course_progress. The model sees nine features that say how
  * much, when and how well, each scale-free (a share of the window, a ratio to the course, or a difference of
  * shares), so that no course length, platform or click volume sets the scale:
  * <ul>
@@ -59,18 +58,18 @@ import static org.apache.spark.sql.functions.when;
  *   <li>inactive_tail_share = days_since_last_activity / days_in_window, 1 without activity;</li>
  *   <li>last_minute_excess = last_minute_share − the share of the window's days that are last-minute days (a due
  *       day or the xueqing.segments.last-minute-days days before it): how much more the learner's activity is
- *       bunched before deadlines than if it were spread evenly; 0 without activity.</li>
+ *       bunched before deadlines than if it were spread evenly; 0 without activity;</li>
+ *   <li>early_activity_share and late_activity_share = active days in the first (last) third of the window /
+ *       (n + 3): where in the course the activity lies, about 1/3 each for an even spread; 0 without activity.</li>
  * </ul>
- * The four timing features rest on the learner's n active days in the window: with few days they say little, so
+ * The six timing features rest on the learner's n active days in the window: with few days they say little, so
  * each is shrunk towards its no-activity value by the weight 3 / (n + 3) ({@link #EVIDENCE_DAYS}); a learner with
- * two active days is timed 60% like one with none, one with thirty almost exactly as observed. The others:
- * <ul>
- *   <li>on_time_share = assessments due by the run date submitted by their due time / assessments due; when
- *       nothing is due yet, the mean over the rows that have a value (so it does not move the row);</li>
- *   <li>mean_score (scaled 0..1), 0 when the learner has no score (no evidence of achievement).</li>
- * </ul>
+ * two active days is timed 60% like one with none, one with thirty almost exactly as observed. Achievement:
+ * mean_score (scaled 0..1), 0 when the learner has no score (no evidence of achievement).
  * The row also carries the raw facts behind them (active days share, active minutes, content coverage, start
- * delay and days since the last activity in days, last-minute share; see the mart's spec).
+ * delay and days since the last activity in days, last-minute share) and on_time_share (submitted by the due
+ * time / due, null when nothing is due), which describes the segments but is not a model feature: it split the
+ * steady learners of generated data by their punctuality, a trait no behaviour profile is about (docs/segments.md).
  * One model for all courses of the build ({@link KMeansSegmentation}: standardized features, k by the
  * gap statistic, fixed seed), labelled by {@link SegmentLabels}. Below xueqing.segments.min-learners rows
  * there is no segmentation: an empty result and one log line.
@@ -79,13 +78,13 @@ public final class LearnerSegments {
     private static final Logger LOG = LoggerFactory.getLogger(LearnerSegments.class);
     /** The model's features, in vector order. */
     public static final List<String> FEATURES = List.of("relative_activity", "active_weeks_share",
-            "activity_trend", "start_delay_share", "inactive_tail_share", "last_minute_excess", "on_time_share",
-            "mean_score");
+            "activity_trend", "start_delay_share", "inactive_tail_share", "last_minute_excess", "early_activity_share",
+            "late_activity_share", "mean_score");
     /** Every feature column of a row: the model's features, then the raw facts they come from. */
     public static final List<String> RAW_COLUMNS = List.of("relative_activity", "active_weeks_share",
-            "activity_trend", "start_delay_share", "inactive_tail_share", "last_minute_excess", "on_time_share",
-            "mean_score", "active_days_share", "active_minutes", "content_coverage", "start_delay_days",
-            "last_minute_share", "days_since_last_activity");
+            "activity_trend", "start_delay_share", "inactive_tail_share", "last_minute_excess", "early_activity_share",
+            "late_activity_share", "mean_score", "on_time_share", "active_days_share", "active_minutes",
+            "content_coverage", "start_delay_days", "last_minute_share", "days_since_last_activity");
     private static final String[] KEYS = {"learner_key", "course_id"};
     /**
      * The timing features of a learner with n active days in the window are shrunk towards their no-activity
@@ -230,21 +229,23 @@ public final class LearnerSegments {
                                 .divide(windowed.plus(EVIDENCE_DAYS))).otherwise(lit(0.0)).as("activity_trend"),
                         when(windowed.gt(0), lastMinuteShare.minus(deadlineDayShare).multiply(evidence))
                                 .otherwise(lit(0.0)).as("last_minute_excess"),
+                        coalesce(col("_first_third"), lit(0L)).divide(windowed.plus(EVIDENCE_DAYS))
+                                .as("early_activity_share"),
+                        coalesce(col("_last_third"), lit(0L)).divide(windowed.plus(EVIDENCE_DAYS))
+                                .as("late_activity_share"),
                         evidence.as("_evidence"))
                 .withColumn("start_delay_share", shrunkToOne(col("start_delay_days").divide(days)))
                 .withColumn("inactive_tail_share", shrunkToOne(col("days_since_last_activity").divide(days)))
                 .withColumn("relative_activity", log1p(col("active_minutes")).minus(log1p(
                         median(col("active_minutes")).over(Window.partitionBy("course_id")))));
-        Row mean = f.agg(avg("on_time_share")).first();
-        double onTimeMean = mean.isNullAt(0) ? 0.0 : mean.getDouble(0);
-        Dataset<Row> out = f.withColumn("on_time_share", coalesce(col("on_time_share"), lit(onTimeMean)));
-        return out.select(outputColumns(out));
+        return f.select(outputColumns(f));
     }
 
     /**
      * Per row, the learner's active days inside the window: _active_weeks (distinct 7-day blocks counted from the
      * window start with activity), _first_half and _second_half (active days in the first and the second half of
-     * the window; a day exactly in the middle counts to the second half).
+     * the window; a day exactly in the middle counts to the second half), _first_third and _last_third (active days
+     * with offset · 3 &lt; days_in_window, and with offset · 3 ≥ 2 · days_in_window).
      */
     private static Dataset<Row> shapeOf(Dataset<Row> windows, Dataset<Row> activeDays) {
         Column offset = datediff(col("event_date"), col("_start"));
@@ -254,7 +255,10 @@ public final class LearnerSegments {
                 .groupBy(KEYS[0], KEYS[1])
                 .agg(countDistinct(floor(offset.divide(7))).as("_active_weeks"),
                         sum(when(offset.multiply(2).lt(col("days_in_window")), 1L).otherwise(0L)).as("_first_half"),
-                        sum(when(offset.multiply(2).geq(col("days_in_window")), 1L).otherwise(0L)).as("_second_half"));
+                        sum(when(offset.multiply(2).geq(col("days_in_window")), 1L).otherwise(0L)).as("_second_half"),
+                        sum(when(offset.multiply(3).lt(col("days_in_window")), 1L).otherwise(0L)).as("_first_third"),
+                        sum(when(offset.multiply(3).geq(col("days_in_window").multiply(2)), 1L).otherwise(0L))
+                                .as("_last_third"));
     }
 
     private static Column[] outputColumns(Dataset<Row> f) {

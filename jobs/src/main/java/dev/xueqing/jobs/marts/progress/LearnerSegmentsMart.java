@@ -27,9 +27,9 @@ public final class LearnerSegmentsMart implements Mart {
     public static final MartSpec SPEC = new MartSpec("learner_segments", LearnerCourseProgressMart.AREA,
             List.of("learner_key", "course_id"),
             "Engagement segment of each enrolment in a course started by the run date: one KMeans model over all "
-                    + "courses on eight standardized, scale-free features of how much, when and how well the learner "
+                    + "courses on nine standardized, scale-free features of how much, when and how well the learner "
                     + "works (volume against the course median, weeks active, trend, start delay, inactive tail, bunching "
-                    + "before deadlines, on-time share, mean score), k chosen in [xueqing.segments.k-min, k-max] by "
+                    + "before deadlines, shares of the activity in the first and the last third, mean score), k chosen in [xueqing.segments.k-min, k-max] by "
                     + "the gap statistic among the solutions whose every segment holds at least 2% of the rows, a fixed seed (reruns agree), and a human label per segment from its centroid "
                     + "(docs/segments.md). Each row's window runs from the later of "
                     + "the course start and the enrolment day to the run date (or the course end if earlier). Empty "
@@ -52,6 +52,8 @@ public final class LearnerSegmentsMart implements Mart {
                     new Expectation.Between("start_delay_share", 0, 1),
                     new Expectation.Between("inactive_tail_share", 0, 1),
                     new Expectation.Between("last_minute_excess", -1, 1),
+                    new Expectation.Between("early_activity_share", 0, 1),
+                    new Expectation.Between("late_activity_share", 0, 1),
                     new Expectation.Holds("start_delay_days BETWEEN 0 AND days_in_window "
                             + "AND days_since_last_activity BETWEEN 0 AND days_in_window", "day counts are within the window"),
                     new Expectation.References("learner_key", DatasetRef.LEARNERS, "learner_key"),
@@ -76,10 +78,12 @@ public final class LearnerSegmentsMart implements Mart {
                 key("start_delay_share", DoubleType, "start_delay_days / days_in_window, shrunk towards 1 by the weight 3 / (n + 3), n the active days in the window (timing read off few days says little); 1 without activity (model feature)"),
                 key("inactive_tail_share", DoubleType, "days_since_last_activity / days_in_window, shrunk towards 1 by the weight 3 / (n + 3) like start_delay_share; 1 without activity (model feature)"),
                 key("last_minute_excess", DoubleType, "last_minute_share minus the share of the window's days that are last-minute days of the course (a due day or the xueqing.segments.last-minute-days before it): above 0 the activity is bunched before deadlines more than an even spread would be; times n / (n + 3), n the active days in the window; 0 without activity (model feature)"),
+                key("early_activity_share", DoubleType, "active days in the first third of the window / (n + 3), n the active days in the window: near 1 when the activity is all early, about 1/3 when it is spread evenly, shrunk towards 0 on few days; 0 without activity (model feature)"),
+                key("late_activity_share", DoubleType, "active days in the last third of the window / (n + 3), like early_activity_share (model feature)"),
                 key("active_days_share", DoubleType, "active days (as in learner_course_progress) / days_in_window, at most 1"),
                 key("active_minutes", DoubleType, "active minutes (as in learner_course_progress)"),
                 key("content_coverage", DoubleType, "content_coverage of learner_course_progress, 0 when the course has no content items"),
-                key("on_time_share", DoubleType, "assessments due by the run date that the learner submitted by their due time / assessments due; when nothing is due yet, the mean over the rows that have a value (model feature)"),
+                col("on_time_share", DoubleType, "assessments due by the run date that the learner submitted by their due time / assessments due; null when nothing is due yet (described, not a model feature: docs/segments.md)"),
                 key("mean_score", DoubleType, "mean_score of learner_course_progress (scaled 0..1), 0 when the learner has no score (model feature)"),
                 key("start_delay_days", IntegerType, "local date of the first learner-initiated event minus the window start, clipped to 0..days_in_window; days_in_window when there is no activity"),
                 key("last_minute_share", DoubleType, "share of the active days that are at most xueqing.segments.last-minute-days before a due date of the course (the due day included); 0 without activity"),

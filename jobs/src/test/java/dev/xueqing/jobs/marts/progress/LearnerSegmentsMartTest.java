@@ -52,7 +52,9 @@ import static org.assertj.core.api.Assertions.within;
  * The window has 9 last-minute days (3 due days and the 2 days before each) of 91, and 13 weeks (7-day blocks from
  * 09-01): m0's active days fall in blocks 0, 1, 2, 6 and 10 (5/13), 7 of them in the first half of the window
  * (offsets below 45.5) and 3 in the second; d0's one day is in block 0, first half. Timing is shrunk by evidence
- * n / (n + 3): m0 has n = 10 (trend (3 − 7) / 13), d0 n = 1 (trend −1 / 4).
+ * n / (n + 3): m0 has n = 10 (trend (3 − 7) / 13), d0 n = 1 (trend −1 / 4). Thirds of the window: offsets 0..30
+ * (offset · 3 &lt; 91) and 61..90 (offset · 3 ≥ 182); m0's offsets are 2, 12–14, 42–44 and 73–75, so 4 days in the
+ * first third and 3 in the last (early 4 / 13, late 3 / 13); d0's offset 1 is in the first (early 1 / 4).
  */
 class LearnerSegmentsMartTest extends SparkTestBase {
     private static final LocalDate AS_OF = LocalDate.of(2026, 11, 30);
@@ -160,6 +162,10 @@ class LearnerSegmentsMartTest extends SparkTestBase {
         assertThat(d0.<Double>getAs("activity_trend")).isCloseTo(-0.25, within(1e-12));
         assertThat(d0.<Double>getAs("inactive_tail_share")).isCloseTo(89 / 91.0 / 4 + 0.75, within(1e-12));
         assertThat(d0.<Double>getAs("last_minute_excess")).isCloseTo(-9 / 91.0 / 4, within(1e-12));
+        assertThat(m0.<Double>getAs("early_activity_share")).isCloseTo(4 / 13.0, within(1e-12));
+        assertThat(m0.<Double>getAs("late_activity_share")).isCloseTo(3 / 13.0, within(1e-12));
+        assertThat(d0.<Double>getAs("early_activity_share")).isCloseTo(0.25, within(1e-12));
+        assertThat(d0.<Double>getAs("late_activity_share")).isEqualTo(0.0);
         // d and m have no active minutes (single events a day), the course median is 0: ln(1 + minutes) for s1
         assertThat(d0.<Double>getAs("relative_activity")).isEqualTo(0.0);
         assertThat(byLearner.get("s1").<Double>getAs("relative_activity")).isCloseTo(Math.log1p(30 * 21.0),
@@ -196,6 +202,10 @@ class LearnerSegmentsMartTest extends SparkTestBase {
         assertThat(never.<Double>getAs("active_weeks_share")).isEqualTo(0.0);
         assertThat(never.<Double>getAs("activity_trend")).isEqualTo(0.0);
         assertThat(never.<Double>getAs("last_minute_excess")).isEqualTo(0.0);
+        assertThat(never.<Double>getAs("early_activity_share")).isEqualTo(0.0);
+        assertThat(never.<Double>getAs("late_activity_share")).isEqualTo(0.0);
+        // nothing due in course E: no on-time share (described, not a model feature)
+        assertThat(never.isNullAt(never.fieldIndex("on_time_share"))).isTrue();
         Row once = f.get("x1");
         assertThat(once.<Integer>getAs("start_delay_days")).isEqualTo(2);
         assertThat(once.<Integer>getAs("days_since_last_activity")).isEqualTo(44);   // 11-20 − 10-07

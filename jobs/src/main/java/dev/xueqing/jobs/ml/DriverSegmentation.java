@@ -139,7 +139,12 @@ public final class DriverSegmentation {
         for (int i = 0; i < collected.size(); i++) {
             Row r = collected.get(i);
             for (int j = 0; j < features.size(); j++) {
-                raw[i][j] = Math.round(((Number) r.get(keys.size() + j)).doubleValue() * scale) / scale;
+                Object v = r.get(keys.size() + j);
+                if (!(v instanceof Number x) || Double.isNaN(x.doubleValue())) {
+                    throw new IllegalStateException("Segmentation feature " + features.get(j) + " is " + v
+                            + " for the row " + r.mkString("(", ", ", ")") + "; the features must be numbers");
+                }
+                raw[i][j] = Math.round(x.doubleValue() * scale) / scale;
             }
             Object[] key = new Object[keys.size()];
             for (int j = 0; j < key.length; j++) {

@@ -251,7 +251,7 @@ public final class ConfigLoader {
                             intIn(x, "ops.lock-stale-minutes", 1, 7 * 24 * 60),
                             intIn(x, "ops.max-mart-age-hours", 1, 24 * 366),
                             intIn(x, "quarantine.retention-days", 0, 100 * 366)),
-                    assessment(x), caliper(x), edx(x), moodle(x), segments(x), risk(x));
+                    assessment(x), caliper(x), edx(x), moodle(x), segments(x), risk(x), report(x));
         } catch (com.typesafe.config.ConfigException e) {
             throw new ConfigException("Invalid configuration: " + e.getMessage(), e);
         }
@@ -363,6 +363,16 @@ public final class ConfigLoader {
             }
         }
         return List.copyOf(values);
+    }
+
+    private static XueqingConfig.Report report(Config x) {
+        String locale = x.getString("locale");
+        if (!XueqingConfig.Report.LOCALES.contains(locale)) {
+            throw new ConfigException("xueqing.locale = '" + locale + "' is not a report language: use one of "
+                    + XueqingConfig.Report.LOCALES + ".");
+        }
+        return new XueqingConfig.Report(x.getBoolean("report.enabled"), locale,
+                intIn(x, "report.max-rows", 10, 100_000));
     }
 
     private static XueqingConfig.Segments segments(Config x) {

@@ -30,7 +30,8 @@ public record XueqingConfig(
         Edx edx,
         Moodle moodle,
         Segments segments,
-        Risk risk) implements Serializable {
+        Risk risk,
+        Report report) implements Serializable {
 
     public enum Mode { DEVELOPMENT, PRODUCTION }
 
@@ -78,6 +79,15 @@ public record XueqingConfig(
      */
     public record Ops(int keepVersions, int lockStaleMinutes, double maxMartAgeHours, int quarantineRetentionDays)
             implements Serializable {}
+
+    /**
+     * The supervisor's report: whether {@code nightly} writes it, its default language, and how many rows a long list
+     * shows on a page (the full list goes to the page's CSV).
+     */
+    public record Report(boolean enabled, String locale, int maxRows) implements Serializable {
+        /** The languages the report is written in. */
+        public static final List<String> LOCALES = List.of("zh-CN", "en");
+    }
 
     public record Activity(int idleCutoffMinutes, int inactiveDays) implements Serializable {}
 
@@ -173,6 +183,7 @@ public record XueqingConfig(
     /** A copy with another warehouse root (the CLI's --warehouse). */
     public XueqingConfig withWarehouse(String newWarehouse) {
         return new XueqingConfig(mode, timezone, newWarehouse, tenant, inputs, pseudonym, spark, activity, progress,
-                quality, retentionMaxWeeks, xapi, oulad, csvMappings, ops, assessment, caliper, edx, moodle, segments, risk);
+                quality, retentionMaxWeeks, xapi, oulad, csvMappings, ops, assessment, caliper, edx, moodle, segments, risk,
+                report);
     }
 }

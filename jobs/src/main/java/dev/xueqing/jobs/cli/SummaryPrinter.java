@@ -73,6 +73,16 @@ final class SummaryPrinter {
             out.println();
             out.println("FAILED: " + s.problem() + ".");
         }
+        if (s.report() != null) {
+            out.println();
+            if (s.report().skipped() != null) {
+                out.println("Report: not written: " + s.report().skipped());
+            } else if (s.report().failed()) {
+                out.println("Report FAILED: " + s.report().error());
+            } else {
+                out.printf("Report: %s (%.1f s)%n", s.report().index().toUri(), s.report().took().toMillis() / 1000.0);
+            }
+        }
         out.println();
         out.println("Warehouse: " + s.warehouse());
         out.printf("Time taken: %.1f s%n", s.took().toMillis() / 1000.0);

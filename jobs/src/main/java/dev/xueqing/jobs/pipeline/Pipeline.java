@@ -19,6 +19,7 @@ import dev.xueqing.jobs.marts.MartCatalog;
 import dev.xueqing.jobs.marts.MartContext;
 import dev.xueqing.jobs.marts.MartsJob;
 import dev.xueqing.jobs.runs.RunLog;
+import dev.xueqing.jobs.report.ReportJob;
 import org.apache.spark.sql.SparkSession;
 
 import java.time.Duration;
@@ -53,15 +54,36 @@ public final class Pipeline implements AutoCloseable {
      */
     public record Summary(String runId, LocalDate asOf, List<IngestOutcome> ingests, Map<String, Long> dims,
                           List<MartsJob.MartResult> marts, Duration took, boolean demoKey, String keyOrigin,
-                          String warehouse, String problem) {
+                          String warehouse, String problem, ReportOutcome report) {
         public Summary(String runId, LocalDate asOf, List<IngestOutcome> ingests, Map<String, Long> dims,
                        List<MartsJob.MartResult> marts, Duration took, boolean demoKey, String keyOrigin,
                        String warehouse) {
-            this(runId, asOf, ingests, dims, marts, took, demoKey, keyOrigin, warehouse, null);
+            this(runId, asOf, ingests, dims, marts, took, demoKey, keyOrigin, warehouse, null, null);
+        }
+
+        public Summary(String runId, LocalDate asOf, List<IngestOutcome> ingests, Map<String, Long> dims,
+                       List<MartsJob.MartResult> marts, Duration took, boolean demoKey, String keyOrigin,
+                       String warehouse, String problem) {
+            this(runId, asOf, ingests, dims, marts, took, demoKey, keyOrigin, warehouse, problem, null);
+        }
+
+        /** The same summary with the report the nightly wrote after it. */
+        public Summary withReport(ReportOutcome r) {
+            return new Summary(runId, asOf, ingests, dims, marts, took, demoKey, keyOrigin, warehouse, problem, r);
         }
 
         public boolean failed() {
-            return problem != null || marts.stream().anyMatch(m -> !m.ok());
+            return problem != null || marts.stream().anyMatch(m -> !m.ok()) || (report != null && report.failed());
+        }
+    }
+
+    /**
+     * The supervisor's report a nightly wrote: its index page, or why it could not be written (the marts are
+     * published all the same).
+     */
+    public record ReportOutcome(java.nio.file.Path index, Duration took, String error, String skipped) {
+        public boolean failed() {
+            return error != null;
         }
     }
 
@@ -430,7 +452,8 @@ public final class Pipeline implements AutoCloseable {
             dims.forEach((k, v) -> counts.put("dim." + k, v));
             runLog.record(runId, "nightly", params, asOf, start, Instant.now(),
                     s.failed() ? RunLog.FAILED : RunLog.SUCCEEDED, counts, s.failed() ? failures(marts) : null);
-            return s;
+            // the report comes last, so that its data-quality page shows this nightly's run
+            return only.isEmpty() && config.report().enabled() ? s.withReport(writeReport(asOf, runId)) : s;
         } catch (Exception e) {
             // Exception, not RuntimeException: Spark's AnalysisException is checked to Java and is thrown from Scala
             // code that declares nothing; a failed run must be recorded whatever was thrown (rethrown as it was)
@@ -520,6 +543,36 @@ public final class Pipeline implements AutoCloseable {
             // Exception, not RuntimeException: see nightlyLocked
             recordFailure(runId + "-dims", "dims", Map.of(), null, dimsStart, Map.of(), e);
             throw e;
+        }
+    }
+
+    /**
+     * Writes the supervisor's report of the marts just built ({@link ReportJob}) and records it in {@code _runs} as
+     * job {@code report}; a failure is recorded and returned, not thrown: the marts are published all the same.
+     */
+    private ReportOutcome writeReport(LocalDate asOf, String nightlyRunId) {
+        Instant start = Instant.now();
+        String runId = nightlyRunId + "-report";
+        Map<String, Object> params = Map.of("date", asOf.toString(), "lang", config.report().locale());
+        ReportJob job = new ReportJob(warehouse, config);
+        if (!job.local()) {
+            String why = "the warehouse " + warehouse.root() + " is not on this machine's file system; write the "
+                    + "report with `xueqing report --out DIR`";
+            LOG.info("REPORT not written by the nightly: {}", why);
+            return new ReportOutcome(null, Duration.ZERO, null, why);
+        }
+        try {
+            ReportJob.Result r = job.run(new ReportJob.Options(asOf, null, null,
+                    List.of()));
+            runLog.record(runId, "report", params, asOf, start, Instant.now(),
+                    r.failed() ? RunLog.FAILED : RunLog.SUCCEEDED, Map.of("pages", (long) r.pages().size(),
+                            "bytes", r.pages().stream().mapToLong(ReportJob.PageSize::bytes).sum()), r.problem());
+            return new ReportOutcome(r.index(), r.took(), r.problem(), null);
+        } catch (Exception e) {
+            LOG.error("REPORT {} failed: {}", asOf, e.getMessage(), e);
+            runLog.record(runId, "report", params, asOf, start, Instant.now(), RunLog.FAILED, Map.of(),
+                    RunLog.describe(e));
+            return new ReportOutcome(null, Duration.between(start, Instant.now()), RunLog.describe(e), null);
         }
     }
 

@@ -291,4 +291,71 @@ class NightlyAcceptanceTest extends SparkTestBase {
         List<Row> runs = new RunLog(wh).all().filter(col("job").equalTo("nightly")).collectAsList();
         assertThat(runs).hasSize(2).allSatisfy(r -> assertThat(r.<String>getAs("status")).isEqualTo("succeeded"));
     }
+
+    /**
+     * The nightly wrote the supervisor's report (zh-CN, the default), and {@code report --lang en} writes it in
+     * English: every page of both opens in headless Chromium with the network blocked, loads nothing from outside
+     * its folder, logs no error, draws every chart, and shows the mart's value in its table. Screenshots go to
+     * target/report-screenshots/.
+     */
+    @Test
+    void theNightlyWritesTheReportAndEveryPageOpensOfflineInABrowser() throws Exception {
+        Path reports = warehouseDir.resolve("reports");
+        Path zh = reports.resolve(DATE);
+        assertThat(first.out()).contains("Report: " + zh.resolve("index.html").toUri());
+        assertThat(second.out()).contains("Report: " + zh.resolve("index.html").toUri());
+        assertThat(Files.readSymbolicLink(reports.resolve("latest"))).isEqualTo(Path.of(DATE));
+        Path en = tmp.resolve("report-en");
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        int code = XueqingCli.execute(new String[] {"report", "--lang", "en", "--out", en.toString(), "--warehouse",
+                warehouseDir.toString()}, Map.of("XUEQING_HOME", projectRoot().toString()),
+                new java.io.PrintWriter(out), new java.io.PrintWriter(err));
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("Report " + DATE + " (en): 7 page(s)", "Open: " + en.resolve("index.html")
+                .toUri());
+
+        Row hand = wh.read(DatasetRef.mart("course_quality_summary"))
+                .filter(col("course_id").equalTo(HAND).and(col("class_id").isNull())).first();
+        Path screenshots = projectRoot().resolve("jobs/target/report-screenshots");
+        try (dev.xueqing.jobs.testing.ReportBrowser browser = new dev.xueqing.jobs.testing.ReportBrowser()) {
+            for (Map.Entry<String, Path> lang : Map.of("zh-CN", zh, "en", en).entrySet()) {
+                dev.xueqing.jobs.report.ReportText text = new dev.xueqing.jobs.report.ReportText(lang.getKey(),
+                        java.time.ZoneId.of("Asia/Shanghai"));
+                List<Path> pages;
+                try (Stream<Path> files = Files.walk(lang.getValue())) {
+                    pages = files.filter(f -> f.toString().endsWith(".html")).sorted().toList();
+                }
+                assertThat(pages).hasSize(7);
+                String folder = lang.getValue().toUri().toString();
+                for (Path page : pages) {
+                    String html = Files.readString(page);
+                    assertThat(html).as(page + ": nothing from outside the folder")
+                            .doesNotContainPattern("(src|href)=\"(https?:|//)").contains("lang=\"" + lang.getKey());
+                    var check = browser.open(page);
+                    assertThat(check.errors()).as(page + " errors").isEmpty();
+                    assertThat(check.resources()).as(page + " loads").isNotEmpty()
+                            .allSatisfy(r -> assertThat(r).startsWith(folder));
+                    assertThat(check.rendered()).as(page + " charts drawn").isEqualTo(check.charts());
+                    assertThat(check.emptyCharts()).as(page + " empty charts").isZero();
+                    String name = lang.getValue().relativize(page).toString().replace('/', '_').replace(".html", "");
+                    browser.screenshot(screenshots.resolve(lang.getKey()).resolve(name + ".png"));
+                    if (page.getFileName().toString().contains("HAND-001")) {
+                        assertThat(check.charts()).as("the hand course's charts").isGreaterThanOrEqualTo(8);
+                    }
+                }
+                // a table value is the mart's value, formatted for the language
+                browser.open(lang.getValue().resolve("index.html"));
+                assertThat(browser.cell("courses-table", List.of(text.t("class.all"), "Hand-checked course"), 3))
+                        .isEqualTo(text.percent(hand.<Double>getAs("active_rate")));
+                assertThat(browser.cell("courses-table", List.of(text.t("class.all"), "Hand-checked course"), 2))
+                        .isEqualTo(text.count(hand.<Long>getAs("enrolled")));
+                if (lang.getKey().equals("zh-CN")) {
+                    assertThat(browser.fontAvailable("Noto Sans CJK SC", "学情")).as("a CJK font (fonts-noto-cjk)")
+                            .isTrue();
+                    assertThat(browser.driver().getTitle()).contains("学情分析报告");
+                }
+            }
+        }
+    }
 }

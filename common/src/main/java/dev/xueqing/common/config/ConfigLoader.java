@@ -389,7 +389,7 @@ public final class ConfigLoader {
             throw new ConfigException("xueqing.segments.seed must be a whole number.");
         }
         return new XueqingConfig.Segments(kMin, kMax, intIn(x, "segments.min-learners", 3, 100_000_000), seed,
-                intIn(x, "segments.last-minute-days", 0, 30));
+                intIn(x, "segments.last-minute-days", 0, 30), intIn(x, "segments.driver-max-rows", 0, 5_000_000));
     }
 
     /** How many distinct segment labels the labelling rule has: k can be at most this. */

@@ -94,10 +94,11 @@ public record XueqingConfig(
     public record Progress(double behindMissedShare) implements Serializable {}
 
     /**
-     * Learner segmentation (learner_segments): k is chosen in [kMin, kMax] by silhouette; no segmentation below
-     * minLearners learner × course rows; KMeans seed; days before a due date that count as last-minute activity.
+     * Learner segmentation (learner_segments): k is chosen in [kMin, kMax] by the gap statistic; no segmentation
+     * below minLearners learner × course rows; KMeans seed; days before a due date that count as last-minute
+     * activity; the model search runs in the driver up to driverMaxRows rows, with MLlib above.
      */
-    public record Segments(int kMin, int kMax, int minLearners, long seed, int lastMinuteDays)
+    public record Segments(int kMin, int kMax, int minLearners, long seed, int lastMinuteDays, int driverMaxRows)
             implements Serializable {}
 
     /** Thresholds of the course quality flags. */

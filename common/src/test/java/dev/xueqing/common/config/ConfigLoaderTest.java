@@ -28,6 +28,7 @@ class ConfigLoaderTest {
         assertThat(c.inputs().get(0).paths().get(0)).endsWith("data-samples/xapi");
         assertThat(c.xapi().verbs()).containsEntry("http://adlnet.gov/expapi/verbs/registered", "enrolled");
         assertThat(c.quality().activeRateMin()).isEqualTo(0.5);
+        assertThat(c.segments().driverMaxRows()).isEqualTo(200_000);
     }
 
     @Test
@@ -66,6 +67,8 @@ class ConfigLoaderTest {
                 .hasMessageContaining("xueqing.activity.idle-cutoff-minutes").hasMessageContaining("1..1440");
         assertThatThrownBy(() -> ConfigLoader.load(null, List.of("quality.thresholds.active-rate-min=1.5"), Map.of()))
                 .hasMessageContaining("active-rate-min").hasMessageContaining("0..1");
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of("segments.driver-max-rows=-1"), Map.of()))
+                .hasMessageContaining("xueqing.segments.driver-max-rows").hasMessageContaining("0..5000000");
         assertThatThrownBy(() -> ConfigLoader.load(null, List.of("oops"), Map.of()))
                 .hasMessageContaining("key=value");
     }

@@ -9,41 +9,48 @@ import java.util.List;
  * Human labels of learner segments, from their centroids on the standardized features (z-scores: 0 is the mean
  * learner × course, ±1 one standard deviation).
  *
- * <p>Four profile scores of a centroid z:
+ * <p>Five profile scores of a centroid z:
  * <ul>
- *   <li>engagement E = mean of z(active_days_share), z(active_minutes), z(content_coverage),
- *       −z(days_since_last_activity);</li>
- *   <li>achievement A = mean of z(on_time_share), z(mean_score);</li>
- *   <li>lateness L = z(start_delay_days);</li>
- *   <li>cramming C = z(last_minute_share).</li>
+ *   <li>engagement E = mean of z(relative_activity), z(active_weeks_share);</li>
+ *   <li>achievement A = z(mean_score);</li>
+ *   <li>lateness L = mean of z(start_delay_share), z(activity_trend) (starts late, activity grows);</li>
+ *   <li>fading F = mean of z(inactive_tail_share), −z(activity_trend) (stops early, activity shrinks);</li>
+ *   <li>cramming C = z(last_minute_excess).</li>
  * </ul>
  * Each label has a fit score for a centroid: {@code steady and strong} E + A; {@code struggling but engaged}
- * E − A; {@code last-minute} C; {@code late starter} L + min(E, 0) (a late start, less any engagement deficit: a
- * group that never started is not "late"); {@code disengaged} −E − A (little activity and little achievement);
- * {@code middle of the pack} −max(|E|, |A|, |L|, |C|) (closest to the average learner).
+ * E − A; {@code last-minute} C; {@code late starter} L + min(E, 0) and {@code fading} F + min(E, 0) (a late start or
+ * an early stop, less any engagement deficit: a group that never started is neither); {@code disengaged} −E − A
+ * (little activity and little achievement); {@code occasional} −E − max(|L|, |F|, |C|) (little activity with no
+ * timing pattern: a few weeks here and there, neither a late start nor an early stop nor cramming);
+ * {@code middle of the pack} −max(|E|, |A|, |L|, |F|, |C|) (closest to the average learner).
  *
  * <p>Labels are unique within a run: all (segment, label) pairs are taken in decreasing order of fit score (ties:
  * smaller segment id, then the label order above) and a pair is kept when neither its segment nor its label is
- * taken yet. There are six labels, so every k up to 6 gets distinct labels (xueqing.segments.k-max is at most 6).
+ * taken yet. There are eight labels, so every k up to 6 gets distinct labels (xueqing.segments.k-max is at most 6).
  */
 public final class SegmentLabels {
     public static final String STEADY = "steady and strong";
     public static final String STRUGGLING = "struggling but engaged";
     public static final String LAST_MINUTE = "last-minute";
     public static final String LATE_STARTER = "late starter";
+    public static final String FADING = "fading";
     public static final String DISENGAGED = "disengaged";
+    public static final String OCCASIONAL = "occasional";
     public static final String MIDDLE = "middle of the pack";
     /** Every label, in tie-break order. */
-    public static final List<String> LABELS = List.of(STEADY, STRUGGLING, LAST_MINUTE, LATE_STARTER, DISENGAGED, MIDDLE);
+    public static final List<String> LABELS = List.of(STEADY, STRUGGLING, LAST_MINUTE, LATE_STARTER, FADING,
+            DISENGAGED, OCCASIONAL, MIDDLE);
 
     private SegmentLabels() {}
 
-    /** Profile scores E, A, L, C of one centroid; features names the centroid's coordinates. */
+    /** Profile scores E, A, L, F, C of one centroid; features names the centroid's coordinates. */
     static double[] profile(List<String> features, double[] z) {
-        double e = (at(features, z, "active_days_share") + at(features, z, "active_minutes")
-                + at(features, z, "content_coverage") - at(features, z, "days_since_last_activity")) / 4.0;
-        double a = (at(features, z, "on_time_share") + at(features, z, "mean_score")) / 2.0;
-        return new double[] {e, a, at(features, z, "start_delay_days"), at(features, z, "last_minute_share")};
+        double e = (at(features, z, "relative_activity") + at(features, z, "active_weeks_share")) / 2.0;
+        double a = at(features, z, "mean_score");
+        double trend = at(features, z, "activity_trend");
+        double l = (at(features, z, "start_delay_share") + trend) / 2.0;
+        double f = (at(features, z, "inactive_tail_share") - trend) / 2.0;
+        return new double[] {e, a, l, f, at(features, z, "last_minute_excess")};
     }
 
     /** The fit score of each label (in {@link #LABELS} order) for one centroid. */
@@ -52,9 +59,15 @@ public final class SegmentLabels {
         double e = p[0];
         double a = p[1];
         double l = p[2];
-        double c = p[3];
-        double extreme = Math.max(Math.max(Math.abs(e), Math.abs(a)), Math.max(Math.abs(l), Math.abs(c)));
-        return new double[] {e + a, e - a, c, l + Math.min(e, 0.0), -e - a, -extreme};
+        double f = p[3];
+        double c = p[4];
+        double extreme = 0;
+        for (double x : p) {
+            extreme = Math.max(extreme, Math.abs(x));
+        }
+        double pattern = Math.max(Math.abs(l), Math.max(Math.abs(f), Math.abs(c)));
+        return new double[] {e + a, e - a, c, l + Math.min(e, 0.0), f + Math.min(e, 0.0), -e - a, -e - pattern,
+                -extreme};
     }
 
     /** One distinct label per centroid (index = segment id). */

@@ -66,10 +66,12 @@ public final class ScaleGenerator {
      * @param lateShare            share of events written after the learner's later events (days earlier)
      * @param malformedShare       share of events followed by a broken copy that the adapter quarantines
      * @param linesPerFile         a file is closed at the first learner boundary after this many lines
+     * @param profiles             plant a behaviour profile per learner ({@link BehaviourProfile}); off gives the
+     *                             earlier model without profiles (the committed data-samples are made that way)
      */
     public record Options(int learners, int courses, int weeks, Path out, String format, long seed,
             int eventsPerLearnerWeek, double duplicateShare, double lateShare, double malformedShare,
-            long linesPerFile) {
+            long linesPerFile, boolean profiles) {
         public Options {
             if (learners < 1 || courses < 1 || weeks < 1 || weeks > 52) {
                 throw new dev.xueqing.common.config.UsageException(
@@ -89,6 +91,14 @@ public final class ScaleGenerator {
             if (linesPerFile < 1) {
                 throw new dev.xueqing.common.config.UsageException("--lines-per-file must be positive, got " + linesPerFile + ".");
             }
+        }
+
+        /** With behaviour profiles planted (the default of {@code xueqing generate}). */
+        public Options(int learners, int courses, int weeks, Path out, String format, long seed,
+                int eventsPerLearnerWeek, double duplicateShare, double lateShare, double malformedShare,
+                long linesPerFile) {
+            this(learners, courses, weeks, out, format, seed, eventsPerLearnerWeek, duplicateShare, lateShare,
+                    malformedShare, linesPerFile, true);
         }
 
         public static Options defaults(int learners, int courses, int weeks, Path out, String format) {
@@ -152,16 +162,17 @@ public final class ScaleGenerator {
         Writer out = null;
         try (Writer learnersCsv = Files.newBufferedWriter(truth.resolve("learners.csv"), StandardCharsets.UTF_8);
                 Writer enrolCsv = Files.newBufferedWriter(truth.resolve("enrolments.csv"), StandardCharsets.UTF_8)) {
-            learnersCsv.write("learner_id,ability,engagement,conscientiousness\n");
+            learnersCsv.write("learner_id,ability,engagement,conscientiousness,profile\n");
             enrolCsv.write("learner_id,course_id,class_id,outcome,final_score,events\n");
             for (int i = 0; i < o.learners(); i++) {
                 Random r = stream(o.seed(), LEARNER_STREAM, i);
                 Learner l = new Learner(learnerId(i), null, gaussian(r), gaussian(r), gaussian(r));
-                learnersCsv.write(String.format(Locale.ROOT, "%s,%.4f,%.4f,%.4f\n", l.account(), l.ability(),
-                        l.engagement(), l.conscientiousness()));
+                BehaviourProfile profile = o.profiles() ? BehaviourProfile.draw(r) : null;
+                learnersCsv.write(String.format(Locale.ROOT, "%s,%.4f,%.4f,%.4f,%s\n", l.account(), l.ability(),
+                        l.engagement(), l.conscientiousness(), profile == null ? "" : profile.truthName));
                 List<SimEvent> mine = new ArrayList<>();
                 for (int ci : coursesOf(i, r)) {
-                    Enrol e = simulate(l, courses.get(ci), r, mine);
+                    Enrol e = simulate(l, profile, courses.get(ci), r, mine);
                     enrolmentCount++;
                     enrolCsv.write(String.format(Locale.ROOT, "%s,%s,%s,%s,%s,%d\n", l.account(), e.course.id(),
                             e.klass.id(), e.outcome, e.finalScore == null ? "" : String.format(Locale.ROOT, "%.4f",
@@ -326,6 +337,10 @@ public final class ScaleGenerator {
         final Random r;
         final List<SimEvent> sink;
         double engagement;
+        /** The learner's planted profile, null when the generation plants none. */
+        BehaviourProfile profile;
+        /** The ability used for scoring: the learner's ability plus the profile's shift. */
+        double scoringAbility;
         final double[] quizScaled;
         final double[] assignmentScaled;
         String outcome = "in_progress";
@@ -366,10 +381,12 @@ public final class ScaleGenerator {
         }
     }
 
-    private Enrol simulate(Learner l, Course c, Random r, List<SimEvent> sink) {
+    private Enrol simulate(Learner l, BehaviourProfile p, Course c, Random r, List<SimEvent> sink) {
         Klass k = c.classes().get(r.nextInt(c.classes().size()));
         Enrol e = new Enrol(l, c, k, r, sink);
         e.engagement = l.engagement() + 0.4 * gaussian(r);
+        e.profile = p;
+        e.scoringAbility = l.ability() + (p == null ? 0.0 : p.abilityShift);
         int startWeek = 1;
         Instant enrolledAt;
         if (o.weeks() > 3 && r.nextDouble() < 0.08) {
@@ -379,18 +396,28 @@ public final class ScaleGenerator {
             enrolledAt = localTime(1, -1 - r.nextInt(14), 8 + r.nextInt(15), r.nextInt(60));
         }
         e.simple(enrolledAt, SimEvent.Kind.ENROLLED, c.id(), c.nameEn(), 0);
-        boolean neverStarts = r.nextDouble() < (e.engagement < -1.2 ? 0.12 : 0.03);
+        boolean neverStarts = r.nextDouble() < (p != null ? p.neverStarts : e.engagement < -1.2 ? 0.12 : 0.03);
         int withdrawWeek = 0;
-        if (r.nextDouble() < sigmoid(-2.2 - 1.0 * e.engagement - 0.3 * l.ability())) {
+        double withdrawShift = p == null ? 0.0 : p.withdrawShift;
+        if (r.nextDouble() < sigmoid(-2.2 - 1.0 * e.engagement - 0.3 * l.ability() + withdrawShift)) {
             withdrawWeek = Math.max(startWeek + 1, 2 + r.nextInt(Math.max(1, o.weeks() - 1)));
         }
         if (withdrawWeek > o.weeks()) {
             withdrawWeek = 0;
         }
+        int span = o.weeks() - startWeek + 1;
         int fadeWeek = 0;
-        if (withdrawWeek == 0 && e.engagement < -0.6 && r.nextDouble() < 0.4 && o.weeks() > 2) {
-            fadeWeek = Math.max(startWeek + 1, 2 + r.nextInt(o.weeks() - 1));
+        if (p == null) {
+            if (withdrawWeek == 0 && e.engagement < -0.6 && r.nextDouble() < 0.4 && o.weeks() > 2) {
+                fadeWeek = Math.max(startWeek + 1, 2 + r.nextInt(o.weeks() - 1));
+            }
+        } else if (p == BehaviourProfile.FADING && span > 1) {
+            // stops after 25–55% of the weeks (at least one active week)
+            fadeWeek = startWeek + Math.max(1, (int) Math.round(span * (0.25 + 0.3 * r.nextDouble())));
         }
+        // a late starter's first week: after 30–50% of the weeks
+        int firstWeek = p == BehaviourProfile.LATE_STARTER && span > 1
+                ? startWeek + Math.max(1, (int) Math.round(span * (0.3 + 0.2 * r.nextDouble()))) : startWeek;
         Instant unenrolledAt = null;
         if (withdrawWeek > 0) {
             unenrolledAt = localTime(withdrawWeek, r.nextInt(5), 9 + r.nextInt(12), r.nextInt(60));
@@ -398,24 +425,30 @@ public final class ScaleGenerator {
         }
         int last = neverStarts ? 0 : Math.min(o.weeks(), Math.min(withdrawWeek > 0 ? withdrawWeek - 1 : o.weeks(),
                 fadeWeek > 0 ? fadeWeek - 1 : o.weeks()));
-        double volume = o.eventsPerLearnerWeek() * StrictMath.exp(0.35 * e.engagement);
-        for (int w = startWeek; w <= last; w++) {
-            if (r.nextDouble() >= sigmoid(1.4 + 1.2 * e.engagement - 0.1 * (w - startWeek))) {
+        double volume = o.eventsPerLearnerWeek() * StrictMath.exp(0.35 * e.engagement)
+                * (p == BehaviourProfile.DISENGAGED ? 0.5 : 1.0);
+        for (int w = firstWeek; w <= last; w++) {
+            if (r.nextDouble() >= activeWeekChance(e, w, startWeek, fadeWeek)) {
                 continue;
             }
             week(e, w, volume, unenrolledAt != null && w == last);
         }
         for (int a = 0; a < c.assignments().size(); a++) {
             Assignment as = c.assignments().get(a);
-            if (as.week() < startWeek || as.week() > last) {
+            if (as.week() < firstWeek || as.week() > last) {
                 continue;
             }
-            if (r.nextDouble() >= sigmoid(1.6 + e.engagement + 0.5 * l.conscientiousness())) {
+            double submitShift = p == BehaviourProfile.DISENGAGED ? -1.5 : 0.0;
+            if (r.nextDouble() >= sigmoid(1.6 + e.engagement + 0.5 * l.conscientiousness() + submitShift)) {
                 continue;
             }
             Instant submitAt;
-            if (r.nextDouble() < sigmoid(-1.8 - l.conscientiousness() - 0.4 * e.engagement)) {
+            double lateShift = p == BehaviourProfile.LAST_MINUTE ? 1.0 : 0.0;
+            if (r.nextDouble() < sigmoid(-1.8 - l.conscientiousness() - 0.4 * e.engagement + lateShift)) {
                 submitAt = as.due().plusSeconds(1800 + r.nextInt(72 * 3600));
+            } else if (p == BehaviourProfile.LAST_MINUTE) {
+                // in the last 20 hours before the due time
+                submitAt = as.due().minusSeconds(120 + r.nextInt(20 * 3600));
             } else {
                 submitAt = as.due().minusSeconds((long) Math.min(5.5 * 86400,
                         -StrictMath.log(1 - r.nextDouble()) * 30 * 3600) + 120);
@@ -451,7 +484,29 @@ public final class ScaleGenerator {
         return e;
     }
 
-    /** One active week: 1–3 sessions of page views and videos, the quiz (maybe late), maybe a forum question. */
+    /**
+     * P(active in week w): without a profile sigmoid(1.4 + 1.2·engagement − 0.1·(w − start)); steady and late
+     * starter (from their first week) sigmoid(2.4 + 0.8·engagement); last-minute sigmoid(2.0 + 0.8·engagement);
+     * fading the steady chance times 1 − 0.6·(w − start) / (stop week − start); disengaged sigmoid(−1.0 + 0.5·engagement).
+     */
+    private static double activeWeekChance(Enrol e, int w, int startWeek, int fadeWeek) {
+        if (e.profile == null) {
+            return sigmoid(1.4 + 1.2 * e.engagement - 0.1 * (w - startWeek));
+        }
+        return switch (e.profile) {
+            case STEADY, LATE_STARTER -> sigmoid(2.4 + 0.8 * e.engagement);
+            case LAST_MINUTE -> sigmoid(2.0 + 0.8 * e.engagement);
+            case FADING -> sigmoid(2.4 + 0.8 * e.engagement)
+                    * (1 - 0.6 * (w - startWeek) / (double) Math.max(1, fadeWeek - startWeek));
+            case DISENGAGED -> sigmoid(-1.0 + 0.5 * e.engagement);
+        };
+    }
+
+    /**
+     * One active week: 1–3 sessions of page views and videos, the quiz (maybe late), maybe a forum question. A
+     * last-minute learner's sessions (at most two) fall on Saturday and Sunday, the quiz's due day and the day
+     * before; everyone else's on random days of the week.
+     */
     private void week(Enrol e, int w, double volume, boolean withdrawsThisWeek) {
         Random r = e.r;
         Course c = e.course;
@@ -459,11 +514,14 @@ public final class ScaleGenerator {
         int views = poisson(r, 0.4 * volume);
         int videos = poisson(r, 0.12 * volume);
         boolean quiz = r.nextDouble() < sigmoid(1.0 + e.engagement + 0.4 * l.conscientiousness());
-        boolean quizLate = quiz && !withdrawsThisWeek && r.nextDouble() < sigmoid(-2.6 - l.conscientiousness());
+        boolean lastMinute = e.profile == BehaviourProfile.LAST_MINUTE;
+        boolean quizLate = quiz && !withdrawsThisWeek
+                && r.nextDouble() < sigmoid((lastMinute ? -1.2 : -2.6) - l.conscientiousness());
         boolean question = r.nextDouble() < 0.08 + (l.ability() < -0.5 ? 0.06 : 0);
         int sessions = 1 + Math.min(2, poisson(r, Math.max(0.1, 0.6 + 0.5 * e.engagement)));
-        List<Integer> days = new ArrayList<>(List.of(0, 1, 2, 3, 4, 5, 6));
+        List<Integer> days = new ArrayList<>(lastMinute ? List.of(5, 6) : List.of(0, 1, 2, 3, 4, 5, 6));
         java.util.Collections.shuffle(days, r);
+        sessions = Math.min(sessions, days.size());
         days = new ArrayList<>(days.subList(0, sessions));
         days.sort(null);
         for (int s = 0; s < sessions; s++) {
@@ -530,7 +588,7 @@ public final class ScaleGenerator {
         for (Item item : q.items()) {
             t = t.plusSeconds(40 + r.nextInt(200));
             // Rasch: P(correct) = sigmoid(ability − difficulty)
-            boolean ok = r.nextDouble() < sigmoid(e.learner.ability() - item.difficulty());
+            boolean ok = r.nextDouble() < sigmoid(e.scoringAbility - item.difficulty());
             String response = ok ? item.key() : r.nextDouble() < 0.6 ? item.distractor()
                     : String.valueOf((char) ('a' + (item.key().charAt(0) - 'a' + 1 + r.nextInt(3)) % 4));
             correct += ok ? 1 : 0;
@@ -555,7 +613,7 @@ public final class ScaleGenerator {
         e.simple(submitAt.minusSeconds(120 + r.nextInt(600)), SimEvent.Kind.LOGGED_IN, HOME, "LMS", a.week());
         e.add(submitAt, SimEvent.Kind.ASSIGNMENT_SUBMITTED, "learner", who, a.id(), a.name(), module, a.week(), null,
                 null, null, null, null, null, null, null, a.due(), a.weight());
-        long raw = Math.round(100 * Math.min(1.0, Math.max(0.05, sigmoid(0.9 + 1.1 * e.learner.ability()
+        long raw = Math.round(100 * Math.min(1.0, Math.max(0.05, sigmoid(0.9 + 1.1 * e.scoringAbility
                 + 0.3 * e.learner.conscientiousness() + 0.5 * gaussian(r)))));
         double scaled = raw / 100.0;
         e.assignmentScaled[index] = scaled;

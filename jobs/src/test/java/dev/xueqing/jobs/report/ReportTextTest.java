@@ -1,5 +1,6 @@
 package dev.xueqing.jobs.report;
 
+import dev.xueqing.jobs.ml.SegmentLabels;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -38,6 +39,16 @@ class ReportTextTest {
                 .containsAll(zh.stringPropertyNames());
         for (String key : en.stringPropertyNames()) {
             assertThat(placeholders(zh.getProperty(key))).as(key).isEqualTo(placeholders(en.getProperty(key)));
+        }
+    }
+
+    @Test
+    void everySegmentLabelHasAWordInBothLanguages() throws IOException {
+        for (String suffix : new String[] {"en", "zh_CN"}) {
+            Properties p = bundle(suffix);
+            for (String label : SegmentLabels.LABELS) {
+                assertThat(p.getProperty("segment." + label)).as(suffix + ": segment." + label).isNotBlank();
+            }
         }
     }
 

@@ -49,6 +49,12 @@ import static org.assertj.core.api.Assertions.within;
  * Hand-computed for d0: active_days_share 1/91, start_delay 1, days_since_last_activity 11-30 − 09-02 = 89,
  * last_minute_share 0, on_time_share 0/3, mean_score 0. For m0: 10 active days, 9 of them at most 2 days before a
  * due day → last_minute_share 0.9; on_time_share 3/3; start_delay 2; days_since_last_activity 11-30 − 11-15 = 15.
+ * The window has 9 last-minute days (3 due days and the 2 days before each) of 91, and 13 weeks (7-day blocks from
+ * 09-01): m0's active days fall in blocks 0, 1, 2, 6 and 10 (5/13), 7 of them in the first half of the window
+ * (offsets below 45.5) and 3 in the second; d0's one day is in block 0, first half. Timing is shrunk by evidence
+ * n / (n + 3): m0 has n = 10 (trend (3 − 7) / 13), d0 n = 1 (trend −1 / 4). Thirds of the window: offsets 0..30
+ * (offset · 3 &lt; 91) and 61..90 (offset · 3 ≥ 182); m0's offsets are 2, 12–14, 42–44 and 73–75, so 4 days in the
+ * first third and 3 in the last (early 4 / 13, late 3 / 13); d0's offset 1 is in the first (early 1 / 4).
  */
 class LearnerSegmentsMartTest extends SparkTestBase {
     private static final LocalDate AS_OF = LocalDate.of(2026, 11, 30);
@@ -146,6 +152,24 @@ class LearnerSegmentsMartTest extends SparkTestBase {
         assertThat(m0.<Integer>getAs("start_delay_days")).isEqualTo(2);
         assertThat(m0.<Integer>getAs("days_since_last_activity")).isEqualTo(15);
         assertThat(m0.<Double>getAs("mean_score")).isCloseTo(0.55, within(1e-12));
+        // the scale-free shape features the model sees
+        assertThat(m0.<Double>getAs("active_weeks_share")).isCloseTo(5 / 13.0, within(1e-12));
+        assertThat(m0.<Double>getAs("activity_trend")).isCloseTo(-4 / 13.0, within(1e-12));
+        assertThat(m0.<Double>getAs("start_delay_share")).isCloseTo(2 / 91.0 * 10 / 13 + 3 / 13.0, within(1e-12));
+        assertThat(m0.<Double>getAs("inactive_tail_share")).isCloseTo(15 / 91.0 * 10 / 13 + 3 / 13.0, within(1e-12));
+        assertThat(m0.<Double>getAs("last_minute_excess")).isCloseTo((0.9 - 9 / 91.0) * 10 / 13, within(1e-12));
+        assertThat(d0.<Double>getAs("active_weeks_share")).isCloseTo(1 / 13.0, within(1e-12));
+        assertThat(d0.<Double>getAs("activity_trend")).isCloseTo(-0.25, within(1e-12));
+        assertThat(d0.<Double>getAs("inactive_tail_share")).isCloseTo(89 / 91.0 / 4 + 0.75, within(1e-12));
+        assertThat(d0.<Double>getAs("last_minute_excess")).isCloseTo(-9 / 91.0 / 4, within(1e-12));
+        assertThat(m0.<Double>getAs("early_activity_share")).isCloseTo(4 / 13.0, within(1e-12));
+        assertThat(m0.<Double>getAs("late_activity_share")).isCloseTo(3 / 13.0, within(1e-12));
+        assertThat(d0.<Double>getAs("early_activity_share")).isCloseTo(0.25, within(1e-12));
+        assertThat(d0.<Double>getAs("late_activity_share")).isEqualTo(0.0);
+        // d and m have no active minutes (single events a day), the course median is 0: ln(1 + minutes) for s1
+        assertThat(d0.<Double>getAs("relative_activity")).isEqualTo(0.0);
+        assertThat(byLearner.get("s1").<Double>getAs("relative_activity")).isCloseTo(Math.log1p(30 * 21.0),
+                within(1e-9));
         Row s1 = byLearner.get("s1");
         assertThat(s1.<Integer>getAs("start_delay_days")).isEqualTo(0);
         assertThat(s1.<Double>getAs("content_coverage")).isEqualTo(1.0);
@@ -173,6 +197,15 @@ class LearnerSegmentsMartTest extends SparkTestBase {
         assertThat(never.<Integer>getAs("days_since_last_activity")).isEqualTo(47);
         assertThat(never.<Double>getAs("active_days_share")).isEqualTo(0.0);
         assertThat(never.<Double>getAs("last_minute_share")).isEqualTo(0.0);
+        assertThat(never.<Double>getAs("start_delay_share")).isEqualTo(1.0);
+        assertThat(never.<Double>getAs("inactive_tail_share")).isEqualTo(1.0);
+        assertThat(never.<Double>getAs("active_weeks_share")).isEqualTo(0.0);
+        assertThat(never.<Double>getAs("activity_trend")).isEqualTo(0.0);
+        assertThat(never.<Double>getAs("last_minute_excess")).isEqualTo(0.0);
+        assertThat(never.<Double>getAs("early_activity_share")).isEqualTo(0.0);
+        assertThat(never.<Double>getAs("late_activity_share")).isEqualTo(0.0);
+        // nothing due in course E: no on-time share (described, not a model feature)
+        assertThat(never.isNullAt(never.fieldIndex("on_time_share"))).isTrue();
         Row once = f.get("x1");
         assertThat(once.<Integer>getAs("start_delay_days")).isEqualTo(2);
         assertThat(once.<Integer>getAs("days_since_last_activity")).isEqualTo(44);   // 11-20 − 10-07

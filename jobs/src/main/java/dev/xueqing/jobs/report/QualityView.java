@@ -165,13 +165,15 @@ final class QualityView {
         Section.Builder s = Section.of("marts", t.t("quality.marts.title")).intro(t.t("quality.marts.intro"));
         List<List<Cell>> rows = new ArrayList<>();
         for (ReportData.MartState m : data.marts().values()) {
-            String state = !m.present() ? "missing" : m.failedSinceLastBuild() ? "failed" : "ok";
+            String state = m.unreadable() != null ? "unreadable" : !m.present() ? "missing"
+                    : m.failedSinceLastBuild() ? "failed" : "ok";
             rows.add(List.of(Cell.plain(m.name()), new Cell(t.t("mart.state." + state), state, !"ok".equals(state),
                             null, null, null),
                     Cell.number(t.dateTime(m.publishedAt()), m.publishedAt() == null ? null
                             : m.publishedAt().toEpochMilli()),
                     Cell.number(t.dateTime(m.failedAt()), m.failedAt() == null ? null : m.failedAt().toEpochMilli()),
-                    Cell.plain(m.failure() == null ? "" : m.failure() + " (" + m.failedRun() + ")")));
+                    Cell.plain(m.unreadable() != null ? m.unreadable()
+                            : m.failure() == null ? "" : m.failure() + " (" + m.failedRun() + ")")));
         }
         s.table(new Table("marts-table", t.t("quality.marts.caption"), List.of(Views.plain(t, "col.mart", false),
                 Views.plain(t, "col.state", false), Views.plain(t, "col.published_at", false),

@@ -57,7 +57,17 @@ public record ReportData(
      * One mart's state: when its current version was published (null: never), and the last run that failed to build
      * it after that, with the failure message.
      */
-    public record MartState(String name, Instant publishedAt, Instant failedAt, String failure, String failedRun) {
+    public record MartState(String name, Instant publishedAt, Instant failedAt, String failure, String failedRun,
+                            String unreadable) {
+        public MartState(String name, Instant publishedAt, Instant failedAt, String failure, String failedRun) {
+            this(name, publishedAt, failedAt, failure, failedRun, null);
+        }
+
+        /** The same mart, published but not readable now (a damaged file): shown as missing, with the reason. */
+        MartState unreadable(String why) {
+            return new MartState(name, null, failedAt, failure, failedRun, why);
+        }
+
         public boolean present() {
             return publishedAt != null;
         }
@@ -198,10 +208,29 @@ public record ReportData(
             return pool.submit(read);
         }
 
+        /**
+         * Reads a published mart; a mart that cannot be read (a damaged file) reads as no rows and is marked failed
+         * with the reason, so that only its sections say so and the rest of the report is written.
+         */
         java.util.concurrent.Future<List<Map<String, Object>>> mart(String name,
                 java.util.concurrent.Callable<List<Map<String, Object>>> read) {
-            return states.get(name).present() ? pool.submit(read)
-                    : java.util.concurrent.CompletableFuture.completedFuture(List.of());
+            MartState state = states.get(name);
+            if (!state.present()) {
+                return java.util.concurrent.CompletableFuture.completedFuture(List.of());
+            }
+            return pool.submit(() -> {
+                try {
+                    return read.call();
+                } catch (Exception e) {
+                    // Exception: Spark's AnalysisException is checked
+                    org.slf4j.LoggerFactory.getLogger(ReportData.class).warn("REPORT could not read the mart {}: {}",
+                            name, e.getMessage());
+                    synchronized (states) {
+                        states.put(name, state.unreadable(RunLog.describe(e)));
+                    }
+                    return List.of();
+                }
+            });
         }
 
         List<Map<String, Object>> get(java.util.concurrent.Future<List<Map<String, Object>>> f) {

@@ -58,7 +58,10 @@ final class Views {
         boolean all = true;
         for (String m : marts) {
             ReportData.MartState s = data.mart(m);
-            if (!s.present()) {
+            if (s.unreadable() != null) {
+                all = false;
+                section.notice(new Notice("failed", t.t("notice.mart.unreadable", m, s.unreadable())));
+            } else if (!s.present()) {
                 all = false;
                 section.notice(new Notice("missing", s.failedAt() == null ? t.t("notice.mart.never", m)
                         : t.t("notice.mart.never.failed", m, t.dateTime(s.failedAt()), s.failure())));

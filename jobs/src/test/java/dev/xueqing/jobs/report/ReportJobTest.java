@@ -206,6 +206,30 @@ class ReportJobTest extends SparkTestBase {
     }
 
     @Test
+    void aMartThatCannotBeReadEmptiesOnlyItsSections() throws Exception {
+        Path damaged = tmp.resolve("damaged");
+        Warehouse wh = new Warehouse(spark(), damaged.toString());
+        publish(wh, "course_quality_summary", List.of(summary("C1", null, 0.35, true)));
+        publish(wh, "course_weekly_quality", List.of(new HashMap<>(Map.of("course_id", "C1",
+                "week_start", LocalDate.of(2026, 8, 31), "enrolled", 20L, "active_learners", 5L))));
+        try (Stream<Path> files = Files.walk(damaged.resolve("marts/course_weekly_quality"))) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".parquet")).toList()) {
+                Files.writeString(f, "not parquet");
+            }
+        }
+        Path out = tmp.resolve("damaged-report");
+        StringWriter o = new StringWriter();
+        StringWriter e = new StringWriter();
+        int code = XueqingCli.execute(new String[] {"report", "--warehouse", damaged.toString(), "--lang", "en",
+                "--out", out.toString()}, Map.of(), new PrintWriter(o), new PrintWriter(e));
+        assertThat(code).as(e.toString()).isZero();
+        String c1 = Files.readString(out.resolve(Views.courseFile("C1")));
+        assertThat(c1).contains("The mart course_weekly_quality is published but could not be read",
+                "xueqing marts --only course_weekly_quality", "Active rate 35.0% is below the minimum 50.0%");
+        assertThat(Files.readString(out.resolve("data-quality.html"))).contains("unreadable");
+    }
+
+    @Test
     void refusesAnUnknownLanguage() {
         Out r = report("--lang", "fr");
         assertThat(r.code()).isEqualTo(2);

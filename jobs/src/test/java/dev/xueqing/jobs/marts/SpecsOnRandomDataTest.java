@@ -46,7 +46,9 @@ class SpecsOnRandomDataTest extends SparkTestBase {
         List<Row> enrols = new ArrayList<>();
         List<Ev> evs = new ArrayList<>();
         LocalDateTime base = LocalDateTime.of(2026, 10, 1, 8, 0);
-        for (int i = 0; i < 12; i++) {
+        // 30 learners: enough learner × course rows that the segmentation finds clusters of its minimum size
+        // (at least 5 rows each), so learner_segments is checked on rows too
+        for (int i = 0; i < 30; i++) {
             String l = "l" + i;
             learnerKeys.add(l);
             for (String c : List.of("C", "D")) {

@@ -18,7 +18,7 @@ import static org.apache.spark.sql.functions.when;
  * (learner-initiated {@code answered} events on objects of type question, up to the run date, ordered by event
  * time): first attempts measure the question, later ones what the learner learned from feedback. The score is
  * {@code score_scaled} when it is in [0, 1], else 1/0 from {@code success}; answers with neither are not scored.
- * The assessment is the question's {@code parent_id} (its quiz).
+ * The assessment is the question's {@code parent_id} (its quiz): the one most of its first answers carry.
  */
 final class AssessmentResponses {
     private AssessmentResponses() {}
@@ -32,7 +32,7 @@ final class AssessmentResponses {
     }
 
     private static Dataset<Row> rank(MartInputs in, MartContext ctx) {
-        return MartFrames.learnerEvents(in, ctx)
+        Dataset<Row> first = MartFrames.learnerEvents(in, ctx)
                 .filter(col("action").equalTo(Actions.ANSWERED).and(col("object_type").equalTo(ObjectTypes.QUESTION)))
                 .withColumn("score", when(col("score_scaled").between(0.0, 1.0), col("score_scaled"))
                         .when(col("success").isNotNull(), when(col("success"), 1.0).otherwise(0.0)))
@@ -42,5 +42,24 @@ final class AssessmentResponses {
                 .filter(col("_n").equalTo(1))
                 .select(col("course_id"), col("parent_id").as("assessment_id"), col("object_id").as("item_id"),
                         col("learner_key"), col("score"), col("response"));
+        return withOneAssessmentPerItem(first);
+    }
+
+    /**
+     * One assessment per question: the parent most of its first answers name (ties: the smallest id), null only when
+     * none names one. Sources do not always send the quiz with every answer; without this a question answered with
+     * and without its quiz would count as two items.
+     */
+    static Dataset<Row> withOneAssessmentPerItem(Dataset<Row> first) {
+        Dataset<Row> parent = first.filter(col("assessment_id").isNotNull())
+                .groupBy("course_id", "item_id", "assessment_id").count()
+                .withColumn("_r", row_number().over(Window.partitionBy("course_id", "item_id")
+                        .orderBy(col("count").desc(), col("assessment_id"))))
+                .filter(col("_r").equalTo(1))
+                .select(col("course_id"), col("item_id"), col("assessment_id").as("_assessment"));
+        return first.join(parent, scala.jdk.javaapi.CollectionConverters.asScala(
+                        java.util.List.of("course_id", "item_id")).toSeq(), "left")
+                .select(col("course_id"), col("_assessment").as("assessment_id"), col("item_id"), col("learner_key"),
+                        col("score"), col("response"));
     }
 }

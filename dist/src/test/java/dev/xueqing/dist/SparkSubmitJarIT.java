@@ -27,11 +27,15 @@ class SparkSubmitJarIT {
             for (String entry : List.of("dev/xueqing/jobs/cli/XueqingCli.class",
                     "dev/xueqing/common/config/ConfigLoader.class", "picocli/CommandLine.class",
                     "com/typesafe/config/ConfigFactory.class", "de/ailis/pherialize/Pherialize.class",
-                    "xueqing/caliper-spec.conf", "log4j2.properties")) {
+                    "xueqing/caliper-spec.conf", "log4j2.properties", "freemarker/template/Configuration.class",
+                    "report/templates/page.ftlh", "report/messages_zh_CN.properties", "report/assets/report.js")) {
                 assertThat(jar.getEntry(entry)).as(entry).isNotNull();
             }
             Manifest mf = jar.getManifest();
             assertThat(mf.getMainAttributes().getValue("Main-Class")).isEqualTo("dev.xueqing.jobs.cli.XueqingCli");
+            assertThat(jar.getEntry("META-INF/resources/webjars/echarts/5.5.0/echarts.min.js")).as("the report's "
+                    + "charting library").isNotNull();
+            assertThat(jar.getEntry("META-INF/resources/webjars/echarts/5.5.0/echarts.js")).isNull();
             ZipEntry reference = jar.getEntry("reference.conf");
             try (InputStream in = jar.getInputStream(reference)) {
                 assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).contains("xueqing {", "spark {", "edx {", "moodle {");
@@ -50,7 +54,8 @@ class SparkSubmitJarIT {
             assertThat(jar.stream().map(ZipEntry::getName).filter(n -> n.endsWith("module-info.class")
                     || n.matches("META-INF/[^/]+\\.(SF|DSA|RSA)"))).isEmpty();
         }
-        // a few MB at most: the application, picocli, Typesafe Config, pherialize
+        // a few MB at most: the application, picocli, Typesafe Config, pherialize, FreeMarker and the minified
+        // ECharts the report copies (not the rest of its webjar)
         assertThat(Files.size(JAR)).isBetween(200_000L, 5_000_000L);
     }
 }

@@ -251,7 +251,7 @@ public final class ConfigLoader {
                             intIn(x, "ops.lock-stale-minutes", 1, 7 * 24 * 60),
                             intIn(x, "ops.max-mart-age-hours", 1, 24 * 366),
                             intIn(x, "quarantine.retention-days", 0, 100 * 366)),
-                    assessment(x), caliper(x), edx(x), moodle(x), segments(x), risk(x), report(x));
+                    assessment(x), caliper(x), edx(x), moodle(x), segments(x), risk(x), report(x), tutor(x, zone));
         } catch (com.typesafe.config.ConfigException e) {
             throw new ConfigException("Invalid configuration: " + e.getMessage(), e);
         }
@@ -363,6 +363,63 @@ public final class ConfigLoader {
             }
         }
         return List.copyOf(values);
+    }
+
+    private static XueqingConfig.Tutor tutor(Config x, ZoneId zone) {
+        String clock = x.getString("tutor.sla-clock");
+        if (!clock.equals("calendar") && !clock.equals("business")) {
+            throw new ConfigException("xueqing.tutor.sla-clock = '" + clock + "': use calendar or business.");
+        }
+        java.util.Set<java.time.DayOfWeek> days = new java.util.LinkedHashSet<>();
+        for (String d : x.getStringList("tutor.calendar.working-days")) {
+            try {
+                days.add(java.time.DayOfWeek.valueOf(d.trim().toUpperCase(java.util.Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("xueqing.tutor.calendar.working-days: '" + d + "' is not a day of the week "
+                        + "(MONDAY .. SUNDAY).");
+            }
+        }
+        java.time.LocalTime start = time(x, "tutor.calendar.day-start");
+        java.time.LocalTime end = time(x, "tutor.calendar.day-end");
+        if (!end.isAfter(start)) {
+            throw new ConfigException("xueqing.tutor.calendar.day-end (" + end + ") must be after day-start (" + start
+                    + ").");
+        }
+        double sla = x.getDouble("tutor.sla-hours");
+        if (!(sla > 0 && sla <= 24 * 366)) {
+            throw new ConfigException("xueqing.tutor.sla-hours = " + sla + " is out of range: use (0, 8784].");
+        }
+        double oldest = x.getDouble("tutor.thresholds.oldest-unanswered-hours-max");
+        if (!(oldest >= 0)) {
+            throw new ConfigException("xueqing.tutor.thresholds.oldest-unanswered-hours-max must be 0 or more.");
+        }
+        return new XueqingConfig.Tutor(sla, clock.equals("business"),
+                new dev.xueqing.common.metrics.BusinessCalendar(days, start, end, dates(x, "tutor.calendar.holidays"),
+                        dates(x, "tutor.calendar.extra-working-days"), zone),
+                intIn(x, "tutor.follow-up-days", 1, 60), intIn(x, "tutor.thresholds.questions-asked-min", 0, 1_000_000),
+                share(x, "tutor.thresholds.within-sla-share-min"),
+                intIn(x, "tutor.thresholds.unanswered-max", 0, 1_000_000), oldest);
+    }
+
+    private static java.time.LocalTime time(Config x, String path) {
+        String v = x.getString(path);
+        try {
+            return java.time.LocalTime.parse(v);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new ConfigException("xueqing." + path + " = '" + v + "' is not a time of day: use HH:MM.");
+        }
+    }
+
+    private static java.util.Set<java.time.LocalDate> dates(Config x, String path) {
+        java.util.Set<java.time.LocalDate> out = new java.util.LinkedHashSet<>();
+        for (String v : x.getStringList(path)) {
+            try {
+                out.add(java.time.LocalDate.parse(v.trim()));
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new ConfigException("xueqing." + path + ": '" + v + "' is not a date: use YYYY-MM-DD.");
+            }
+        }
+        return out;
     }
 
     private static XueqingConfig.Report report(Config x) {

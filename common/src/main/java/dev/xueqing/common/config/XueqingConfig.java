@@ -31,7 +31,8 @@ public record XueqingConfig(
         Moodle moodle,
         Segments segments,
         Risk risk,
-        Report report) implements Serializable {
+        Report report,
+        Tutor tutor) implements Serializable {
 
     public enum Mode { DEVELOPMENT, PRODUCTION }
 
@@ -90,6 +91,26 @@ public record XueqingConfig(
     }
 
     public record Activity(int idleCutoffMinutes, int inactiveDays) implements Serializable {}
+
+    /**
+     * Tutor service ({@code xueqing.tutor}): the response-time SLA and the clock it is measured on, the tenant's
+     * working calendar for business hours, the at-risk follow-up window, and the thresholds of the course (and
+     * class) flags on questions (course_weekly_quality, course_quality_summary).
+     *
+     * @param slaHours                 a question is answered within the SLA when its first staff response comes
+     *                                 within this many hours
+     * @param slaOnBusinessClock       the SLA counts business hours instead of calendar hours
+     * @param calendar                 working days, hours, holidays and make-up working days
+     * @param followUpDays             a high-risk learner is followed up when staff contact them within this many
+     *                                 days of the week's start
+     * @param questionsAskedMin        questions asked below this are flagged (0: never)
+     * @param withinSlaShareMin        share of questions answered within the SLA below this is flagged
+     * @param unansweredMax            questions open at the period's end above this are flagged
+     * @param oldestUnansweredHoursMax the oldest open question older than this (hours) at the period's end is flagged
+     */
+    public record Tutor(double slaHours, boolean slaOnBusinessClock, dev.xueqing.common.metrics.BusinessCalendar calendar,
+                        int followUpDays, double questionsAskedMin, double withinSlaShareMin, double unansweredMax,
+                        double oldestUnansweredHoursMax) implements Serializable {}
 
     public record Progress(double behindMissedShare) implements Serializable {}
 
@@ -184,6 +205,6 @@ public record XueqingConfig(
     public XueqingConfig withWarehouse(String newWarehouse) {
         return new XueqingConfig(mode, timezone, newWarehouse, tenant, inputs, pseudonym, spark, activity, progress,
                 quality, retentionMaxWeeks, xapi, oulad, csvMappings, ops, assessment, caliper, edx, moodle, segments, risk,
-                report);
+                report, tutor);
     }
 }

@@ -25,6 +25,9 @@ public record DatasetRef(String name, Kind kind, String relative, List<String> p
             new DatasetRef("course_facts", Kind.INTERNAL, "_state/course_facts", List.of());
     public static final DatasetRef INGESTED_FILES =
             new DatasetRef("ingested_files", Kind.INTERNAL, "_state/ingested_files", List.of());
+    /** Each nightly's risk bands (learner × course × as_of), for follow-up of learners who were at risk. */
+    public static final DatasetRef RISK_HISTORY =
+            new DatasetRef("learner_risk_history", Kind.INTERNAL, "_state/risk_history", List.of("as_of"));
     public static final DatasetRef RUNS = new DatasetRef("_runs", Kind.INTERNAL, "_runs", List.of());
 
     public static final DatasetRef LEARNERS = dim("learners");

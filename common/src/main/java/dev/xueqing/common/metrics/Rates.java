@@ -25,6 +25,14 @@ public final class Rates {
                 .otherwise(numerator.cast("double").divide(denominator.cast("double")));
     }
 
+    /**
+     * Exact quantile (aggregate) of the non-null values, as a double: Spark's {@code percentile(x, p)} (linear
+     * interpolation between the closest ranks); NULL on no values.
+     */
+    public static Column quantile(Column values, double p) {
+        return org.apache.spark.sql.functions.percentile(values.cast("double"), lit(p));
+    }
+
     /** Exact median (aggregate) of the non-null values, as a double. */
     public static Column median(Column values) {
         return org.apache.spark.sql.functions.median(values.cast("double"));

@@ -34,6 +34,8 @@ public final class MartCatalog {
                 new AssessmentReliabilityMart(),
                 new AssessmentItemDifficultyMart(),
                 new LearnerAbilityMart(),
+                new dev.xueqing.jobs.marts.tutor.LearnerQuestionsMart(),
+                new dev.xueqing.jobs.marts.tutor.TutorServiceQualityMart(),
                 new DataQualityMart());
     }
 }

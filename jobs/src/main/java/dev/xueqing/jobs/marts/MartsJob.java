@@ -70,8 +70,11 @@ public final class MartsJob {
         return this;
     }
 
-    /** Event columns that trace an event to its source and run: wide, distinct per event, read by no mart. */
-    static final String[] LINEAGE_COLUMNS = {"raw_ref", "run_id", "content_hash", "source_verb"};
+    /**
+     * Event columns that trace an event to its source: wide, distinct per event, read by no mart (run_id stays:
+     * data_quality counts each run's replies to unseen posts).
+     */
+    static final String[] LINEAGE_COLUMNS = {"raw_ref", "content_hash", "source_verb"};
 
     /** A checked (so cached) mart in as many files as it needs: one per million rows, not one per task. */
     static Dataset<Row> sized(Dataset<Row> cached) {
@@ -94,6 +97,8 @@ public final class MartsJob {
         Map<DatasetRef, Dataset<Row>> inputs = new HashMap<>();
         for (DatasetRef ref : needed) {
             Dataset<Row> d = ref.equals(DatasetRef.RUNS) ? warehouse.read(ref, dev.xueqing.jobs.runs.RunLog.SCHEMA)
+                    : ref.equals(DatasetRef.RISK_HISTORY)
+                    ? warehouse.read(ref, dev.xueqing.jobs.marts.tutor.TutorServiceQualityMart.RISK_HISTORY_SCHEMA)
                     : warehouse.read(ref);
             // the events are cached for all the marts, without the lineage columns no mart reads
             inputs.put(ref, ref.equals(DatasetRef.EVENTS)

@@ -64,6 +64,7 @@ public final class MartTestData {
         Integer interactions;
         String parent;
         String response;
+        String inReplyTo;
 
         public Ev id(String v) { id = v; return this; }
         public Ev role(String v) { role = v; return this; }
@@ -75,11 +76,12 @@ public final class MartTestData {
         public Ev interactions(int v) { interactions = v; return this; }
         public Ev parent(String v) { parent = v; return this; }
         public Ev response(String v) { response = v; return this; }
+        public Ev replyTo(String v) { inReplyTo = v; return this; }
 
         Row row() {
             LocalDate date = time.toInstant().atZone(ZONE).toLocalDate();
             return RowFactory.create(id, "test", "t1", learner, role, course, classId, time, action, null,
-                    objectId, objectType, parent, null, null, scoreScaled, null, null, duration, response, null, null,
+                    objectId, objectType, parent, null, null, scoreScaled, null, null, duration, response, null, inReplyTo,
                     interactions, "test:" + id, "run-1", "hash-" + id, Date.valueOf(date));
         }
     }

@@ -15,6 +15,7 @@ import java.util.List;
 import static dev.xueqing.common.schema.ColumnSpec.col;
 import static dev.xueqing.common.schema.ColumnSpec.key;
 import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.explode_outer;
@@ -51,7 +52,9 @@ public final class DataQualityMart implements Mart {
                     key("voided", LongType, "voiding statements received"),
                     key("quarantined", LongType, "records quarantined for this reason"),
                     key("quarantined_total", LongType, "records quarantined in the run for any reason"),
-                    col("quarantine_share", DoubleType, "quarantined_total / records_read (null when nothing was read)")),
+                    col("quarantine_share", DoubleType, "quarantined_total / records_read (null when nothing was read)"),
+                    key("replies_to_unseen_posts", LongType, "forum posts accepted in the run whose in_reply_to "
+                            + "names no post seen up to the run date (kept; they join their thread by parent_id)")),
             List.of(new Expectation.Between("quarantine_share", 0, 1),
                     new Expectation.Holds("quarantined <= quarantined_total", "a reason's count is part of the total"),
                     new Expectation.Holds("accepted + duplicates + quarantined_total + voided <= records_read",
@@ -64,7 +67,7 @@ public final class DataQualityMart implements Mart {
 
     @Override
     public List<DatasetRef> inputs() {
-        return List.of(DatasetRef.RUNS);
+        return List.of(DatasetRef.RUNS, DatasetRef.EVENTS);
     }
 
     @Override
@@ -83,13 +86,17 @@ public final class DataQualityMart implements Mart {
                 coalesce(element_at(counts, "voiding_statements"), lit(0L)).as("voided"),
                 coalesce(element_at(counts, "quarantined"), lit(0L)).as("quarantined_total"),
                 explode_outer(reasons).as(new String[] {"reason_key", "reason_count"}));
-        return withReasons.select(col("run_id"), coalesce(col("source"), lit("unknown")).as("source"),
+        Dataset<Row> orphans = dev.xueqing.jobs.marts.tutor.DiscussionThreads.posts(inputs, context)
+                .filter(col("orphan")).groupBy(col("run_id").as("_orun")).agg(count(lit(1)).as("_orphans"));
+        return withReasons.join(orphans, withReasons.col("run_id").equalTo(col("_orun")), "left")
+                .select(col("run_id"), coalesce(col("source"), lit("unknown")).as("source"),
                 coalesce(col("tenant"), lit("unknown")).as("tenant"),
                 coalesce(regexp_replace(col("reason_key"), "^quarantined\\.", ""), lit("none")).as("reason"),
                 col("started_at"), col("status"), col("records_read"), col("accepted"), col("duplicates"),
                 col("late_arrivals"), col("voided"), coalesce(col("reason_count"), lit(0L)).as("quarantined"),
                 col("quarantined_total"),
                 when(col("records_read").gt(0), col("quarantined_total").cast("double").divide(col("records_read")))
-                        .as("quarantine_share"));
+                        .as("quarantine_share"),
+                coalesce(col("_orphans"), lit(0L)).as("replies_to_unseen_posts"));
     }
 }

@@ -51,16 +51,42 @@ import static org.apache.spark.sql.types.DataTypes.StringType;
 public final class CourseQualitySummaryMart implements Mart {
 
     /** A KPI with a configured threshold: below a minimum (or above a maximum) is below standard. */
-    record Kpi(String name, boolean isMax, ToDoubleFunction<XueqingConfig.Quality> threshold, String thresholdKey) {}
+    record Kpi(String name, boolean isMax, ToDoubleFunction<XueqingConfig> threshold, String thresholdPath) {
+        /** The flag column: true when below standard, null when the value is null. */
+        Column flag(XueqingConfig cfg) {
+            double t = threshold.applyAsDouble(cfg);
+            Column value = org.apache.spark.sql.functions.col(name);
+            return when(value.isNull(), lit(null).cast("boolean")).otherwise(isMax ? value.gt(t) : value.lt(t));
+        }
+    }
 
     static final List<Kpi> KPIS = List.of(
-            new Kpi("active_rate", false, XueqingConfig.Quality::activeRateMin, "active-rate-min"),
-            new Kpi("submission_rate", false, XueqingConfig.Quality::submissionRateMin, "submission-rate-min"),
-            new Kpi("on_time_rate", false, XueqingConfig.Quality::onTimeRateMin, "on-time-rate-min"),
-            new Kpi("mean_score", false, XueqingConfig.Quality::meanScoreMin, "mean-score-min"),
-            new Kpi("pass_rate", false, XueqingConfig.Quality::passRateMin, "pass-rate-min"),
-            new Kpi("inactive_share", true, XueqingConfig.Quality::inactiveShareMax, "inactive-share-max"),
-            new Kpi("dropout_rate", true, XueqingConfig.Quality::dropoutRateMax, "dropout-rate-max"));
+            quality("active_rate", false, XueqingConfig.Quality::activeRateMin, "active-rate-min"),
+            quality("submission_rate", false, XueqingConfig.Quality::submissionRateMin, "submission-rate-min"),
+            quality("on_time_rate", false, XueqingConfig.Quality::onTimeRateMin, "on-time-rate-min"),
+            quality("mean_score", false, XueqingConfig.Quality::meanScoreMin, "mean-score-min"),
+            quality("pass_rate", false, XueqingConfig.Quality::passRateMin, "pass-rate-min"),
+            quality("inactive_share", true, XueqingConfig.Quality::inactiveShareMax, "inactive-share-max"),
+            quality("dropout_rate", true, XueqingConfig.Quality::dropoutRateMax, "dropout-rate-max"));
+
+    /** The question KPIs, shared with course_weekly_quality (thresholds under xueqing.tutor.thresholds). */
+    public static final List<Kpi> QUESTION_KPIS = List.of(
+            tutor("questions_asked", false, XueqingConfig.Tutor::questionsAskedMin, "questions-asked-min"),
+            tutor("within_sla_share", false, XueqingConfig.Tutor::withinSlaShareMin, "within-sla-share-min"),
+            tutor("unanswered_questions", true, XueqingConfig.Tutor::unansweredMax, "unanswered-max"),
+            tutor("oldest_unanswered_hours", true, XueqingConfig.Tutor::oldestUnansweredHoursMax,
+                    "oldest-unanswered-hours-max"));
+
+    private static Kpi quality(String name, boolean isMax, ToDoubleFunction<XueqingConfig.Quality> t, String key) {
+        return new Kpi(name, isMax, c -> t.applyAsDouble(c.quality()), "xueqing.quality.thresholds." + key);
+    }
+
+    private static Kpi tutor(String name, boolean isMax, ToDoubleFunction<XueqingConfig.Tutor> t, String key) {
+        return new Kpi(name, isMax, c -> t.applyAsDouble(c.tutor()), "xueqing.tutor.thresholds." + key);
+    }
+
+    /** Every flagged KPI, in the order of the columns. */
+    static final List<Kpi> ALL_KPIS = java.util.stream.Stream.concat(KPIS.stream(), QUESTION_KPIS.stream()).toList();
 
     public static final MartSpec SPEC = new MartSpec("course_quality_summary", CourseWeeklyQualityMart.AREA,
             List.of("course_id", "class_id"), "The quality KPIs of each course, and each class in it (class_id null = "
@@ -86,10 +112,16 @@ public final class CourseQualitySummaryMart implements Mart {
                 key("inactive_learners", LongType, "enrolled learners with status inactive (no activity for inactive-days, not withdrawn or completed)"),
                 col("inactive_share", DoubleType, "inactive_learners / enrolled"),
                 key("dropouts", LongType, "withdrawn learners, plus, once the course has ended before the run date, learners not completed whose last activity was at least inactive-days before the end (or never)"),
-                col("dropout_rate", DoubleType, "dropouts / enrolled")));
-        for (Kpi k : KPIS) {
+                col("dropout_rate", DoubleType, "dropouts / enrolled"),
+                key("questions_asked", LongType, "learner questions asked by the run date (learner_questions)"),
+                col("within_sla_share", DoubleType, "of the questions decided by the end of the run date (answered, or "
+                        + "unanswered past the SLA), the share answered within the SLA"),
+                key("unanswered_questions", LongType, "questions still unanswered at the end of the run date"),
+                col("oldest_unanswered_hours", DoubleType, "calendar hours from the oldest of those to the end of the "
+                        + "run date (null when none)")));
+        for (Kpi k : ALL_KPIS) {
             cols.add(key(k.name() + "_threshold", DoubleType, (k.isMax() ? "maximum " : "minimum ") + k.name()
-                    + " (xueqing.quality.thresholds." + k.thresholdKey() + ")"));
+                    + " (" + k.thresholdPath() + ")"));
             cols.add(col(k.name() + "_flag", BooleanType, "true when " + k.name() + (k.isMax() ? " is above" : " is below")
                     + " its threshold, null when " + k.name() + " is null"));
         }
@@ -112,7 +144,9 @@ public final class CourseQualitySummaryMart implements Mart {
         e.add(new Expectation.Holds("active_learners_7d <= enrolled AND completed <= enrolled "
                 + "AND inactive_learners <= enrolled AND dropouts <= enrolled", "learner counts are within enrolled"));
         e.add(new Expectation.Holds("flag_count = size(flags)", "flag_count counts flags"));
-        e.add(new Expectation.Between("flag_count", 0, KPIS.size()));
+        e.add(new Expectation.Between("flag_count", 0, ALL_KPIS.size()));
+        e.add(new Expectation.Between("within_sla_share", 0, 1));
+        e.add(new Expectation.Holds("unanswered_questions <= questions_asked", "open questions were asked"));
         e.add(new Expectation.References("course_id", DatasetRef.COURSES, "course_id"));
         e.add(new Expectation.References("class_id", DatasetRef.ENROLLMENTS, "class_id"));
         return e;
@@ -162,6 +196,7 @@ public final class CourseQualitySummaryMart implements Mart {
         Dataset<Row> kpis = ClassGroups.frame(courses, MartFrames.enrollmentsAsOf(in, ctx))
                 .join(agg, keys, "left")
                 .join(segmentMix(in, ctx), keys, "left")
+                .join(questionKpis(in, ctx), keys, "left")
                 .select(c("course_id"), ClassGroups.classIdColumn(),
                         zero("enrolled"), zero("active_learners_7d"),
                         Rates.ratio(c("active_learners_7d"), c("enrolled")).as("active_rate"),
@@ -175,6 +210,9 @@ public final class CourseQualitySummaryMart implements Mart {
                         Rates.ratio(c("inactive_learners"), c("enrolled")).as("inactive_share"),
                         zero("dropouts"),
                         Rates.ratio(c("dropouts"), c("enrolled")).as("dropout_rate"),
+                        zero("questions_asked"),
+                        Rates.ratio(c("_within"), c("_decided")).as("within_sla_share"),
+                        zero("unanswered_questions"), c("oldest_unanswered_hours"),
                         c("segment_mix"));
 
         List<Column> out = new ArrayList<>();
@@ -184,12 +222,9 @@ public final class CourseQualitySummaryMart implements Mart {
             }
         }
         List<Column> flagged = new ArrayList<>();
-        for (Kpi k : KPIS) {
-            double threshold = k.threshold().applyAsDouble(cfg.quality());
-            Column value = c(k.name());
-            Column flag = when(value.isNull(), lit(null).cast("boolean"))
-                    .otherwise(k.isMax() ? value.gt(threshold) : value.lt(threshold));
-            out.add(lit(threshold).as(k.name() + "_threshold"));
+        for (Kpi k : ALL_KPIS) {
+            Column flag = k.flag(cfg);
+            out.add(lit(k.threshold().applyAsDouble(cfg)).as(k.name() + "_threshold"));
             out.add(flag.as(k.name() + "_flag"));
             flagged.add(when(flag, lit(k.name())));
         }
@@ -198,6 +233,19 @@ public final class CourseQualitySummaryMart implements Mart {
         out.add(size(flags).as("flag_count"));
         out.add(c("segment_mix"));
         return kpis.select(out.toArray(Column[]::new));
+    }
+
+    /**
+     * course_id, _class, questions_asked, _within, _decided, unanswered_questions, oldest_unanswered_hours: the
+     * learner questions to the end of the run date.
+     */
+    private static Dataset<Row> questionKpis(MartInputs in, MartContext ctx) {
+        return ClassGroups.aggregate(dev.xueqing.jobs.marts.tutor.DiscussionThreads.questions(in, ctx), List.of(),
+                count(lit(1)).as("questions_asked"),
+                countIf(c("within_sla")).as("_within"),
+                count(c("within_sla")).as("_decided"),
+                countIf(c("answered").equalTo(false)).as("unanswered_questions"),
+                org.apache.spark.sql.functions.max("unanswered_hours").as("oldest_unanswered_hours"));
     }
 
     /** course_id, _class, segment_mix: label → share of the group's segmented learners (the shared segmentation). */

@@ -33,6 +33,7 @@ import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.sequence;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.types.DataTypes.BooleanType;
 import static org.apache.spark.sql.types.DataTypes.DateType;
 import static org.apache.spark.sql.types.DataTypes.DoubleType;
 import static org.apache.spark.sql.types.DataTypes.LongType;
@@ -68,13 +69,22 @@ public final class CourseWeeklyQualityMart implements Mart {
                     key("failed", LongType, "learners whose last course-level outcome event (up to the run date) is failed, dated in the week"),
                     col("pass_rate", DoubleType, "passed / (passed + failed), null when neither"),
                     key("newly_inactive", LongType, "enrolled learners whose last activity + inactive-days falls in the week (on or before the run date), still enrolled then"),
-                    key("dropouts", LongType, "unenrolments (tenant-local date) in the week")),
+                    key("dropouts", LongType, "unenrolments (tenant-local date) in the week"),
+                    key("questions_asked", LongType, "learner questions asked in the week (learner_questions)"),
+                    col("within_sla_share", DoubleType, "of the questions asked in the week and decided by the end of the run date (answered, or unanswered past the SLA), the share answered within the SLA"),
+                    key("unanswered_questions", LongType, "questions unanswered at the week's end (next Monday 00:00, or the end of the run date for the current week), whenever asked"),
+                    col("oldest_unanswered_hours", DoubleType, "calendar hours from the oldest of those to the week's end (null when none)"),
+                    col("questions_asked_flag", BooleanType, "questions_asked below xueqing.tutor.thresholds.questions-asked-min"),
+                    col("within_sla_share_flag", BooleanType, "within_sla_share below xueqing.tutor.thresholds.within-sla-share-min (null when null)"),
+                    col("unanswered_questions_flag", BooleanType, "unanswered_questions above xueqing.tutor.thresholds.unanswered-max"),
+                    col("oldest_unanswered_hours_flag", BooleanType, "oldest_unanswered_hours above xueqing.tutor.thresholds.oldest-unanswered-hours-max (null when none open)")),
             List.of(
                     new Expectation.Between("active_rate", 0, 1),
                     new Expectation.Between("submission_rate", 0, 1),
                     new Expectation.Between("on_time_rate", 0, 1),
                     new Expectation.Between("mean_score", 0, 1),
                     new Expectation.Between("pass_rate", 0, 1),
+                    new Expectation.Between("within_sla_share", 0, 1),
                     new Expectation.Between("median_active_minutes", 0, 7 * 24 * 60),
                     new Expectation.Between("enrolled", 0, Double.MAX_VALUE),
                     new Expectation.Between("submissions", 0, Double.MAX_VALUE),
@@ -191,6 +201,14 @@ public final class CourseWeeklyQualityMart implements Mart {
                         .withColumn("week_start", Weeks.weekStart(TenantTime.localDate(c("unenrolled_at"), zone))), WEEK,
                 count(lit(1)).as("dropouts"));
 
+        // Learner questions: asked in the week, and open at its end.
+        Dataset<Row> asked = ClassGroups.aggregate(dev.xueqing.jobs.marts.tutor.DiscussionThreads.questions(in, ctx),
+                WEEK, count(lit(1)).as("questions_asked"),
+                sum(when(c("within_sla"), 1L).otherwise(0L)).as("_within"), count(c("within_sla")).as("_decided"));
+        Dataset<Row> open = ClassGroups.aggregate(dev.xueqing.jobs.marts.tutor.DiscussionThreads.openAtWeekEnds(in, ctx),
+                WEEK, count(lit(1)).as("unanswered_questions"),
+                org.apache.spark.sql.functions.max("open_hours").as("oldest_unanswered_hours"));
+
         String[] keys = {"course_id", ClassGroups.GROUP, "week_start"};
         Dataset<Row> frame = ClassGroups.frame(courses, enr).join(weeks.select("course_id", "week_start"), "course_id");
         Dataset<Row> all = frame
@@ -200,8 +218,10 @@ public final class CourseWeeklyQualityMart implements Mart {
                 .join(scores, keys, "left")
                 .join(outcomes, keys, "left")
                 .join(inactive, keys, "left")
-                .join(dropouts, keys, "left");
-        return all.select(
+                .join(dropouts, keys, "left")
+                .join(asked, keys, "left")
+                .join(open, keys, "left");
+        Dataset<Row> rows = all.select(
                 c("course_id"), ClassGroups.classIdColumn(), c("week_start"),
                 zero("enrolled"), zero("active_learners"),
                 Rates.ratio(coalesce(c("active_learners"), lit(0L)), coalesce(c("enrolled"), lit(0L))).as("active_rate"),
@@ -212,7 +232,17 @@ public final class CourseWeeklyQualityMart implements Mart {
                 Rates.ratio(c("_score_sum"), c("_score_n")).as("mean_score"),
                 zero("passed"), zero("failed"),
                 Rates.ratio(coalesce(c("passed"), lit(0L)), coalesce(c("passed"), lit(0L)).plus(coalesce(c("failed"), lit(0L)))).as("pass_rate"),
-                zero("newly_inactive"), zero("dropouts"));
+                zero("newly_inactive"), zero("dropouts"),
+                zero("questions_asked"), Rates.ratio(c("_within"), c("_decided")).as("within_sla_share"),
+                zero("unanswered_questions"), c("oldest_unanswered_hours"));
+        List<Column> out = new java.util.ArrayList<>();
+        for (String name : rows.columns()) {
+            out.add(c(name));
+        }
+        for (var k : CourseQualitySummaryMart.QUESTION_KPIS) {
+            out.add(k.flag(cfg).as(k.name() + "_flag"));
+        }
+        return rows.select(out.toArray(Column[]::new));
     }
 
     private static Column c(String name) {

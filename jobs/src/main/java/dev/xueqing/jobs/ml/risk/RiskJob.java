@@ -232,6 +232,9 @@ public final class RiskJob {
         try {
             ExpectationChecker.require(RiskMarts.SCORES, scored, warehouse::read);
             long n = warehouse.publish(DatasetRef.mart(RiskMarts.SCORES.name()), scored, runId);
+            // the day's bands join the history, so that later marts know who was at risk at a week's start
+            warehouse.publishPartitions(DatasetRef.RISK_HISTORY, scored.select("learner_key", "course_id", "band",
+                    "probability", "as_of"), List.of(asOf.toString()), runId);
             LOG.info("RISK scores as of {} with {}: {} row(s)", asOf, version, n);
             return n;
         } finally {

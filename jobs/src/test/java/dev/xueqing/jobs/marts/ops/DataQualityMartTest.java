@@ -36,7 +36,16 @@ class DataQualityMartTest extends SparkTestBase {
                         "quarantined.invalid_actor", 3L)),
                 run("r2", "ingest", "xapi", Map.of("read", 10L, "accepted", 0L, "duplicates", 10L, "quarantined", 0L)),
                 run("n1", "nightly", null, Map.of("read", 110L))), RunLog.SCHEMA);
-        MartInputs in = new MartInputs(Map.of(DatasetRef.RUNS, runs));
+        // run r1 brought a thread opener, a reply to it and a reply to a post never seen
+        Dataset<Row> events = dev.xueqing.jobs.marts.MartTestData.events(List.of(
+                        dev.xueqing.jobs.marts.MartTestData.ev("a", "C", "2026-02-27 10:00").action("posted")
+                                .object("post-1", "forum_post"),
+                        dev.xueqing.jobs.marts.MartTestData.ev("b", "C", "2026-02-27 11:00").action("replied")
+                                .object("post-2", "forum_post").parent("post-1").replyTo("post-1"),
+                        dev.xueqing.jobs.marts.MartTestData.ev("b", "C", "2026-02-27 12:00").action("replied")
+                                .object("post-3", "forum_post").parent("thread-9").replyTo("post-0")))
+                .withColumn("run_id", org.apache.spark.sql.functions.lit("r1"));
+        MartInputs in = new MartInputs(Map.of(DatasetRef.RUNS, runs, DatasetRef.EVENTS, events));
         DataQualityMart mart = new DataQualityMart();
         Dataset<Row> out = mart.transform(in, new MartContext(LocalDate.of(2026, 3, 1), ConfigLoader.defaults()));
         ExpectationChecker.require(DataQualityMart.SPEC, out, in::get);
@@ -52,9 +61,11 @@ class DataQualityMartTest extends SparkTestBase {
         assertThat(actor.<Long>getAs("quarantined")).isEqualTo(3);
         assertThat(actor.<Long>getAs("quarantined_total")).isEqualTo(5);
         assertThat(actor.<Double>getAs("quarantine_share")).isCloseTo(0.05, within(1e-12));
+        assertThat(actor.<Long>getAs("replies_to_unseen_posts")).isEqualTo(1);
         Row none = rows.get(2);
         assertThat(none.<Long>getAs("quarantined")).isZero();
         assertThat(none.<Long>getAs("duplicates")).isEqualTo(10);
         assertThat(none.<Double>getAs("quarantine_share")).isZero();
+        assertThat(none.<Long>getAs("replies_to_unseen_posts")).isZero();
     }
 }

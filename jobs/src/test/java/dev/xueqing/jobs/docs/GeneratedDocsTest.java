@@ -29,7 +29,8 @@ class GeneratedDocsTest {
     void dictionaryDocumentsEveryMartOfTheDesign() {
         String md = Docs.render().get("marts.md");
         for (String mart : new String[] {"learner_daily_activity", "learner_course_progress", "course_weekly_quality",
-                "course_quality_summary", "cohort_retention", "data_quality", "learners", "courses", "enrollments",
+                "course_quality_summary", "cohort_retention", "learner_questions", "tutor_service_quality",
+                "data_quality", "learners", "courses", "enrollments",
                 "course_items"}) {
             assertThat(md).contains("## " + mart + "\n");
         }

@@ -37,6 +37,8 @@ final class CourseView {
     static final String DIFFICULTY = "assessment_item_difficulty";
     static final String RELIABILITY = "assessment_reliability";
     static final String ABILITY = "learner_ability";
+    static final String QUESTIONS = "learner_questions";
+    static final String TUTORS = "tutor_service_quality";
     static final List<String> STATUSES = List.of("not_started", "on_track", "behind", "inactive", "completed",
             "withdrawn");
 
@@ -45,7 +47,8 @@ final class CourseView {
 
     static final List<Trend> TRENDS = List.of(new Trend("active_rate", true), new Trend("median_active_minutes", false),
             new Trend("submission_rate", true), new Trend("on_time_rate", true), new Trend("pass_rate", true),
-            new Trend("newly_inactive", false), new Trend("dropouts", false));
+            new Trend("newly_inactive", false), new Trend("dropouts", false), new Trend("within_sla_share", true),
+            new Trend("unanswered_questions", false));
 
     private CourseView() {}
 
@@ -66,6 +69,7 @@ final class CourseView {
             sections.add(retention(data, t, course, dataDir, csv));
             sections.add(progress(data, t, course, dataDir, csv));
         }
+        sections.add(tutors(data, t, course, dataDir, csv));
         sections.add(risk(data, t, course, maxRows, dataDir));
         sections.add(assessment(data, t, course, maxRows, dataDir, csv));
         String subtitle = t.t("course.subtitle", course, t.date(data.asOf()));
@@ -94,8 +98,8 @@ final class CourseView {
                 Views.definition(SUMMARY, "enrolled")));
         for (KpiDef k : Views.KPIS) {
             Double threshold = MartRows.dbl(whole, k.threshold());
-            s.kpi(new Kpi(k.column(), t.t("col." + k.column()), t.percent(MartRows.dbl(whole, k.column())),
-                    t.t(k.minimum() ? "kpi.threshold.min" : "kpi.threshold.max", t.percent(threshold)),
+            s.kpi(new Kpi(k.column(), t.t("col." + k.column()), k.format(t, MartRows.dbl(whole, k.column())),
+                    t.t(k.minimum() ? "kpi.threshold.min" : "kpi.threshold.max", k.format(t, threshold)),
                     Boolean.TRUE.equals(whole.get(k.flag())), Views.reason(t, k, whole),
                     Views.definition(SUMMARY, k.column())));
         }
@@ -108,7 +112,7 @@ final class CourseView {
             row.add(Cell.plain(Views.classLabel(t, r.get("class_id"), course)));
             row.add(Cell.number(t.count(MartRows.lng(r, "enrolled")), MartRows.lng(r, "enrolled")));
             for (KpiDef k : Views.KPIS) {
-                row.add(Views.percentCell(t, r, k.column(), (Boolean) r.get(k.flag()), Views.reason(t, k, r)));
+                row.add(Views.kpiCell(t, r, k));
             }
             table.add(row);
         }
@@ -298,6 +302,64 @@ final class CourseView {
                         "../" + file, 260));
             }
         }
+        return s.build();
+    }
+
+    /**
+     * Each staff member's service over the course run: questions answered first, median and 90th-percentile
+     * response hours, share within the SLA, questions attributed to them still open and the oldest; flagged against
+     * the course's thresholds in course_quality_summary.
+     */
+    private static Section tutors(ReportData data, ReportText t, String course, String dataDir, List<CsvFile> csv) {
+        Section.Builder s = Section.of("tutors", t.t("course.tutors.title")).intro(t.t("course.tutors.intro"));
+        if (!Views.require(s, data, t, QUESTIONS)) {
+            return s.build();
+        }
+        List<Map<String, Object>> rows = ReportData.of(data.tutors(), course);
+        if (rows.isEmpty()) {
+            s.notice(new Notice("empty", t.t("course.tutors.none")));
+            return s.build();
+        }
+        Map<String, Object> whole = ReportData.of(data.summary(), course).stream()
+                .filter(r -> r.get("class_id") == null).findFirst().orElse(Map.of());
+        Double slaMin = MartRows.dbl(whole, "within_sla_share_threshold");
+        Double oldestMax = MartRows.dbl(whole, "oldest_unanswered_hours_threshold");
+        Views.KpiDef hours = new Views.KpiDef("median_response_hours", false, Views.Kind.HOURS);
+        List<Column> cols = List.of(Views.column(t, TUTORS, "staff_key", false),
+                Views.column(t, TUTORS, "questions_answered", true),
+                Views.column(t, TUTORS, "median_response_hours", true),
+                Views.column(t, TUTORS, "p90_response_hours", true),
+                Views.column(t, TUTORS, "median_response_business_hours", true),
+                Views.column(t, TUTORS, "within_sla_share", true),
+                new Column(t.t("col.unanswered_questions"), t.t("course.tutors.unanswered"), true),
+                Views.column(t, TUTORS, "oldest_unanswered_hours", true));
+        List<List<Cell>> table = new ArrayList<>();
+        for (Map<String, Object> r : rows) {
+            Double share = MartRows.dbl(r, "within_sla_share");
+            Double oldest = MartRows.dbl(r, "oldest_unanswered_hours");
+            boolean slow = share != null && slaMin != null && share < slaMin;
+            boolean stale = oldest != null && oldestMax != null && oldest > oldestMax;
+            table.add(List.of(Cell.plain((String) r.get("staff_key")),
+                    Cell.number(t.count(MartRows.lng(r, "questions_answered")), MartRows.lng(r, "questions_answered")),
+                    Cell.number(hours.format(t, MartRows.dbl(r, "median_response_hours")),
+                            MartRows.dbl(r, "median_response_hours")),
+                    Cell.number(hours.format(t, MartRows.dbl(r, "p90_response_hours")),
+                            MartRows.dbl(r, "p90_response_hours")),
+                    Cell.number(hours.format(t, MartRows.dbl(r, "median_response_business_hours")),
+                            MartRows.dbl(r, "median_response_business_hours")),
+                    new Cell(t.percent(share), share == null ? "" : share.toString(), slow,
+                            slow ? t.t("kpi.reason.min", t.t("col.within_sla_share"), t.percent(share),
+                                    t.percent(slaMin)) : null, null, null),
+                    Cell.number(t.count(MartRows.lng(r, "unanswered_questions")),
+                            MartRows.lng(r, "unanswered_questions")),
+                    new Cell(hours.format(t, oldest), oldest == null ? "" : oldest.toString(), stale,
+                            stale ? t.t("kpi.reason.max", t.t("col.oldest_unanswered_hours"),
+                                    hours.format(t, oldest), hours.format(t, oldestMax)) : null, null, null)));
+        }
+        String file = dataDir + "tutors.csv";
+        csv.add(OverviewView.csvOf(file, rows));
+        s.table(new Table("tutors-table", t.t("course.tutors.caption"), cols, table, rows.size() > 10, "../" + file,
+                null));
         return s.build();
     }
 

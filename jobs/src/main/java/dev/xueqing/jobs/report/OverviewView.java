@@ -98,8 +98,8 @@ final class OverviewView {
             Double median = median(values);
             boolean flagged = median != null && threshold != null
                     && (k.minimum() ? median < threshold : median > threshold);
-            s.kpi(new Kpi(k.column(), t.t("col." + k.column()), t.percent(median),
-                    t.t(k.minimum() ? "kpi.threshold.min" : "kpi.threshold.max", t.percent(threshold)), flagged,
+            s.kpi(new Kpi(k.column(), t.t("col." + k.column()), k.format(t, median),
+                    t.t(k.minimum() ? "kpi.threshold.min" : "kpi.threshold.max", k.format(t, threshold)), flagged,
                     t.t("kpis.below", below, values.size()), Views.definition(SUMMARY, k.column())));
         }
         return s.build();
@@ -164,7 +164,7 @@ final class OverviewView {
             row.add(Cell.plain(Views.classLabel(t, r.get("class_id"), course)));
             row.add(Cell.number(t.count(MartRows.lng(r, "enrolled")), MartRows.lng(r, "enrolled")));
             for (KpiDef k : Views.KPIS) {
-                row.add(Views.percentCell(t, r, k.column(), (Boolean) r.get(k.flag()), Views.reason(t, k, r)));
+                row.add(Views.kpiCell(t, r, k));
             }
             List<Double> trend = data.weekly().stream().filter(w -> course.equals(w.get("course_id"))
                             && Objects.equals(w.get("class_id"), r.get("class_id")))

@@ -23,13 +23,15 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.row_number;
 
 /**
  * What the report shows, read from the warehouse once: the published marts' rows (filtered to the chosen courses,
  * long lists cut to the page's cap), the state of every mart (published when, last failure) and the recent runs.
- * Aggregations made here are counts of published rows (learners per status, abilities per half-logit bin), never a
- * metric computed again under another definition.
+ * Aggregations made here are counts of published rows (learners per status, abilities per half-logit bin) and each
+ * staff member's response times over the whole course run from learner_questions' per-question rows (the definitions
+ * of tutor_service_quality over the run instead of a week), never a metric computed again under another definition.
  */
 public record ReportData(
         LocalDate asOf,
@@ -46,7 +48,8 @@ public record ReportData(
         List<Map<String, Object>> reliability,
         List<Map<String, Object>> abilityBins,
         List<Map<String, Object>> dataQuality,
-        List<Map<String, Object>> runs) {
+        List<Map<String, Object>> runs,
+        List<Map<String, Object>> tutors) {
 
     /** Width of the item–person map's bins, in logits. */
     public static final double ABILITY_BIN = 0.5;
@@ -177,12 +180,27 @@ public record ReportData(
         var ability = q.mart("learner_ability", () -> MartRows.collect(read.apply("learner_ability")
                 .groupBy(col("course_id"), floor(col("ability").divide(ABILITY_BIN)).multiply(ABILITY_BIN).as("bin"))
                 .agg(count(lit(1)).as("learners")).orderBy("course_id", "bin")));
+        // each staff member's questions over the course run: the per-question rows of learner_questions, counted
+        var tutors = q.mart("learner_questions", () -> MartRows.collect(read.apply("learner_questions")
+                .filter(col("attributed_to").isNotNull())
+                .groupBy(col("course_id"), col("attributed_to").as("staff_key"))
+                .agg(count(when(col("answered"), lit(1))).as("questions_answered"),
+                        org.apache.spark.sql.functions.median(col("response_hours")).as("median_response_hours"),
+                        org.apache.spark.sql.functions.percentile(col("response_hours"), lit(0.9))
+                                .as("p90_response_hours"),
+                        org.apache.spark.sql.functions.median(col("response_business_hours"))
+                                .as("median_response_business_hours"),
+                        dev.xueqing.common.metrics.Rates.ratio(count(when(col("within_sla"), lit(1))),
+                                count(when(col("answered"), lit(1)))).as("within_sla_share"),
+                        count(when(col("answered").equalTo(false), lit(1))).as("unanswered_questions"),
+                        org.apache.spark.sql.functions.max("unanswered_hours").as("oldest_unanswered_hours"))
+                .orderBy(col("course_id"), col("within_sla_share").asc_nulls_last(), col("staff_key"))));
         var dataQuality = q.mart("data_quality", () -> MartRows.collect(wh.read(DatasetRef.mart("data_quality"))
                 .orderBy(col("started_at"), col("run_id"), col("source"), col("reason"))));
         try {
             return new ReportData(asOf, states, q.get(coursesDim), q.get(summary), q.get(weekly), q.get(retention),
                     q.get(status), q.get(risk), q.get(evaluation), q.get(items), q.get(difficulty),
-                    q.get(reliability), q.get(ability), q.get(dataQuality), runs);
+                    q.get(reliability), q.get(ability), q.get(dataQuality), runs, q.get(tutors));
         } finally {
             q.close();
         }

@@ -17,8 +17,27 @@ import java.util.Map;
 final class Views {
     private Views() {}
 
-    /** A KPI of course_quality_summary: its column, and whether its threshold is a minimum or a maximum. */
-    record KpiDef(String column, boolean minimum) {
+    /** How a KPI's value reads: a share, a count, or hours. */
+    enum Kind { PERCENT, COUNT, HOURS }
+
+    /**
+     * A KPI of course_quality_summary: its column, whether its threshold is a minimum or a maximum, and how its
+     * value reads.
+     */
+    record KpiDef(String column, boolean minimum, Kind kind) {
+        KpiDef(String column, boolean minimum) {
+            this(column, minimum, Kind.PERCENT);
+        }
+
+        /** The value in words of its kind. */
+        String format(ReportText t, Double v) {
+            return switch (kind) {
+                case PERCENT -> t.percent(v);
+                case COUNT -> t.count(v == null ? null : Math.round(v));
+                case HOURS -> v == null ? t.none() : t.t("unit.hours", t.decimal(v, 1));
+            };
+        }
+
         String threshold() {
             return column + "_threshold";
         }
@@ -31,7 +50,10 @@ final class Views {
     /** The summary's KPIs, in the mart's order (the order of its {@code flags} column). */
     static final List<KpiDef> KPIS = List.of(new KpiDef("active_rate", true), new KpiDef("submission_rate", true),
             new KpiDef("on_time_rate", true), new KpiDef("mean_score", true), new KpiDef("pass_rate", true),
-            new KpiDef("inactive_share", false), new KpiDef("dropout_rate", false));
+            new KpiDef("inactive_share", false), new KpiDef("dropout_rate", false),
+            new KpiDef("questions_asked", true, Kind.COUNT), new KpiDef("within_sla_share", true),
+            new KpiDef("unanswered_questions", false, Kind.COUNT),
+            new KpiDef("oldest_unanswered_hours", false, Kind.HOURS));
 
     /** The definition of a mart's column, in the words of its spec (as docs/marts.md prints it). */
     static String definition(String mart, String column) {
@@ -104,11 +126,11 @@ final class Views {
         }
     }
 
-    /** A percentage cell, flagged when the flag column says so. */
-    static Cell percentCell(ReportText t, Map<String, Object> row, String column, Boolean flagged, String reason) {
-        Double v = MartRows.dbl(row, column);
-        return new Cell(t.percent(v), v == null ? "" : v.toString(), Boolean.TRUE.equals(flagged), reason, null,
-                null);
+    /** A KPI's cell, in the words of its kind, flagged when the flag column says so. */
+    static Cell kpiCell(ReportText t, Map<String, Object> row, KpiDef k) {
+        Double v = MartRows.dbl(row, k.column());
+        return new Cell(k.format(t, v), v == null ? "" : v.toString(), Boolean.TRUE.equals(row.get(k.flag())),
+                reason(t, k, row), null, null);
     }
 
     /** The reason a KPI is below standard, in words; null when it is not flagged. */
@@ -117,6 +139,6 @@ final class Views {
             return null;
         }
         return t.t(k.minimum() ? "kpi.reason.min" : "kpi.reason.max", t.t("col." + k.column()),
-                t.percent(MartRows.dbl(row, k.column())), t.percent(MartRows.dbl(row, k.threshold())));
+                k.format(t, MartRows.dbl(row, k.column())), k.format(t, MartRows.dbl(row, k.threshold())));
     }
 }

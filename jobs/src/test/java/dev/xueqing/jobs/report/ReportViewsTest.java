@@ -78,7 +78,7 @@ class ReportViewsTest {
         return new ReportData(LocalDate.of(2026, 9, 13), marts,
                 List.of(row("course_id", "C1", "title", "Algebra"), row("course_id", "C2", "title", null)),
                 summary, weekly, List.of(), status, List.of(), List.of(), List.of(), List.of(), List.of(), List.of(),
-                List.of(), runs);
+                List.of(), runs, List.of());
     }
 
     static Section section(Page p, String id) {
@@ -237,7 +237,7 @@ class ReportViewsTest {
                 row("course_id", "C1", "bin", 1.0, "learners", 28L));
         return new ReportData(d.asOf(), marts, d.courses(), d.summary(), d.weekly(), d.retention(),
                 d.statusCounts(), scores, evaluation, items, difficulty, reliability, ability, d.dataQuality(),
-                d.runs());
+                d.runs(), d.tutors());
     }
 
     static Table table(Section s, String id) {

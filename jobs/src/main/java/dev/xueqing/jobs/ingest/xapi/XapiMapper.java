@@ -51,8 +51,8 @@ import java.util.stream.Collectors;
  *   <li>duration_s comes from result.duration only (nominal year = 365 d, month = 30 d); nothing is inferred for
  *       video events. The video-length extensions of the config are not read here: in the xAPI video profile
  *       they hold the length of the video, not the time watched.</li>
- *   <li>Forum posts (action posted or replied; docs/ingest-discussions.md): object_type forum_post (unless the
- *       activity type names another kind), parent_id = the thread: the first parent or grouping activity of a type
+ *   <li>Forum posts (docs/ingest-discussions.md; action posted or replied on a post, a thread, a statement, or an
+ *       untyped activity in a thread or answering a statement): object_type forum_post, parent_id = the thread: the first parent or grouping activity of a type
  *       in {@code thread-activity-types}, else for an opener its own object id, else for a reply its first parent
  *       that is not the course. in_reply_to = context.statement's id (lowercased; a posted statement with one is
  *       replied), else for a reply the first parent of type forum_post, else the thread. A post whose object is a
@@ -75,10 +75,6 @@ public final class XapiMapper implements Serializable {
     static final List<String> ATTEMPT_EXTENSIONS = List.of(
             "http://id.tincanapi.com/extension/attempt-id",
             "https://w3id.org/xapi/scorm/context/extensions/attempt");
-
-    /** Object types that a post (posted, replied) stands for as {@code forum_post}: a thread it opens, or no type. */
-    private static final java.util.Set<String> POST_LIKE = java.util.Set.of(ObjectTypes.FORUM_THREAD,
-            ObjectTypes.ACTIVITY, ObjectTypes.STATEMENT);
 
     /** Order in which context activities are searched for the course and the class. */
     private static final List<String> CONTEXT_ORDER = List.of("grouping", "parent", "other", "category");
@@ -208,7 +204,9 @@ public final class XapiMapper implements Serializable {
         String parentId = firstParent(context, courseId);
         String observedType = canonicalObjectType;
         String observedParent = parentId;
-        if (action.equals(Actions.POSTED) || action.equals(Actions.REPLIED)) {
+        String contextThread = contextThread(context);
+        if ((action.equals(Actions.POSTED) || action.equals(Actions.REPLIED))
+                && isForumPost(canonicalObjectType, contextThread, inReplyTo)) {
             if (objectType.equals("StatementRef")) {
                 // a post about a statement answers it; the post is this statement
                 inReplyTo = inReplyTo != null ? inReplyTo : objectId;
@@ -217,10 +215,7 @@ public final class XapiMapper implements Serializable {
             if (inReplyTo != null) {
                 action = Actions.REPLIED;
             }
-            if (POST_LIKE.contains(canonicalObjectType)) {
-                canonicalObjectType = ObjectTypes.FORUM_POST;
-            }
-            String contextThread = contextThread(context);
+            canonicalObjectType = ObjectTypes.FORUM_POST;
             if (action.equals(Actions.REPLIED) && inReplyTo == null) {
                 inReplyTo = answeredPost(context, courseId, contextThread);
             }
@@ -372,6 +367,19 @@ public final class XapiMapper implements Serializable {
             }
         }
         return null;
+    }
+
+    /**
+     * Whether a posted or replied statement is a forum contribution: its object is a post, a thread (the post that
+     * opens it) or a statement (the post it answers), or its object has no known type and it sits in a thread or
+     * answers a statement. Other verbs mapped to posted (a generic "create" of a course, a group) are not.
+     */
+    private static boolean isForumPost(String objectType, String contextThread, String inReplyTo) {
+        return switch (objectType) {
+            case ObjectTypes.FORUM_POST, ObjectTypes.FORUM_THREAD, ObjectTypes.STATEMENT -> true;
+            case ObjectTypes.ACTIVITY -> contextThread != null || inReplyTo != null;
+            default -> false;
+        };
     }
 
     /** Whether an activity's type is one of {@code xueqing.xapi.thread-activity-types}. */

@@ -113,6 +113,17 @@ class XapiThreadsTest {
     }
 
     @Test
+    void aGenericCreateOutsideAThreadIsNoForumPost() {
+        // logstore_xapi's course_module_created: "create" on an activity of an unknown type, no thread, no reference
+        CanonicalEvent e = event(statement("aaaaaaaa-0000-4000-8000-000000000010", "admin",
+                "http://activitystrea.ms/create", COURSE + "/mod/17", "urn:example:page", activity(FORUM,
+                        "urn:example:forum"), ""));
+        assertThat(e.action()).isEqualTo("posted");
+        assertThat(e.objectType()).isEqualTo("activity");
+        assertThat(e.parentId()).isEqualTo(FORUM);
+    }
+
+    @Test
     void aPostNamingAStatementIsAReplyAndTheInstructorIsStaff() {
         String json = statement("aaaaaaaa-0000-4000-8000-000000000007", "prof",
                 "http://activitystrea.ms/schema/1.0/post", THREAD + "/post/7", POST_TYPE,

@@ -92,33 +92,58 @@ class ForumRealDataTest {
                 .containsExactly(tuple("posted", "https://example.edu/sections/1/forums/2/topics/1/messages/2"));
     }
 
-    @Test
-    void moodleLogstoreXapiForumStatementsFormOneThread() throws IOException {
-        Path forum = shared("moodle/logstore_xapi_cases").resolve("tests/mod_forum");
-        Assumptions.assumeTrue(Files.isDirectory(forum), "the logstore_xapi forum cases are not here");
+    /**
+     * The forum posts (posted or replied, forum_post) of the logstore_xapi cases under a folder; {@code statements[0]}
+     * counts the statements read.
+     */
+    private static List<CanonicalEvent> logstorePosts(Path folder, int[] statements) throws IOException {
         XapiMapper mapper = new XapiMapper(ConfigLoader.defaults().xapi(), PSEUDO, ZoneOffset.UTC, "t", "r");
         List<CanonicalEvent> posts = new ArrayList<>();
-        int statements = 0;
-        try (Stream<Path> files = Files.walk(forum)) {
+        try (Stream<Path> files = Files.walk(folder)) {
             for (Path f : files.filter(p -> p.getFileName().toString().equals("statements.json")).sorted().toList()) {
                 for (JsonNode s : JSON.readTree(f.toFile())) {
-                    statements++;
+                    statements[0]++;
                     // the plugin's test statements carry no timestamp (the LRS would add stored)
                     ((com.fasterxml.jackson.databind.node.ObjectNode) s).put("timestamp", "2026-03-02T08:00:00Z");
+                    // edited and deleted posts (action other) are forum_post objects but not contributions
                     if (mapper.map(s, f.toString()) instanceof XapiMapper.Event ev
-                            && List.of("posted", "replied").contains(ev.event().action())) {
+                            && List.of("posted", "replied").contains(ev.event().action())
+                            && "forum_post".equals(ev.event().objectType())) {
                         posts.add(ev.event());
                     }
                 }
             }
         }
+        return posts;
+    }
+
+    @Test
+    void moodleLogstoreXapiForumStatementsFormOneThread() throws IOException {
+        Path forum = shared("moodle/logstore_xapi_cases").resolve("tests/mod_forum");
+        Assumptions.assumeTrue(Files.isDirectory(forum), "the logstore_xapi forum cases are not here");
+        int[] statements = {0};
+        List<CanonicalEvent> posts = logstorePosts(forum, statements);
         String discussion = "http://www.example.org/mod/forum/discuss.php?d=1";
-        assertThat(statements).isEqualTo(12);
+        assertThat(statements[0]).isEqualTo(12);
         assertThat(posts)
                 .extracting(CanonicalEvent::action, CanonicalEvent::objectId, CanonicalEvent::objectType,
                         CanonicalEvent::parentId, CanonicalEvent::inReplyTo, CanonicalEvent::actorRole)
                 .containsExactlyInAnyOrder(
                         tuple("posted", discussion, "forum_post", discussion, null, "learner"),
                         tuple("replied", discussion + "#p1", "forum_post", discussion, discussion, "learner"));
+    }
+
+    /** Outside the forum, the comments on a wiki page and a glossary entry are replies too (commented). */
+    @Test
+    void moodleLogstoreXapiCommentsAreReplies() throws IOException {
+        Path tests = shared("moodle/logstore_xapi_cases").resolve("tests");
+        int[] statements = {0};
+        List<CanonicalEvent> posts = logstorePosts(tests, statements);
+        assertThat(posts.stream().filter(p -> !p.rawRef().contains("mod_forum")).toList())
+                .extracting(CanonicalEvent::action, p -> p.rawRef().replaceAll(".*/tests/", ""))
+                .containsExactlyInAnyOrder(
+                        tuple("replied", "mod_glossary/comment_created/statements.json"),
+                        tuple("replied", "mod_wiki/comment_created/statements.json"));
+        assertThat(posts).hasSize(4);
     }
 }

@@ -52,7 +52,7 @@ import java.util.stream.Collectors;
  *       video events. The video-length extensions of the config are not read here: in the xAPI video profile
  *       they hold the length of the video, not the time watched.</li>
  *   <li>Forum posts (docs/ingest-discussions.md; action posted or replied on a post, a thread, a statement, or an
- *       untyped activity in a thread or answering a statement): object_type forum_post, parent_id = the thread: the first parent or grouping activity of a type
+ *       untyped activity that is replied, in a thread or answering a statement): object_type forum_post, parent_id = the thread: the first parent or grouping activity of a type
  *       in {@code thread-activity-types}, else for an opener its own object id, else for a reply its first parent
  *       that is not the course. in_reply_to = context.statement's id (lowercased; a posted statement with one is
  *       replied), else for a reply the first parent of type forum_post, else the thread. A post whose object is a
@@ -206,7 +206,7 @@ public final class XapiMapper implements Serializable {
         String observedParent = parentId;
         String contextThread = contextThread(context);
         if ((action.equals(Actions.POSTED) || action.equals(Actions.REPLIED))
-                && isForumPost(canonicalObjectType, contextThread, inReplyTo)) {
+                && isForumPost(action, canonicalObjectType, contextThread, inReplyTo)) {
             if (objectType.equals("StatementRef")) {
                 // a post about a statement answers it; the post is this statement
                 inReplyTo = inReplyTo != null ? inReplyTo : objectId;
@@ -371,13 +371,13 @@ public final class XapiMapper implements Serializable {
 
     /**
      * Whether a posted or replied statement is a forum contribution: its object is a post, a thread (the post that
-     * opens it) or a statement (the post it answers), or its object has no known type and it sits in a thread or
-     * answers a statement. Other verbs mapped to posted (a generic "create" of a course, a group) are not.
+     * opens it) or a statement (the post it answers), or its object has no known type and it is a reply, sits in a
+     * thread or answers a statement. Other verbs mapped to posted (a generic "create" of a course, a group) are not.
      */
-    private static boolean isForumPost(String objectType, String contextThread, String inReplyTo) {
+    private static boolean isForumPost(String action, String objectType, String contextThread, String inReplyTo) {
         return switch (objectType) {
             case ObjectTypes.FORUM_POST, ObjectTypes.FORUM_THREAD, ObjectTypes.STATEMENT -> true;
-            case ObjectTypes.ACTIVITY -> contextThread != null || inReplyTo != null;
+            case ObjectTypes.ACTIVITY -> action.equals(Actions.REPLIED) || contextThread != null || inReplyTo != null;
             default -> false;
         };
     }

@@ -35,7 +35,7 @@ public final class ConfigLoader {
             "xueqing.caliper.actions", "xueqing.caliper.object-types", "xueqing.caliper.roles",
             "xueqing.edx.actions", "xueqing.edx.browser-actions", "xueqing.edx.object-types",
             "xueqing.moodle.events", "xueqing.moodle.components", "xueqing.moodle.object-tables",
-            "xueqing.moodle.report.events");
+            "xueqing.moodle.report.events", "xueqing.staff.accounts", "xueqing.staff.bots");
 
     private static final Set<String> ACTIONS = Set.of(dev.xueqing.common.model.Actions.ALL.toArray(String[]::new));
 
@@ -218,7 +218,8 @@ public final class ConfigLoader {
                     List.copyOf(x.getStringList("xapi.extensions.role")),
                     List.copyOf(x.getStringList("xapi.extensions.due-time")),
                     List.copyOf(x.getStringList("xapi.extensions.weight")),
-                    List.copyOf(x.getStringList("xapi.extensions.video-length")));
+                    List.copyOf(x.getStringList("xapi.extensions.video-length")),
+                    nonBlankList(x, "xapi.thread-activity-types"));
 
             Map<String, java.time.LocalDate> starts = new LinkedHashMap<>();
             for (Map.Entry<String, String> e : stringMap(x, "oulad.presentation-starts").entrySet()) {
@@ -251,7 +252,8 @@ public final class ConfigLoader {
                             intIn(x, "ops.lock-stale-minutes", 1, 7 * 24 * 60),
                             intIn(x, "ops.max-mart-age-hours", 1, 24 * 366),
                             intIn(x, "quarantine.retention-days", 0, 100 * 366)),
-                    assessment(x), caliper(x), edx(x), moodle(x), segments(x), risk(x), report(x), tutor(x, zone));
+                    assessment(x), caliper(x), edx(x), moodle(x), segments(x), risk(x), report(x), tutor(x, zone),
+                    staff(x));
         } catch (com.typesafe.config.ConfigException e) {
             throw new ConfigException("Invalid configuration: " + e.getMessage(), e);
         }
@@ -260,6 +262,36 @@ public final class ConfigLoader {
     private static final String ACTION = "a canonical action";
     private static final String OBJECT_TYPE = "a canonical object type";
     private static final String ACTOR_ROLE = "an actor role";
+
+    /**
+     * {@code xueqing.staff.accounts} and {@code .bots}: source name → list of raw account ids. A key that is not a
+     * source, a value that is not a list of non-blank strings fail with the key's name (never with the ids).
+     */
+    private static XueqingConfig.Staff staff(Config x) {
+        return new XueqingConfig.Staff(accountLists(x, "staff.accounts"), accountLists(x, "staff.bots"));
+    }
+
+    private static Map<String, List<String>> accountLists(Config x, String path) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        for (String source : x.getObject(path).keySet()) {
+            String where = "xueqing." + path + "." + source;
+            if (!XueqingConfig.Staff.SOURCES.contains(source)) {
+                throw new ConfigException(where + " is not a source with accounts: use "
+                        + String.join(", ", XueqingConfig.Staff.SOURCES) + ".");
+            }
+            List<String> ids;
+            try {
+                ids = x.getStringList(path + "." + source);
+            } catch (com.typesafe.config.ConfigException.WrongType e) {
+                throw new ConfigException(where + " must be a list of account ids, e.g. [\"id1\", \"id2\"].");
+            }
+            if (ids.stream().anyMatch(String::isBlank)) {
+                throw new ConfigException(where + " holds an empty account id.");
+            }
+            out.put(source, List.copyOf(new java.util.LinkedHashSet<>(ids)));
+        }
+        return Map.copyOf(out);
+    }
 
     private static XueqingConfig.Caliper caliper(Config x) {
         return new XueqingConfig.Caliper(vocabularyMap(x, "caliper.actions", dev.xueqing.common.model.Actions.ALL,

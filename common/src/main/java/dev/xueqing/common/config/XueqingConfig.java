@@ -32,7 +32,8 @@ public record XueqingConfig(
         Segments segments,
         Risk risk,
         Report report,
-        Tutor tutor) implements Serializable {
+        Tutor tutor,
+        Staff staff) implements Serializable {
 
     public enum Mode { DEVELOPMENT, PRODUCTION }
 
@@ -50,7 +51,7 @@ public record XueqingConfig(
         public static final List<String> REQUIRED = List.of("learner", "time", "action", "object", "course");
         /** Every column role a mapping may name. */
         public static final List<String> ROLES = List.of("learner", "time", "action", "object", "course", "class",
-                "object-type", "score", "score-max", "duration", "response", "role", "id");
+                "object-type", "score", "score-max", "duration", "response", "role", "id", "thread", "in-reply-to");
     }
 
     public record Pseudonym(String keyEnv, String keyFile) implements Serializable {}
@@ -132,7 +133,10 @@ public record XueqingConfig(
             double inactiveShareMax,
             double dropoutRateMax) implements Serializable {}
 
-    /** xAPI mapping tables and context rules. */
+    /**
+     * xAPI mapping tables and context rules; {@code threadActivityTypes} are the activity types of a discussion
+     * thread, whose context activity is the thread (parent_id) of a post.
+     */
     public record Xapi(
             Map<String, String> verbs,
             Map<String, String> activityTypes,
@@ -140,7 +144,41 @@ public record XueqingConfig(
             List<String> roleExtensions,
             List<String> dueTimeExtensions,
             List<String> weightExtensions,
-            List<String> videoLengthExtensions) implements Serializable {}
+            List<String> videoLengthExtensions,
+            List<String> threadActivityTypes) implements Serializable {}
+
+    /**
+     * Configured staff and bot accounts ({@code xueqing.staff}) of sources without (complete) roles: per source name,
+     * the raw account ids as that source identifies its actors. They are only read to compute their pseudonyms when
+     * an adapter is built; {@link #toString()} never shows them.
+     */
+    public record Staff(Map<String, List<String>> accounts, Map<String, List<String>> bots) implements Serializable {
+        /** The sources whose accounts can be listed. */
+        public static final List<String> SOURCES = List.of("xapi", "caliper", "edx", "moodle", "csv");
+
+        /** The staff accounts of a source (empty when none are listed). */
+        public List<String> accountsOf(String source) {
+            return accounts.getOrDefault(source, List.of());
+        }
+
+        /** The bot accounts of a source (empty when none are listed). */
+        public List<String> botsOf(String source) {
+            return bots.getOrDefault(source, List.of());
+        }
+
+        /** Counts only: raw account ids are personal identifiers. */
+        @Override
+        public String toString() {
+            return "Staff[accounts=" + counts(accounts) + ", bots=" + counts(bots) + "]";
+        }
+
+        private static String counts(Map<String, List<String>> bySource) {
+            StringBuilder b = new StringBuilder("{");
+            bySource.forEach((k, v) -> b.append(b.length() > 1 ? ", " : "").append(k).append(": ").append(v.size())
+                    .append(" id(s)"));
+            return b.append('}').toString();
+        }
+    }
 
     /**
      * IMS Caliper mapping tables ({@code xueqing.caliper}): {@code "<EventType>.<Action>"} or {@code "<Action>"} →
@@ -205,6 +243,6 @@ public record XueqingConfig(
     public XueqingConfig withWarehouse(String newWarehouse) {
         return new XueqingConfig(mode, timezone, newWarehouse, tenant, inputs, pseudonym, spark, activity, progress,
                 quality, retentionMaxWeeks, xapi, oulad, csvMappings, ops, assessment, caliper, edx, moodle, segments, risk,
-                report, tutor);
+                report, tutor, staff);
     }
 }

@@ -26,4 +26,11 @@ public interface SourceAdapter extends Serializable {
      * @return the number of records read (events, quarantined records and voiding records; not observations)
      */
     long read(String fileUri, int fileOrdinal, InputStream in, Consumer<Row> out) throws IOException;
+
+    /**
+     * The learner_key this adapter gives the actor whose raw account id is {@code rawAccountId}, written as the
+     * source identifies the actor (the forms of {@code xueqing.staff}, docs/ingest-discussions.md). Used to find
+     * configured staff and bot accounts without keeping their raw ids.
+     */
+    String accountPseudonym(String rawAccountId);
 }

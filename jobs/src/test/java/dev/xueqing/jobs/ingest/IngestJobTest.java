@@ -276,6 +276,11 @@ class IngestJobTest extends SparkTestBase {
         }
 
         @Override
+        public String accountPseudonym(String rawAccountId) {
+            return delegate.accountPseudonym(rawAccountId);
+        }
+
+        @Override
         public long read(String fileUri, int fileOrdinal, java.io.InputStream in,
                          java.util.function.Consumer<Row> out) throws IOException {
             return delegate.read(fileUri, fileOrdinal, in, row -> {

@@ -39,6 +39,11 @@ public final class CaliperAdapter implements SourceAdapter {
     }
 
     @Override
+    public String accountPseudonym(String rawAccountId) {
+        return mapper.accountPseudonym(rawAccountId);
+    }
+
+    @Override
     public String format() {
         return FORMAT;
     }

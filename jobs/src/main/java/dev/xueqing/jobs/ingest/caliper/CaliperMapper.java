@@ -51,8 +51,8 @@ import java.util.regex.Pattern;
  * <p>Decisions:
  * <ul>
  *   <li>event_id is the event's urn:uuid, lowercased, without the {@code urn:uuid:} prefix.</li>
- *   <li>learner_key is the pseudonym of {@code "caliper-actor:" + actor id}; for a grade event whose object is an
- *       Attempt with an assignee, of {@code "caliper-actor:" + assignee id} (the graded learner), and the
+ *   <li>learner_key is the pseudonym of {@code ACTOR_PREFIX + actor id}; for a grade event whose object is an
+ *       Attempt with an assignee, of {@code ACTOR_PREFIX + assignee id} (the graded learner), and the
  *       grader is the actor_role (system for a SoftwareApplication).</li>
  *   <li>actor_role: the membership's roles (Instructor → instructor, TeachingAssistant/Mentor → tutor,
  *       Administrator → system), else system for a SoftwareApplication actor, else learner.</li>
@@ -65,8 +65,9 @@ import java.util.regex.Pattern;
  *       or Result in generated gives score_raw/score_max (scoreGiven/maxScore, resultScore/maxResultScore);
  *       a Response in generated gives the response (value, values or selections joined by {@code ,}) and the
  *       attempt's count; duration_s comes from the Attempt's or Response's duration.</li>
- *   <li>A MessageEvent Posted whose Message has a replyTo is {@code replied}, with in_reply_to = replyTo id;
- *       parent_id is the object's isPartOf.</li>
+ *   <li>A MessageEvent Posted whose Message has a replyTo is {@code replied}, with in_reply_to = replyTo id.
+ *       A posted or replied Message's parent_id is its thread ({@link #thread}; docs/ingest-discussions.md); any
+ *       other object's parent_id is its isPartOf.</li>
  *   <li>referrer, edApp (beyond the course fallback), session and federatedSession are validated, not mapped.</li>
  * </ul>
  */
@@ -74,6 +75,8 @@ public final class CaliperMapper implements Serializable {
     private static final long serialVersionUID = 1L;
 
     public static final String SOURCE = "caliper";
+    /** Pseudonymizer input of an actor: this prefix and the actor's id. */
+    static final String ACTOR_PREFIX = "caliper-actor:";
     /** course_id of an event that names no group, membership or edApp. */
     public static final String NO_COURSE = "caliper:unknown-course";
     static final String SPEC_RESOURCE = "xueqing/caliper-spec.conf";
@@ -125,7 +128,7 @@ public final class CaliperMapper implements Serializable {
         this.runId = Objects.requireNonNull(runId, "runId");
         // a user-position segment of an IRI (https://lms/users/<id>) is the actor IRI up to that segment
         this.scrubber = new IdScrubber(pseudonymizer, tenant, (prefix, segment) -> prefix.contains("://")
-                ? "caliper-actor:" + prefix : "segment:" + segment);
+                ? ACTOR_PREFIX + prefix : "segment:" + segment);
         Config c = ConfigFactory.parseResources(CaliperMapper.class.getClassLoader(), SPEC_RESOURCE).resolve()
                 .getConfig("caliper");
         Config byType = c.getConfig("actions-by-type");
@@ -173,6 +176,11 @@ public final class CaliperMapper implements Serializable {
     /** A scope of known learner ids for {@link #map(JsonNode, String, IdScrubber.Scope)}: one per input file. */
     public IdScrubber.Scope newScope() {
         return scrubber.newScope();
+    }
+
+    /** The learner_key of an actor given by its id (an IRI, as in {@code xueqing.staff}): the actor's pseudonym. */
+    public String accountPseudonym(String actorId) {
+        return pseudonymizer.pseudonym(tenant, ACTOR_PREFIX + actorId);
     }
 
     /** Maps one record on its own (the raw ids of its own agents are rewritten in its identifiers). */
@@ -439,7 +447,7 @@ public final class CaliperMapper implements Serializable {
 
     private static void learnPerson(String id, IdScrubber.Scope ids) {
         if (id != null) {
-            ids.learnIdentifier(id, "caliper-actor:" + id);
+            ids.learnIdentifier(id, ACTOR_PREFIX + id);
         }
     }
 
@@ -477,6 +485,8 @@ public final class CaliperMapper implements Serializable {
                 canonical = "replied";
             }
         }
+        String eventParentId = typed(object, "Message") && (canonical.equals("posted") || canonical.equals("replied"))
+                ? thread(object, objectId, inReplyTo) : parentId;
 
         Double scoreRaw = null;
         Double scoreMax = null;
@@ -513,8 +523,8 @@ public final class CaliperMapper implements Serializable {
         String classId = courseClass[1];
 
         CanonicalEvent ev = new CanonicalEvent(eventId, SOURCE, tenant,
-                pseudonymizer.pseudonym(tenant, "caliper-actor:" + learnerId), role, courseId, classId, eventTime,
-                canonical, type + "." + action, objectId, objectType, parentId, scoreRaw, scoreMax, scaled, null,
+                pseudonymizer.pseudonym(tenant, ACTOR_PREFIX + learnerId), role, courseId, classId, eventTime,
+                canonical, type + "." + action, objectId, objectType, eventParentId, scoreRaw, scoreMax, scaled, null,
                 null, duration, response, attemptNo, inReplyTo, rawRef, runId, RecordHashes.hashOf(e),
                 LocalDate.ofInstant(eventTime, zoneId));
 
@@ -534,6 +544,23 @@ public final class CaliperMapper implements Serializable {
                     due, null, tenant, eventTime));
         }
         return new Event(ev, obs);
+    }
+
+    /**
+     * The thread of a posted Message: its isPartOf unless that is typed Forum (a Message is part of a Thread; an
+     * untyped IRI is taken as the thread), else the Thread its replyTo is part of, else for an opener (no replyTo)
+     * the message's own id and for a reply the message it answers.
+     */
+    private static String thread(JsonNode message, String messageId, String replyToId) {
+        JsonNode partOf = message.get("isPartOf");
+        if (partOf != null && !partOf.isNull() && !typed(partOf, "Forum") && idOf(partOf) != null) {
+            return idOf(partOf);
+        }
+        JsonNode replyPartOf = message.path("replyTo").get("isPartOf");
+        if (typed(replyPartOf, "Thread") && idOf(replyPartOf) != null) {
+            return idOf(replyPartOf);
+        }
+        return replyToId == null ? messageId : replyToId;
     }
 
     /** Over all membership roles, the longest key of the role table that a role starts with decides. */

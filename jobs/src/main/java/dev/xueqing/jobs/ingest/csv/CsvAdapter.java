@@ -4,6 +4,7 @@ import com.univocity.parsers.csv.CsvParser;
 import dev.xueqing.common.config.XueqingConfig;
 import dev.xueqing.common.model.Actions;
 import dev.xueqing.common.model.ActorRoles;
+import dev.xueqing.common.model.ObjectTypes;
 import dev.xueqing.common.model.CanonicalEvent;
 import dev.xueqing.common.model.ObjectObservation;
 import dev.xueqing.common.model.QuarantineReason;
@@ -116,12 +117,22 @@ public final class CsvAdapter implements SourceAdapter {
         return records;
     }
 
+    @Override
+    public String accountPseudonym(String rawAccountId) {
+        return pseudonymizer.pseudonym(tenant, learnerPrefix() + rawAccountId);
+    }
+
+    /** Pseudonymizer input of a learner column value: this prefix and the value. */
+    private String learnerPrefix() {
+        return "csv-" + mapping.name() + ":";
+    }
+
     /** One row's event and what it says about its object. */
     record Mapped(CanonicalEvent event, ObjectObservation observation) {}
 
     /** Rewrites the mapping's learner ids where they stand in object, course and class ids (a learner column value). */
     private IdScrubber scrubber() {
-        String prefix = "csv-" + mapping.name() + ":";
+        String prefix = learnerPrefix();
         return new IdScrubber(pseudonymizer, tenant, (p, segment) -> prefix + segment);
     }
 
@@ -147,19 +158,28 @@ public final class CsvAdapter implements SourceAdapter {
             throw new Bad(QuarantineReason.BAD_DURATION, "duration " + duration + " is negative");
         }
         String role = role(get(values, index, "role"));
+        String inReplyTo = get(values, index, "in-reply-to");
+        String parentId = null;
+        if (action.equals(Actions.POSTED) || action.equals(Actions.REPLIED)) {
+            // a forum post (docs/ingest-discussions.md): its thread, else an opener's own id, else the post answered
+            action = inReplyTo != null ? Actions.REPLIED : action;
+            objectType = ObjectTypes.FORUM_POST;
+            String thread = get(values, index, "thread");
+            parentId = thread != null ? thread : inReplyTo != null ? inReplyTo : object;
+        }
         String hash = RecordHashes.sha256Hex(raw);
         String id = get(values, index, "id");
         String eventId = id != null ? "csv:" + mapping.name() + ":" + id
                 : RecordHashes.uuidV5(RecordHashes.NAMESPACE, FORMAT + ":" + mapping.name() + ":" + hash).toString();
         CanonicalEvent e = new CanonicalEvent(eventId, FORMAT, tenant,
-                pseudonymizer.pseudonym(tenant, "csv-" + mapping.name() + ":" + learner), role, course,
-                get(values, index, "class"), time, action, sourceAction, object, objectType, null, score, max,
+                pseudonymizer.pseudonym(tenant, learnerPrefix() + learner), role, course,
+                get(values, index, "class"), time, action, sourceAction, object, objectType, parentId, score, max,
                 score != null && max != null ? score / max : null, null, null, duration,
-                get(values, index, "response"), null, null, ref, runId, hash,
+                get(values, index, "response"), null, inReplyTo, ref, runId, hash,
                 time.atZone(tenantZone).toLocalDate());
         ObjectObservation o = new ObjectObservation(course, object, objectType, null, null, max, null, null, tenant,
                 time);
-        ids.learn(learner, "csv-" + mapping.name() + ":" + learner);
+        ids.learn(learner, learnerPrefix() + learner);
         return new Mapped(ids.event(e), ids.observation(o));
     }
 

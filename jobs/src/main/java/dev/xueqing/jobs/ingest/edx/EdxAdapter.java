@@ -47,6 +47,11 @@ public final class EdxAdapter implements SourceAdapter {
     }
 
     @Override
+    public String accountPseudonym(String rawAccountId) {
+        return mapper.accountPseudonym(rawAccountId);
+    }
+
+    @Override
     public String format() {
         return FORMAT;
     }

@@ -100,6 +100,11 @@ public final class EdxMapper implements Serializable {
         return scrubber.newScope();
     }
 
+    /** The learner_key of an account named by its username (as in {@code xueqing.staff}): the user's pseudonym. */
+    public String accountPseudonym(String username) {
+        return pseudonymizer.pseudonym(tenant, "edx-user:" + username);
+    }
+
     /** Maps one record on its own (the raw ids of its own users are rewritten in its identifiers). */
     public Mapped map(JsonNode record, String rawRef) {
         return map(record, rawRef, newScope());

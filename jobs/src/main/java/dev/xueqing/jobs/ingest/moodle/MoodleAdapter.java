@@ -48,6 +48,11 @@ public final class MoodleAdapter implements SourceAdapter {
     }
 
     @Override
+    public String accountPseudonym(String rawAccountId) {
+        return mapper.accountPseudonym(rawAccountId);
+    }
+
+    @Override
     public String format() {
         return FORMAT;
     }

@@ -87,6 +87,11 @@ public final class MoodleMapper implements Serializable {
         return scrubber.newScope();
     }
 
+    /** The learner_key of a Moodle user id (as in {@code xueqing.staff}): the user's pseudonym. */
+    public String accountPseudonym(String userid) {
+        return pseudonymizer.pseudonym(tenant, mapping.userPrefix() + userid);
+    }
+
     /** Maps one row on its own (its users' ids are rewritten where they stand in its identifiers). */
     public Mapped map(Map<String, String> row, String rawRef) {
         return map(row, rawRef, newScope());

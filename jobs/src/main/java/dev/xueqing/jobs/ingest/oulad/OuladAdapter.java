@@ -98,6 +98,11 @@ public final class OuladAdapter implements SourceAdapter {
     }
 
     @Override
+    public String accountPseudonym(String rawAccountId) {
+        return pseudonymizer.pseudonym(tenant, "oulad-student:" + rawAccountId);
+    }
+
+    @Override
     public String format() {
         return FORMAT;
     }

@@ -35,6 +35,11 @@ public final class XapiAdapter implements SourceAdapter {
     }
 
     @Override
+    public String accountPseudonym(String rawAccountId) {
+        return mapper.accountPseudonym(rawAccountId);
+    }
+
+    @Override
     public String format() {
         return FORMAT;
     }

@@ -51,6 +51,12 @@ import java.util.stream.Collectors;
  *   <li>duration_s comes from result.duration only (nominal year = 365 d, month = 30 d); nothing is inferred for
  *       video events. The video-length extensions of the config are not read here: in the xAPI video profile
  *       they hold the length of the video, not the time watched.</li>
+ *   <li>Forum posts (docs/ingest-discussions.md; action posted or replied on a post, a thread, a statement, or an
+ *       untyped activity that is replied, in a thread or answering a statement): object_type forum_post, parent_id = the thread: the first parent or grouping activity of a type
+ *       in {@code thread-activity-types}, else for an opener its own object id, else for a reply its first parent
+ *       that is not the course. in_reply_to = context.statement's id (lowercased; a posted statement with one is
+ *       replied), else for a reply the first parent of type forum_post, else the thread. A post whose object is a
+ *       StatementRef answers that statement and is itself the post (object_id = its event_id).</li>
  *   <li>attempt comes from {@link #ATTEMPT_EXTENSIONS} (context, then result) when it holds an integer.</li>
  *   <li>Observations: the object activity always (so that course_items knows every object of the course, with its
  *       parent), the course (objectId = course_id, type course) always, and every other context activity that has
@@ -106,6 +112,14 @@ public final class XapiMapper implements Serializable {
     /** A scope of known learner ids for {@link #map(JsonNode, String, IdScrubber.Scope)}: one per input file. */
     public IdScrubber.Scope newScope() {
         return scrubber.newScope();
+    }
+
+    /**
+     * The learner_key of an actor given by its normalised identifier (see the class comment, e.g.
+     * {@code mbox:mailto:tutor@example.edu} or {@code account:https://lms.example.edu|t-17}).
+     */
+    public String accountPseudonym(String identifier) {
+        return pseudonymizer.pseudonym(tenant, identifier);
     }
 
     /** Maps one statement on its own (the raw ids of its own agents are rewritten in its identifiers). */
@@ -182,13 +196,32 @@ public final class XapiMapper implements Serializable {
             action = Actions.VIDEO_COMPLETED;
         }
 
-        String parentId = null;
-        for (JsonNode parent : list(context.path("contextActivities").path("parent"))) {
-            String id = parent.path("id").asText();
-            if (!id.equals(courseId)) {
-                parentId = id;
-                break;
+        String inReplyTo = null;
+        JsonNode ref = context.path("statement");
+        if (ref.isObject() && ref.has("id")) {
+            inReplyTo = ref.get("id").asText().toLowerCase(Locale.ROOT);
+        }
+        String parentId = firstParent(context, courseId);
+        String observedType = canonicalObjectType;
+        String observedParent = parentId;
+        String contextThread = contextThread(context);
+        if ((action.equals(Actions.POSTED) || action.equals(Actions.REPLIED))
+                && isForumPost(action, canonicalObjectType, contextThread, inReplyTo)) {
+            if (objectType.equals("StatementRef")) {
+                // a post about a statement answers it; the post is this statement
+                inReplyTo = inReplyTo != null ? inReplyTo : objectId;
+                objectId = eventId;
             }
+            if (inReplyTo != null) {
+                action = Actions.REPLIED;
+            }
+            canonicalObjectType = ObjectTypes.FORUM_POST;
+            if (action.equals(Actions.REPLIED) && inReplyTo == null) {
+                inReplyTo = answeredPost(context, courseId, contextThread);
+            }
+            // the thread: a thread activity of the context; else an opener's own id; else the post a reply answers
+            parentId = contextThread != null ? contextThread
+                    : action.equals(Actions.POSTED) || parentId == null ? objectId : parentId;
         }
         String classId = classId(contextActivities, context);
 
@@ -229,22 +262,13 @@ public final class XapiMapper implements Serializable {
             attempt = attempt(result.path("extensions"));
         }
 
-        String inReplyTo = null;
-        JsonNode ref = context.path("statement");
-        if (ref.isObject() && ref.has("id")) {
-            inReplyTo = ref.get("id").asText().toLowerCase(Locale.ROOT);
-        } else if (action.equals(Actions.REPLIED)) {
-            List<JsonNode> parents = list(context.path("contextActivities").path("parent"));
-            inReplyTo = parents.isEmpty() ? null : parents.get(0).path("id").asText(null);
-        }
-
         LocalDate eventDate = LocalDate.ofInstant(eventTime, zoneId);
         CanonicalEvent event = new CanonicalEvent(eventId, SOURCE, tenant, learnerKey, actorRole, courseId, classId,
                 eventTime, action, verbIri, objectId, canonicalObjectType, parentId, raw, max, scoreScaled, success,
                 completion, durationS, response, attempt, inReplyTo, rawRef, runId, contentHash, eventDate);
 
-        List<ObjectObservation> observations = observations(object, objectType, canonicalObjectType, courseId,
-                parentId, number(score.get("max")), contextActivities, eventTime);
+        List<ObjectObservation> observations = observations(object, objectType, observedType, courseId,
+                observedParent, number(score.get("max")), contextActivities, eventTime);
         for (JsonNode agent : List.of(statement.path("actor"), context.path("instructor"), object,
                 statement.path("authority"))) {
             learnAgent(agent, ids, 0);
@@ -330,6 +354,64 @@ public final class XapiMapper implements Serializable {
             out.add(value);
         }
         return out;
+    }
+
+    // ---- threads ----
+
+    /** The first parent activity that is not the course, or null. */
+    private static String firstParent(JsonNode context, String courseId) {
+        for (JsonNode parent : list(context.path("contextActivities").path("parent"))) {
+            String id = parent.path("id").asText();
+            if (!id.equals(courseId)) {
+                return id;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Whether a posted or replied statement is a forum contribution: its object is a post, a thread (the post that
+     * opens it) or a statement (the post it answers), or its object has no known type and it is a reply, sits in a
+     * thread or answers a statement. Other verbs mapped to posted (a generic "create" of a course, a group) are not.
+     */
+    private static boolean isForumPost(String action, String objectType, String contextThread, String inReplyTo) {
+        return switch (objectType) {
+            case ObjectTypes.FORUM_POST, ObjectTypes.FORUM_THREAD, ObjectTypes.STATEMENT -> true;
+            case ObjectTypes.ACTIVITY -> action.equals(Actions.REPLIED) || contextThread != null || inReplyTo != null;
+            default -> false;
+        };
+    }
+
+    /** Whether an activity's type is one of {@code xueqing.xapi.thread-activity-types}. */
+    private boolean isThread(JsonNode activity) {
+        JsonNode type = activity.path("definition").path("type");
+        return type.isTextual() && xapi.threadActivityTypes().contains(type.asText());
+    }
+
+    /** The id of the first parent, then grouping, context activity of a thread type, or null. */
+    private String contextThread(JsonNode context) {
+        JsonNode ca = context.path("contextActivities");
+        for (String key : List.of("parent", "grouping")) {
+            for (JsonNode a : list(ca.path(key))) {
+                if (isThread(a)) {
+                    return a.path("id").asText();
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The post a reply without a statement reference answers: its first parent activity of type forum_post, else its
+     * thread (the thread's opening post has the thread's id), else its first parent that is not the course.
+     */
+    private String answeredPost(JsonNode context, String courseId, String contextThread) {
+        for (JsonNode parent : list(context.path("contextActivities").path("parent"))) {
+            if (ObjectTypes.FORUM_POST.equals(activityType(parent))) {
+                return parent.path("id").asText();
+            }
+        }
+        return contextThread != null ? contextThread : firstParent(context, courseId);
     }
 
     // ---- actors ----

@@ -272,7 +272,8 @@ class XapiMapperTest {
         // without the fallback there is no course
         XueqingConfig.Xapi x = CONFIG.xapi();
         XapiMapper strict = new XapiMapper(new XueqingConfig.Xapi(x.verbs(), x.activityTypes(), false,
-                x.roleExtensions(), x.dueTimeExtensions(), x.weightExtensions(), x.videoLengthExtensions()),
+                x.roleExtensions(), x.dueTimeExtensions(), x.weightExtensions(), x.videoLengthExtensions(),
+                x.threadActivityTypes()),
                 PSEUDONYMIZER, SHANGHAI, "uni-a", "run-1");
         ObjectNode s = statement();
         at(s, "/context").set("contextActivities", parse(

@@ -50,6 +50,7 @@ public final class MoodleMapper implements Serializable {
     static final String POST_CREATED = "mod_forum\\event\\post_created";
     static final String DISCUSSION_CREATED = "mod_forum\\event\\discussion_created";
     static final String DISCUSSION_PREFIX = "moodle-forum_discussions:";
+    static final String POST_PREFIX = "moodle-forum_posts:";
 
     public sealed interface Mapped permits Event, Rejected {}
 
@@ -214,8 +215,13 @@ public final class MoodleMapper implements Serializable {
                 }
             }
             case POST_CREATED -> {
-                // the log names the post's discussion, not the post it answers: both thread and reply are the
-                // discussion
+                // the event's object is always the post (objecttable forum_posts; the plugin's fixtures write
+                // "forum"). The log names the post's discussion, not the post it answers: both thread and reply are
+                // the discussion
+                if (oid != null && integer(oid) != null) {
+                    objectId = POST_PREFIX + oid.trim();
+                    objectType = ObjectTypes.FORUM_POST;
+                }
                 String discussion = other.id("discussionid");
                 if (discussion != null) {
                     inReplyTo = DISCUSSION_PREFIX + discussion;

@@ -45,7 +45,7 @@ final class CaliperEventFormat implements EventFormat {
         return "malformed_json";
     }
 
-    private static String user(String account) {
+    static String user(String account) {
         return HOME + "/users/" + account;
     }
 
@@ -143,16 +143,19 @@ final class CaliperEventFormat implements EventFormat {
                 type = "MessageEvent";
                 action = "Posted";
                 profile = "ForumProfile";
-                boolean reply = e.kind() == SimEvent.Kind.REPLIED;
-                if (reply) {
+                if (e.byStaff()) {
                     actor = entity(user(e.actor()), "Person");
                     role = "Instructor#TeachingAssistant";
                 }
                 object = entity(e.objectId(), "Message");
-                if (reply) {
-                    object.set("replyTo", entity(e.parentId(), "Message"));
+                if (e.kind() == SimEvent.Kind.REPLIED) {
+                    object.set("replyTo", entity(e.replyTo(), "Message"));
                 }
-                object.set("isPartOf", entity(e.course().id() + "/forum", "Forum"));
+                // Message → Thread (named after its opening post) → Forum
+                String opener = e.kind() == SimEvent.Kind.ASKED ? e.objectId() : e.parentId();
+                ObjectNode thread = entity(opener + "/thread", "Thread");
+                thread.set("isPartOf", entity(e.course().id() + "/forum", "Forum"));
+                object.set("isPartOf", thread);
                 object.put("dateCreated", time);
             }
             default -> {

@@ -152,7 +152,6 @@ final class EdxEventFormat implements EventFormat {
     /** The poster's forum and course roles, as the forum service writes them: a tutor is a Community TA. */
     private static void forumRoles(ObjectNode payload, SimEvent e) {
         payload.putArray("user_forums_roles").add(e.byStaff() ? "Community TA" : "Student");
-        payload.putArray("user_course_roles");
     }
 
     /** A 24-hex forum id (as the forum service writes them) from the id of the post's event. */

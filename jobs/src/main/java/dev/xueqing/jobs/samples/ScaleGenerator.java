@@ -68,10 +68,13 @@ public final class ScaleGenerator {
      * @param linesPerFile         a file is closed at the first learner boundary after this many lines
      * @param profiles             plant a behaviour profile per learner ({@link BehaviourProfile}); off gives the
      *                             earlier model without profiles (the committed data-samples are made that way)
+     * @param threads              the richer forum threads of {@link #ask} (learner additions, second answers,
+     *                             follow-ups, announcements) and Caliper's Thread entity; off gives the earlier
+     *                             one-question-one-reply threads (the committed data-samples are made that way)
      */
     public record Options(int learners, int courses, int weeks, Path out, String format, long seed,
             int eventsPerLearnerWeek, double duplicateShare, double lateShare, double malformedShare,
-            long linesPerFile, boolean profiles) {
+            long linesPerFile, boolean profiles, boolean threads) {
         public Options {
             if (learners < 1 || courses < 1 || weeks < 1 || weeks > 52) {
                 throw new dev.xueqing.common.config.UsageException(
@@ -93,7 +96,15 @@ public final class ScaleGenerator {
             }
         }
 
-        /** With behaviour profiles planted (the default of {@code xueqing generate}). */
+        /** Profiles as given; richer threads with them (off for the committed samples). */
+        public Options(int learners, int courses, int weeks, Path out, String format, long seed,
+                int eventsPerLearnerWeek, double duplicateShare, double lateShare, double malformedShare,
+                long linesPerFile, boolean profiles) {
+            this(learners, courses, weeks, out, format, seed, eventsPerLearnerWeek, duplicateShare, lateShare,
+                    malformedShare, linesPerFile, profiles, profiles);
+        }
+
+        /** With behaviour profiles planted and richer threads (the default of {@code xueqing generate}). */
         public Options(int learners, int courses, int weeks, Path out, String format, long seed,
                 int eventsPerLearnerWeek, double duplicateShare, double lateShare, double malformedShare,
                 long linesPerFile) {
@@ -128,7 +139,7 @@ public final class ScaleGenerator {
 
     private ScaleGenerator(Options o) {
         this.o = o;
-        this.format = EventFormat.of(o.format());
+        this.format = EventFormat.of(o.format(), o.threads());
     }
 
     public static Summary generate(Options o) {
@@ -697,7 +708,6 @@ public final class ScaleGenerator {
         String forum = c.id() + "/forum";
         SimEvent q = e.post(r, t, SimEvent.Kind.ASKED, "learner", account, postId, "Question about week " + w,
                 forum, w, null, null);
-        Random tr = stream(o.seed(), THREAD_STREAM, (account.hashCode() * 31L + c.index()) * 4096 + e.posts);
         boolean unanswered = r.nextDouble() < 0.15;
         Instant answeredAt = null;
         Tutor tutor = null;
@@ -708,6 +718,10 @@ public final class ScaleGenerator {
             answer = e.post(r, answeredAt, SimEvent.Kind.REPLIED, "tutor", tutor.account(), postId + "/reply",
                     "Reply", postId, w, q, q);
         }
+        if (!o.threads()) {
+            return;
+        }
+        Random tr = stream(o.seed(), THREAD_STREAM, (account.hashCode() * 31L + c.index()) * 4096 + e.posts);
         if (tr.nextDouble() < 0.05) {
             // the asker adds to the question before any answer: it joins the question
             long window = answeredAt == null ? 12 * 3600 : Duration.between(t, answeredAt).getSeconds();

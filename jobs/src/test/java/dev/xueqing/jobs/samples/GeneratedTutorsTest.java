@@ -186,4 +186,26 @@ class GeneratedTutorsTest {
         System.out.println("generated moodle forum posts: " + roles);
         assertThat(roles).containsKeys("posted learner", "posted tutor");
     }
+
+    @Test
+    void theRicherThreadsAddFewEventsAndLeaveTheRestAsItWas(@TempDir Path dir) throws IOException {
+        ScaleGenerator.Summary with = ScaleGenerator.generate(new ScaleGenerator.Options(600, 2, 6,
+                dir.resolve("with"), "csv", 5, 25, 0, 0, 0, 10_000_000, true, true));
+        ScaleGenerator.Summary without = ScaleGenerator.generate(new ScaleGenerator.Options(600, 2, 6,
+                dir.resolve("without"), "csv", 5, 25, 0, 0, 0, 10_000_000, true, false));
+        long extra = with.events() - without.events();
+        System.out.printf("events with richer threads %d, without %d (+%d)%n", with.events(), without.events(), extra);
+        assertThat(extra).isPositive();
+        assertThat((double) extra / without.events()).isLessThan(0.005);
+        // the truth (outcomes, scores, per-enrolment simulated events apart from the extra posts) is the same
+        assertThat(Files.readAllLines(dir.resolve("with/_truth/learners.csv")))
+                .isEqualTo(Files.readAllLines(dir.resolve("without/_truth/learners.csv")));
+        List<String> a = Files.readAllLines(dir.resolve("with/_truth/enrolments.csv"));
+        List<String> b = Files.readAllLines(dir.resolve("without/_truth/enrolments.csv"));
+        assertThat(a).hasSameSizeAs(b);
+        for (int i = 0; i < a.size(); i++) {
+            assertThat(a.get(i).substring(0, a.get(i).lastIndexOf(',')))
+                    .isEqualTo(b.get(i).substring(0, b.get(i).lastIndexOf(',')));
+        }
+    }
 }

@@ -233,7 +233,9 @@ public final class EdxMapper implements Serializable {
         observations.add(new ObjectObservation(courseId, courseId, ObjectTypes.COURSE, null, null, null, null, null,
                 tenant, eventTime));
         if (!objectId.equals(courseId) && !ObjectTypes.ACTIVITY.equals(objectType)) {
-            observations.add(new ObjectObservation(courseId, objectId, objectType, parentId, null, scoreMax, null,
+            // a thread's opening post is its own parent in events, not in course_items
+            String itemParent = objectId.equals(parentId) ? null : parentId;
+            observations.add(new ObjectObservation(courseId, objectId, objectType, itemParent, null, scoreMax, null,
                     null, tenant, eventTime));
         }
         // both ids of the actor stand for the learner key (the user id in /discussion/forum/users/<id> paths)

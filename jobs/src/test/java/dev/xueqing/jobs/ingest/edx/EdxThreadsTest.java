@@ -60,6 +60,12 @@ class EdxThreadsTest {
         assertThat(opener.parentId()).isEqualTo("T1");
         assertThat(opener.inReplyTo()).isNull();
         assertThat(opener.actorRole()).isEqualTo("learner");
+        // in course_items the opening post is not its own parent
+        EdxMapper.Event mapped = (EdxMapper.Event) MAPPER.map(JSON.readTree(("{'username':'ann','event_type':"
+                + "'edx.forum.thread.created','time':'2026-03-02T08:00:00+00:00','context':{'course_id':'" + COURSE
+                + "'},'event':{'id':'T1'}}").replace('\'', '"')), "f:1");
+        assertThat(mapped.observations()).filteredOn(o -> o.objectId().equals("T1")).singleElement()
+                .satisfies(o -> assertThat(o.parentId()).isNull());
 
         CanonicalEvent response = event("edx.forum.response.created", "ta", "{'id':'R1','discussion':{'id':'T1'},"
                 + "'user_forums_roles':['Student','Community TA'],'user_course_roles':[]}");

@@ -34,6 +34,7 @@ public final class ConfigLoader {
             "xueqing.oulad.presentation-starts", "xueqing.csv.mappings",
             "xueqing.caliper.actions", "xueqing.caliper.object-types", "xueqing.caliper.roles",
             "xueqing.edx.actions", "xueqing.edx.browser-actions", "xueqing.edx.object-types",
+            "xueqing.edx.forum-roles", "xueqing.edx.course-roles", "xueqing.moodle.role-map",
             "xueqing.moodle.events", "xueqing.moodle.components", "xueqing.moodle.object-tables",
             "xueqing.moodle.report.events", "xueqing.staff.accounts", "xueqing.staff.bots");
 
@@ -262,6 +263,7 @@ public final class ConfigLoader {
     private static final String ACTION = "a canonical action";
     private static final String OBJECT_TYPE = "a canonical object type";
     private static final String ACTOR_ROLE = "an actor role";
+    private static final List<String> ROLES = List.copyOf(new TreeSet<>(dev.xueqing.common.model.ActorRoles.ALL));
 
     /**
      * {@code xueqing.staff.accounts} and {@code .bots}: source name → list of raw account ids. A key that is not a
@@ -304,7 +306,9 @@ public final class ConfigLoader {
         return new XueqingConfig.Edx(vocabularyMap(x, "edx.actions", dev.xueqing.common.model.Actions.ALL, ACTION),
                 vocabularyMap(x, "edx.browser-actions", dev.xueqing.common.model.Actions.ALL, ACTION),
                 vocabularyMap(x, "edx.object-types", dev.xueqing.common.model.ObjectTypes.ALL, OBJECT_TYPE),
-                nonBlankList(x, "edx.instructor-prefixes"), nonBlankList(x, "edx.instructor-paths"));
+                nonBlankList(x, "edx.instructor-prefixes"), nonBlankList(x, "edx.instructor-paths"),
+                vocabularyMap(x, "edx.forum-roles", ROLES, ACTOR_ROLE),
+                vocabularyMap(x, "edx.course-roles", ROLES, ACTOR_ROLE));
     }
 
     private static XueqingConfig.Moodle moodle(Config x) {
@@ -350,7 +354,10 @@ public final class ConfigLoader {
                 List.copyOf(suffixes), nonBlankList(x, "moodle.learner-is-related-user"),
                 vocabularyMap(x, "moodle.components", dev.xueqing.common.model.ObjectTypes.ALL, OBJECT_TYPE),
                 vocabularyMap(x, "moodle.object-tables", dev.xueqing.common.model.ObjectTypes.ALL, OBJECT_TYPE),
-                patterns, vocabularyMap(x, "moodle.report.events", dev.xueqing.common.model.Actions.ALL, ACTION));
+                patterns, vocabularyMap(x, "moodle.report.events", dev.xueqing.common.model.Actions.ALL, ACTION),
+                x.getString("moodle.role-assignments-file").isBlank() ? null
+                        : x.getString("moodle.role-assignments-file").trim(),
+                vocabularyMap(x, "moodle.role-map", ROLES, ACTOR_ROLE));
     }
 
     /**

@@ -189,21 +189,25 @@ public record XueqingConfig(
 
     /**
      * Open edX tracking-log mapping tables ({@code xueqing.edx}): event_type → canonical action (and the browser
-     * copy's action where the server event is the one that counts), event_type → object_type, and the event-type
-     * prefixes and URL path fragments that mark staff activity.
+     * copy's action where the server event is the one that counts), event_type → object_type, the event-type
+     * prefixes and URL path fragments that mark staff activity, and the forum and course roles an event names
+     * ({@code user_forums_roles}, {@code user_course_roles}) → actor_role.
      */
     public record Edx(Map<String, String> actions, Map<String, String> browserActions,
                       Map<String, String> objectTypes, List<String> instructorPrefixes,
-                      List<String> instructorPaths) implements Serializable {}
+                      List<String> instructorPaths, Map<String, String> forumRoles,
+                      Map<String, String> courseRoles) implements Serializable {}
 
     /**
      * Moodle log mapping tables ({@code xueqing.moodle}): event name (without its leading backslash) → action,
      * suffix rules in order, the events about the related user, component and object table → object_type, and the
-     * log report export's time patterns and event names.
+     * log report export's time patterns and event names; the optional role assignments export (a file path, null
+     * when not set) and its role short name → actor_role table.
      */
     public record Moodle(Map<String, String> events, List<Suffix> suffixes, List<String> learnerIsRelatedUser,
                          Map<String, String> components, Map<String, String> objectTables,
-                         List<String> reportTimePatterns, Map<String, String> reportEvents) implements Serializable {
+                         List<String> reportTimePatterns, Map<String, String> reportEvents,
+                         String roleAssignmentsFile, Map<String, String> roleMap) implements Serializable {
         /** Event names ending with {@code suffix} (and not in the events table) get {@code action}. */
         public record Suffix(String suffix, String action) implements Serializable {}
     }

@@ -20,6 +20,13 @@ import static dev.xueqing.jobs.samples.Xapi.LRS_TS;
 final class CaliperEventFormat implements EventFormat {
     private static final String CONTEXT = "http://purl.imsglobal.org/ctx/caliper/v1p2";
 
+    /** Whether a Message is part of a Thread (in the Forum), or directly of the Forum (the committed samples). */
+    private final boolean threads;
+
+    CaliperEventFormat(boolean threads) {
+        this.threads = threads;
+    }
+
     @Override
     public String name() {
         return "caliper";
@@ -45,7 +52,7 @@ final class CaliperEventFormat implements EventFormat {
         return "malformed_json";
     }
 
-    private static String user(String account) {
+    static String user(String account) {
         return HOME + "/users/" + account;
     }
 
@@ -143,16 +150,24 @@ final class CaliperEventFormat implements EventFormat {
                 type = "MessageEvent";
                 action = "Posted";
                 profile = "ForumProfile";
-                boolean reply = e.kind() == SimEvent.Kind.REPLIED;
-                if (reply) {
+                if (e.byStaff()) {
                     actor = entity(user(e.actor()), "Person");
                     role = "Instructor#TeachingAssistant";
                 }
                 object = entity(e.objectId(), "Message");
-                if (reply) {
-                    object.set("replyTo", entity(e.parentId(), "Message"));
+                if (e.kind() == SimEvent.Kind.REPLIED) {
+                    object.set("replyTo", entity(e.replyTo(), "Message"));
                 }
-                object.set("isPartOf", entity(e.course().id() + "/forum", "Forum"));
+                // Message → Thread (named after its opening post) → Forum; without threads, Message → Forum
+                ObjectNode forum = entity(e.course().id() + "/forum", "Forum");
+                if (threads) {
+                    String opener = e.kind() == SimEvent.Kind.ASKED ? e.objectId() : e.parentId();
+                    ObjectNode thread = entity(opener + "/thread", "Thread");
+                    thread.set("isPartOf", forum);
+                    object.set("isPartOf", thread);
+                } else {
+                    object.set("isPartOf", forum);
+                }
                 object.put("dateCreated", time);
             }
             default -> {

@@ -102,15 +102,20 @@ final class EdxEventFormat implements EventFormat {
                 payload.put("id", mongoId(e.id()));
                 payload.put("title", e.objectName());
                 payload.put("commentable_id", "course");
-                payload.put("thread_type", "question");
-                payload.putArray("user_forums_roles").add("Student");
+                payload.put("thread_type", e.byStaff() ? "discussion" : "question");
+                forumRoles(payload, e);
             }
             case REPLIED -> {
-                eventType = "edx.forum.response.created";
+                // a post answering the thread's opener is a response; one answering a post in it, a comment
+                boolean response = e.inReplyTo().equals(e.threadId());
+                eventType = response ? "edx.forum.response.created" : "edx.forum.comment.created";
                 payload.put("id", mongoId(e.id()));
-                payload.putObject("discussion").put("id", mongoId(e.inReplyTo()));
+                payload.putObject("discussion").put("id", mongoId(e.threadId()));
+                if (!response) {
+                    payload.putObject("response").put("id", mongoId(e.inReplyTo()));
+                }
                 payload.put("commentable_id", "course");
-                payload.putArray("user_forums_roles").add("Community TA");
+                forumRoles(payload, e);
             }
             default -> {
                 return null;
@@ -139,9 +144,14 @@ final class EdxEventFormat implements EventFormat {
     }
 
     /** A numeric user id for a learner (g00000042 → 42) or tutor account (t001002 → 9001002). */
-    private static long userId(String account) {
+    static long userId(String account) {
         long digits = Long.parseLong(account.substring(1));
         return account.charAt(0) == 't' ? 9_000_000_000L + digits : digits;
+    }
+
+    /** The poster's forum and course roles, as the forum service writes them: a tutor is a Community TA. */
+    private static void forumRoles(ObjectNode payload, SimEvent e) {
+        payload.putArray("user_forums_roles").add(e.byStaff() ? "Community TA" : "Student");
     }
 
     /** A 24-hex forum id (as the forum service writes them) from the id of the post's event. */

@@ -27,12 +27,17 @@ interface EventFormat {
     String malformedReason();
 
     static EventFormat of(String name) {
+        return of(name, true);
+    }
+
+    /** The format; {@code threads} false keeps Caliper's messages directly in the forum (the committed samples). */
+    static EventFormat of(String name, boolean threads) {
         return switch (name.toLowerCase(Locale.ROOT)) {
             case "xapi" -> new XapiEventFormat();
             case "csv" -> new CsvEventFormat();
             case "edx" -> new EdxEventFormat();
             case "moodle" -> new MoodleEventFormat();
-            case "caliper" -> new CaliperEventFormat();
+            case "caliper" -> new CaliperEventFormat(threads);
             default -> throw new dev.xueqing.common.config.UsageException("Unknown --format '" + name + "' for generate: use one of "
                     + ScaleGenerator.FORMATS + ".");
         };

@@ -33,7 +33,8 @@ import static dev.xueqing.jobs.samples.Xapi.F;
  * Small deterministic samples of the event formats the scale generator writes, {@code caliper/}, {@code edx/} and
  * {@code moodle/}: one run of {@link ScaleGenerator} per format with the same small world ({@link #LEARNERS}
  * learners, {@link #COURSES} courses, {@link #WEEKS} weeks, the run's seed, a few exact duplicates and late lines,
- * no malformed ones, no behaviour profiles: the samples predate them and stay byte for byte what they were), so the three folders hold the same simulated activity in three vocabularies (each format
+ * no malformed ones, no behaviour profiles and none of the richer forum threads: the samples predate them and stay
+ * byte for byte what they were), so the three folders hold the same simulated activity in three vocabularies (each format
  * leaves out what it cannot say). Next to it, a bad-lines file per format with one defect a line, each a distinct
  * quarantine reason of that format's adapter ({@link #CALIPER_BAD}, {@link #EDX_BAD}, {@link #MOODLE_BAD}), made
  * by editing good lines of the generated file with Jackson or univocity. Same seed, same content (the gzip headers

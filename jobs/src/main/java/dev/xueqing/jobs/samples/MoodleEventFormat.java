@@ -172,7 +172,7 @@ final class MoodleEventFormat implements EventFormat {
                 objectId = logId(e.id()) % 10_000_000;
                 cm = cmId(e.course().id() + "/forum");
                 crud = "c";
-                other = F.objectNode().put("discussionid", logId(e.inReplyTo()) % 10_000_000).put("forumid", cm)
+                other = F.objectNode().put("discussionid", logId(e.threadId()) % 10_000_000).put("forumid", cm)
                         .put("forumtype", "general");
             }
             case PASSED -> {
@@ -211,7 +211,8 @@ final class MoodleEventFormat implements EventFormat {
         return (objectId.hashCode() & 0x7fffffffL) % 90_000_000L + 1000L;
     }
 
-    private static long userId(String account) {
+    /** The Moodle user id of an account (learners by their digits, tutors from 9,000,000 up). */
+    static long userId(String account) {
         long digits = Long.parseLong(account.substring(1));
         return account.charAt(0) == 't' ? 9_000_000L + digits : digits;
     }

@@ -68,10 +68,13 @@ public final class ScaleGenerator {
      * @param linesPerFile         a file is closed at the first learner boundary after this many lines
      * @param profiles             plant a behaviour profile per learner ({@link BehaviourProfile}); off gives the
      *                             earlier model without profiles (the committed data-samples are made that way)
+     * @param threads              the richer forum threads of {@link #ask} (learner additions, second answers,
+     *                             follow-ups, announcements) and Caliper's Thread entity; off gives the earlier
+     *                             one-question-one-reply threads (the committed data-samples are made that way)
      */
     public record Options(int learners, int courses, int weeks, Path out, String format, long seed,
             int eventsPerLearnerWeek, double duplicateShare, double lateShare, double malformedShare,
-            long linesPerFile, boolean profiles) {
+            long linesPerFile, boolean profiles, boolean threads) {
         public Options {
             if (learners < 1 || courses < 1 || weeks < 1 || weeks > 52) {
                 throw new dev.xueqing.common.config.UsageException(
@@ -93,7 +96,15 @@ public final class ScaleGenerator {
             }
         }
 
-        /** With behaviour profiles planted (the default of {@code xueqing generate}). */
+        /** Profiles as given; richer threads with them (off for the committed samples). */
+        public Options(int learners, int courses, int weeks, Path out, String format, long seed,
+                int eventsPerLearnerWeek, double duplicateShare, double lateShare, double malformedShare,
+                long linesPerFile, boolean profiles) {
+            this(learners, courses, weeks, out, format, seed, eventsPerLearnerWeek, duplicateShare, lateShare,
+                    malformedShare, linesPerFile, profiles, profiles);
+        }
+
+        /** With behaviour profiles planted and richer threads (the default of {@code xueqing generate}). */
         public Options(int learners, int courses, int weeks, Path out, String format, long seed,
                 int eventsPerLearnerWeek, double duplicateShare, double lateShare, double malformedShare,
                 long linesPerFile) {
@@ -117,6 +128,7 @@ public final class ScaleGenerator {
 
     private static final long COURSE_STREAM = 0x436F75727365L;
     private static final long LEARNER_STREAM = 0x4C6561726E6572L;
+    private static final long THREAD_STREAM = 0x546872656164L;
     static final String TRUTH = "_truth";
     /** Final score (0–100, missing work counts 0) needed to pass: 40, as in the OULAD courses. */
     static final int PASS_MARK = 40;
@@ -127,7 +139,7 @@ public final class ScaleGenerator {
 
     private ScaleGenerator(Options o) {
         this.o = o;
-        this.format = EventFormat.of(o.format());
+        this.format = EventFormat.of(o.format(), o.threads());
     }
 
     public static Summary generate(Options o) {
@@ -148,6 +160,7 @@ public final class ScaleGenerator {
             courses.add(buildCourse(c));
         }
         writeItems(truth.resolve("items.csv"));
+        writeTutors(truth);
         Files.writeString(truth.resolve("csv-mapping.conf"),
                 "# for --format csv: --conf this file, --mapping generated\n" + CsvEventFormat.MAPPING);
 
@@ -327,6 +340,40 @@ public final class ScaleGenerator {
         }
     }
 
+    /** A tutor at least this slow (median reply delay = 6 h × slowness) is a slow tutor in the truth file. */
+    static final double SLOW = 2.0;
+
+    /**
+     * {@code tutors.csv} (each tutor, their course and classes, slowness, whether slow, and the raw id each format
+     * writes for them) and, for Moodle, whose log has no roles, the role assignments export
+     * ({@code moodle-role-assignments.csv}) with the configuration line that reads it ({@code moodle-roles.conf}).
+     */
+    private void writeTutors(Path truth) throws IOException {
+        Path roles = truth.resolve("moodle-role-assignments.csv");
+        try (Writer w = Files.newBufferedWriter(truth.resolve("tutors.csv"), StandardCharsets.UTF_8);
+                Writer m = Files.newBufferedWriter(roles, StandardCharsets.UTF_8)) {
+            w.write("account,course_id,classes,slowness,slow,xapi_account_name,caliper_id,edx_username,"
+                    + "moodle_userid,moodle_courseid,csv_user\n");
+            m.write("userid,courseid,roleshortname\n");
+            for (Course c : courses) {
+                for (Tutor t : c.tutors()) {
+                    String classes = String.join(";", c.classes().stream().filter(k -> k.tutor() == t)
+                            .map(Klass::letter).toList());
+                    long moodleCourse = c.index() + 2L;
+                    w.write(String.format(Locale.ROOT, "%s,%s,%s,%.4f,%s,%s,%s,%s,%d,%d,%s\n", t.account(),
+                            c.id(), classes, t.slowness(), t.slowness() >= SLOW, t.account(),
+                            CaliperEventFormat.user(t.account()), t.account(), MoodleEventFormat.userId(t.account()),
+                            moodleCourse, t.account()));
+                    m.write(MoodleEventFormat.userId(t.account()) + "," + moodleCourse + ",teacher\n");
+                }
+            }
+        }
+        Files.writeString(truth.resolve("moodle-roles.conf"), "# for --format moodle: --conf this file (the tutors'"
+                + " role assignments, as the SQL in docs/moodle.md exports them)\n"
+                + "xueqing.moodle.role-assignments-file = \"" + roles.toAbsolutePath().toString()
+                        .replace("\\", "\\\\").replace("\"", "\\\"") + "\"\n");
+    }
+
     // ---------------------------------------------------------------------------------------------- simulation
 
     /** One learner in one course, while it is simulated. */
@@ -359,9 +406,29 @@ public final class ScaleGenerator {
         }
 
         String uuid() {
-            long msb = (r.nextLong() & ~0xF000L) | 0x4000L;
-            long lsb = (r.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+            return uuid(r);
+        }
+
+        static String uuid(Random from) {
+            long msb = (from.nextLong() & ~0xF000L) | 0x4000L;
+            long lsb = (from.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
             return new UUID(msb, lsb).toString();
+        }
+
+        /**
+         * A forum post with its id drawn from {@code ids}: ASKED opens a thread (its own id is the thread), REPLIED
+         * answers {@code answered} in the thread that {@code thread} opened.
+         */
+        SimEvent post(Random ids, Instant t, SimEvent.Kind kind, String role, String actor, String objectId,
+                String objectName, String parentId, int week, SimEvent thread, SimEvent answered) {
+            String id = uuid(ids);
+            SimEvent e = new SimEvent(id, t, kind, course, klass, learner.account(), actor, role, objectId,
+                    objectName, parentId, week, null, null, null, null, null, null, null,
+                    answered == null ? null : answered.id(), null, 0, thread == null ? id : thread.id(),
+                    answered == null ? null : answered.objectId());
+            sink.add(e);
+            events++;
+            return e;
         }
 
         SimEvent add(Instant t, SimEvent.Kind kind, String role, String actor, String objectId, String objectName,
@@ -369,7 +436,7 @@ public final class ScaleGenerator {
                 Long duration, Item item, String inReplyTo, Instant due, int weight) {
             SimEvent e = new SimEvent(uuid(), t, kind, course, klass, learner.account(), actor, role, objectId,
                     objectName, parentId, week, raw, max, scaled, success, response, duration, item, inReplyTo, due,
-                    weight);
+                    weight, null, null);
             sink.add(e);
             events++;
             return e;
@@ -625,22 +692,77 @@ public final class ScaleGenerator {
                 a.weight());
     }
 
-    /** A forum question and, for about 85% of them, a tutor's reply after a log-normal delay (1 h to 5 days). */
+    /**
+     * A forum question and, for about 85% of them, a tutor's reply after a log-normal delay (1 h to 5 days; the
+     * median is 6 h times the tutor's slowness). Richer threads, each a few percent and drawn from the thread's own
+     * stream (so the learner's stream, and every other event, is as without them): the asker adds a post before
+     * the answer (joins the question, does not stop its clock); a second tutor of the course also answers later;
+     * the asker asks a follow-up after the answer (a new question), answered by the same tutor at their speed; and
+     * a tutor's announcement thread in which the learner asks (a question in a staff-opened thread).
+     */
     private void ask(Enrol e, int w, Instant t) {
         Random r = e.r;
         Course c = e.course;
-        String postId = c.id() + "/forum/post/" + e.learner.account() + "-" + (++e.posts);
-        SimEvent q = e.add(t, SimEvent.Kind.ASKED, "learner", e.learner.account(), postId,
-                "Question about week " + w, c.id() + "/forum", w, null, null, null, null, null, null, null, null,
-                null, 0);
-        if (r.nextDouble() < 0.15) {
+        String account = e.learner.account();
+        String postId = c.id() + "/forum/post/" + account + "-" + (++e.posts);
+        String forum = c.id() + "/forum";
+        SimEvent q = e.post(r, t, SimEvent.Kind.ASKED, "learner", account, postId, "Question about week " + w,
+                forum, w, null, null);
+        boolean unanswered = r.nextDouble() < 0.15;
+        Instant answeredAt = null;
+        Tutor tutor = null;
+        SimEvent answer = null;
+        if (!unanswered) {
+            tutor = r.nextDouble() < 0.85 ? e.klass.tutor() : c.tutors().get(r.nextInt(c.tutors().size()));
+            answeredAt = t.plusSeconds((long) (replyHours(tutor, gaussian(r)) * 3600));
+            answer = e.post(r, answeredAt, SimEvent.Kind.REPLIED, "tutor", tutor.account(), postId + "/reply",
+                    "Reply", postId, w, q, q);
+        }
+        if (!o.threads()) {
             return;
         }
-        Tutor tutor = r.nextDouble() < 0.85 ? e.klass.tutor() : c.tutors().get(r.nextInt(c.tutors().size()));
-        double hours = StrictMath.exp(StrictMath.log(6 * tutor.slowness()) + 0.9 * gaussian(r));
-        hours = Math.max(1.0, Math.min(120.0, hours));
-        e.add(t.plusSeconds((long) (hours * 3600)), SimEvent.Kind.REPLIED, "tutor", tutor.account(),
-                postId + "/reply", "Reply", postId, w, null, null, null, null, null, null, null, q.id(), null, 0);
+        Random tr = stream(o.seed(), THREAD_STREAM, (account.hashCode() * 31L + c.index()) * 4096 + e.posts);
+        if (tr.nextDouble() < 0.05) {
+            // the asker adds to the question before any answer: it joins the question
+            long window = answeredAt == null ? 12 * 3600 : Duration.between(t, answeredAt).getSeconds();
+            e.post(tr, t.plusSeconds(Math.max(60, (long) (window * (0.1 + 0.6 * tr.nextDouble())))),
+                    SimEvent.Kind.REPLIED, "learner", account, postId + "/more", "More detail", postId, w, q, q);
+        }
+        if (answer != null && c.tutors().size() > 1 && tr.nextDouble() < 0.05) {
+            Tutor other = c.tutors().get((c.tutors().indexOf(tutor) + 1 + tr.nextInt(c.tutors().size() - 1))
+                    % c.tutors().size());
+            e.post(tr, answeredAt.plusSeconds(3600 + tr.nextInt(24 * 3600)), SimEvent.Kind.REPLIED, "tutor",
+                    other.account(), postId + "/reply2", "Another reply", postId, w, q, q);
+        }
+        if (answer != null && tr.nextDouble() < 0.06) {
+            // a follow-up asked after the answer: a new question in the same thread, answered at the tutor's speed
+            Instant at = answeredAt.plusSeconds(2 * 3600 + tr.nextInt(46 * 3600));
+            SimEvent followUp = e.post(tr, at, SimEvent.Kind.REPLIED, "learner", account, postId + "/follow-up",
+                    "Follow-up question", postId, w, q, answer);
+            if (tr.nextDouble() < 0.85) {
+                e.post(tr, at.plusSeconds((long) (replyHours(tutor, gaussian(tr)) * 3600)), SimEvent.Kind.REPLIED,
+                        "tutor", tutor.account(), postId + "/follow-up/reply", "Reply", postId, w, q, followUp);
+            }
+        }
+        if (tr.nextDouble() < 0.03) {
+            // an announcement by the class tutor (not a question), in which the learner asks (a question)
+            Tutor own = e.klass.tutor();
+            String annId = postId + "/announcement";
+            Instant opened = t.minusSeconds(3600 + tr.nextInt(12 * 3600));
+            SimEvent ann = e.post(tr, opened, SimEvent.Kind.ASKED, "tutor", own.account(), annId,
+                    "Announcement for week " + w, forum, w, null, null);
+            Instant asked = t.plusSeconds(60 + tr.nextInt(3600));
+            SimEvent inAnn = e.post(tr, asked, SimEvent.Kind.REPLIED, "learner", account, annId + "/question",
+                    "Question on the announcement", annId, w, ann, ann);
+            e.post(tr, asked.plusSeconds((long) (replyHours(own, gaussian(tr)) * 3600)), SimEvent.Kind.REPLIED,
+                    "tutor", own.account(), annId + "/reply", "Reply", annId, w, ann, inAnn);
+        }
+    }
+
+    /** A tutor's reply delay in hours: log-normal around 6 h × slowness, within [1, 120]. */
+    private static double replyHours(Tutor tutor, double z) {
+        double hours = StrictMath.exp(StrictMath.log(6 * tutor.slowness()) + 0.9 * z);
+        return Math.max(1.0, Math.min(120.0, hours));
     }
 
     // ---------------------------------------------------------------------------------------------- randomness

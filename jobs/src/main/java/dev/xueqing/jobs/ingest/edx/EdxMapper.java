@@ -13,6 +13,7 @@ import dev.xueqing.common.model.QuarantineReason;
 import dev.xueqing.common.privacy.IdScrubber;
 import dev.xueqing.common.privacy.Pseudonymizer;
 import dev.xueqing.jobs.ingest.RecordHashes;
+import dev.xueqing.jobs.ingest.RoleRanks;
 
 import java.io.Serializable;
 import java.time.Instant;
@@ -64,6 +65,8 @@ public final class EdxMapper implements Serializable {
     private final Map<String, String> objectTypes;
     private final List<String> instructorPrefixes;
     private final List<String> instructorPaths;
+    private final Map<String, String> forumRoles;
+    private final Map<String, String> courseRoles;
     private final Pseudonymizer pseudonymizer;
     private final IdScrubber scrubber;
     private final ZoneId zoneId;
@@ -85,6 +88,8 @@ public final class EdxMapper implements Serializable {
         this.objectTypes = mapping.objectTypes();
         this.instructorPrefixes = mapping.instructorPrefixes();
         this.instructorPaths = mapping.instructorPaths();
+        this.forumRoles = mapping.forumRoles();
+        this.courseRoles = mapping.courseRoles();
     }
 
     /** The canonical action of an event type ({@code other} when unmapped). */
@@ -205,29 +210,21 @@ public final class EdxMapper implements Serializable {
             }
         }
 
+        // forum threads: parent_id is always the thread; in_reply_to the post answered (docs/edx.md §2)
         String parentId = null;
         String inReplyTo = null;
-        if (eventType.equals("edx.forum.comment.created")) {
-            inReplyTo = firstText(payload.path("response").get("id"), payload.path("discussion").get("id"));
-            parentId = firstText(payload.path("discussion").get("id"), payload.path("response").get("id"));
+        String thread = firstText(payload.path("discussion").get("id"));
+        if (eventType.equals("edx.forum.thread.created")) {
+            parentId = objectId;
         } else if (eventType.equals("edx.forum.response.created")) {
-            inReplyTo = firstText(payload.path("discussion").get("id"));
-            parentId = inReplyTo;
+            parentId = thread;
+            inReplyTo = thread;
+        } else if (eventType.equals("edx.forum.comment.created")) {
+            inReplyTo = firstText(payload.path("response").get("id"), payload.path("discussion").get("id"));
+            parentId = thread != null ? thread : inReplyTo;
         }
 
-        String actorRole = ActorRoles.LEARNER;
-        for (String p : instructorPrefixes) {
-            if (eventType.startsWith(p)) {
-                actorRole = ActorRoles.INSTRUCTOR;
-            }
-        }
-        if (eventType.startsWith("/")) {
-            for (String p : instructorPaths) {
-                if (eventType.contains(p)) {
-                    actorRole = ActorRoles.INSTRUCTOR;
-                }
-            }
-        }
+        String actorRole = actorRole(eventType, payload);
 
         String contentHash = RecordHashes.hashOf(record);
         String eventId = RecordHashes.uuidV5(RecordHashes.NAMESPACE, SOURCE + ":" + contentHash).toString();
@@ -241,7 +238,9 @@ public final class EdxMapper implements Serializable {
         observations.add(new ObjectObservation(courseId, courseId, ObjectTypes.COURSE, null, null, null, null, null,
                 tenant, eventTime));
         if (!objectId.equals(courseId) && !ObjectTypes.ACTIVITY.equals(objectType)) {
-            observations.add(new ObjectObservation(courseId, objectId, objectType, parentId, null, scoreMax, null,
+            // a thread's opening post is its own parent in events, not in course_items
+            String itemParent = objectId.equals(parentId) ? null : parentId;
+            observations.add(new ObjectObservation(courseId, objectId, objectType, itemParent, null, scoreMax, null,
                     null, tenant, eventTime));
         }
         // both ids of the actor stand for the learner key (the user id in /discussion/forum/users/<id> paths)
@@ -249,6 +248,50 @@ public final class EdxMapper implements Serializable {
         String target = text(payload.get("target_username"));
         ids.learn(target, "edx-user:" + target);
         return new Event(ids.event(event), ids.observations(observations));
+    }
+
+    /**
+     * The actor's role: the highest of the roles the payload names ({@code user_forums_roles},
+     * {@code user_course_roles}, through the configured tables; unlisted names are ignored), raised to instructor
+     * for staff event types and instructor pages; learner when nothing says otherwise.
+     */
+    String actorRole(String eventType, JsonNode payload) {
+        String role = ActorRoles.LEARNER;
+        for (String r : strings(payload.get("user_forums_roles"))) {
+            role = RoleRanks.higher(role, forumRoles.get(r));
+        }
+        for (String r : strings(payload.get("user_course_roles"))) {
+            role = RoleRanks.higher(role, courseRoles.get(r));
+        }
+        for (String p : instructorPrefixes) {
+            if (eventType.startsWith(p)) {
+                role = RoleRanks.higher(role, ActorRoles.INSTRUCTOR);
+            }
+        }
+        if (eventType.startsWith("/")) {
+            for (String p : instructorPaths) {
+                if (eventType.contains(p)) {
+                    role = RoleRanks.higher(role, ActorRoles.INSTRUCTOR);
+                }
+            }
+        }
+        return role;
+    }
+
+    /** The text elements of a JSON array (a single string counts as one); nothing for anything else. */
+    private static List<String> strings(JsonNode n) {
+        List<String> out = new ArrayList<>();
+        if (n != null && n.isArray()) {
+            n.forEach(e -> {
+                String s = text(e);
+                if (s != null) {
+                    out.add(s.trim());
+                }
+            });
+        } else if (text(n) != null) {
+            out.add(text(n).trim());
+        }
+        return out;
     }
 
     /**

@@ -25,7 +25,8 @@ import java.util.Objects;
  * <p>Rules (see docs/moodle.md): the actor is {@code userid}; for the events of
  * {@link MoodleMapping#learnerIsRelatedUser()} (grading, enrolment, completion) the learner is
  * {@code relateduserid} (userid may then be empty). actor_role: userid empty, 0 or below (guest, cli, cron) →
- * system; {@code edulevel} 1 (teaching) → instructor; a user acting on another learner (enrolment by a manager,
+ * system; the role the role assignments export gives the user in the course ({@link MoodleRoles}), when it
+ * gives one; else {@code edulevel} 1 (teaching) → instructor; a user acting on another learner (enrolment by a manager,
  * a quiz submitted on a learner's behalf) → system; else learner. The object is the course module ({@code contextinstanceid}) for {@code mod_*}
  * components, a more precise row for the object tables of the mapping, else the course. {@code ip},
  * {@code origin}, {@code anonymous} and {@code realuserid} are not read; ids of users only ever reach the
@@ -33,7 +34,8 @@ import java.util.Objects;
  * grade of {@code user_graded} and the raw score of SCORM's {@code scoreraw_submitted} become score_raw (the
  * maximum is in the gradebook, not in the log, so score_scaled stays null); the completion state of
  * {@code course_module_completion_updated} gives completion and success; the discussion of a forum
- * {@code post_created} becomes its parent and the post it answers ({@code in_reply_to}).
+ * {@code post_created} becomes its parent and the post it answers ({@code in_reply_to}); a
+ * {@code discussion_created} is the thread's opening post (object_type forum_post, parent_id itself).
  */
 public final class MoodleMapper implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -46,6 +48,9 @@ public final class MoodleMapper implements Serializable {
     static final String SCORM_SCORE = "mod_scorm\\event\\scoreraw_submitted";
     static final String MODULE_COMPLETION = "core\\event\\course_module_completion_updated";
     static final String POST_CREATED = "mod_forum\\event\\post_created";
+    static final String DISCUSSION_CREATED = "mod_forum\\event\\discussion_created";
+    static final String DISCUSSION_PREFIX = "moodle-forum_discussions:";
+    static final String POST_PREFIX = "moodle-forum_posts:";
 
     public sealed interface Mapped permits Event, Rejected {}
 
@@ -142,9 +147,13 @@ public final class MoodleMapper implements Serializable {
         Instant time = Instant.ofEpochSecond(seconds);
 
         Long learner = aboutRelated ? related : user;
+        String assigned = user == null || user <= 0 ? null : mapping.assignedRole(user, course);
         String role;
         if (user == null || user <= 0) {
             role = ActorRoles.SYSTEM;
+        } else if (assigned != null) {
+            // the role assignments export knows the actor in this course; a learner acting for another is system
+            role = assigned.equals(ActorRoles.LEARNER) && !user.equals(learner) ? ActorRoles.SYSTEM : assigned;
         } else if ("1".equals(value(row, "edulevel"))) {
             role = ActorRoles.INSTRUCTOR;
         } else if (!user.equals(learner)) {
@@ -200,10 +209,27 @@ public final class MoodleMapper implements Serializable {
                     success = state.equals("2") ? Boolean.TRUE : state.equals("3") ? Boolean.FALSE : null;
                 }
             }
+            case DISCUSSION_CREATED -> {
+                // the discussion is the thread and its opening post: parent_id is itself (docs/moodle.md, Forums).
+                // Moodle's event always names the discussion as its object (objecttable forum_discussions); the
+                // xAPI plugin's fixtures write "forum" there, so the object id is read whatever the table says.
+                if (oid != null && integer(oid) != null) {
+                    objectId = DISCUSSION_PREFIX + oid.trim();
+                    objectType = ObjectTypes.FORUM_POST;
+                    parentId = objectId;
+                }
+            }
             case POST_CREATED -> {
+                // the event's object is always the post (objecttable forum_posts; the plugin's fixtures write
+                // "forum"). The log names the post's discussion, not the post it answers: both thread and reply are
+                // the discussion
+                if (oid != null && integer(oid) != null) {
+                    objectId = POST_PREFIX + oid.trim();
+                    objectType = ObjectTypes.FORUM_POST;
+                }
                 String discussion = other.id("discussionid");
                 if (discussion != null) {
-                    inReplyTo = "moodle-forum_discussions:" + discussion;
+                    inReplyTo = DISCUSSION_PREFIX + discussion;
                     parentId = inReplyTo;
                 }
             }

@@ -14,7 +14,8 @@ import java.util.Set;
  * the related user, component and object table → object type, and the id prefixes. Built from the validated
  * {@link XueqingConfig.Moodle} record ({@code xueqing.moodle}); event names are kept without their leading
  * backslash ({@code mod_quiz\event\attempt_started}), whichever way the configuration wrote them. Suffix rules are
- * (suffix, action) pairs, in order.
+ * (suffix, action) pairs, in order. {@code roles} is the role assignments export read by {@link MoodleRoles}
+ * (actor_role per user and course; empty without the file).
  *
  * <p>The id prefixes are fixed, not configuration: the user prefix is what the pseudonymizer sees, so changing it
  * would give every learner a new learner_key and split their history.
@@ -22,7 +23,7 @@ import java.util.Set;
 public record MoodleMapping(String userPrefix, String coursePrefix, String modulePrefix, Map<String, String> events,
                             List<List<String>> suffixes, Set<String> learnerIsRelatedUser,
                             Map<String, String> components, Map<String, String> objectTables,
-                            Report report)
+                            Report report, Map<String, String> roles)
         implements Serializable {
 
     /** The log report export's settings. */
@@ -55,7 +56,8 @@ public record MoodleMapping(String userPrefix, String coursePrefix, String modul
         return new MoodleMapping(USER_PREFIX, COURSE_PREFIX, MODULE_PREFIX, Map.copyOf(events), List.copyOf(suffixes),
                 Set.copyOf(related), Map.copyOf(m.components()), Map.copyOf(m.objectTables()),
                 new Report(REPORT_USER_PREFIX, REPORT_COURSE_PREFIX, REPORT_CONTEXT_PREFIX,
-                        List.copyOf(m.reportTimePatterns()), Map.copyOf(m.reportEvents())));
+                        List.copyOf(m.reportTimePatterns()), Map.copyOf(m.reportEvents())),
+                MoodleRoles.load(m.roleAssignmentsFile(), m.roleMap()));
     }
 
     /** The action of an event name (with or without its leading backslash); "other" when nothing matches. */
@@ -71,6 +73,11 @@ public record MoodleMapping(String userPrefix, String coursePrefix, String modul
             }
         }
         return dev.xueqing.common.model.Actions.OTHER;
+    }
+
+    /** The role the assignments export gives a user in a course, or null when it says nothing. */
+    public String assignedRole(long userId, long courseId) {
+        return roles.get(MoodleRoles.key(userId, courseId));
     }
 
     static String normalise(String eventName) {

@@ -93,7 +93,7 @@ class MoodleMapperTest {
         expected.put("\\mod_quiz\\event\\attempt_reviewed", "viewed");
         expected.put("\\mod_assign\\event\\assessable_submitted", "submitted");
         expected.put("\\mod_forum\\event\\discussion_created", "posted");
-        expected.put("\\mod_forum\\event\\post_created", "replied");
+        expected.put("\\mod_forum\\event\\post_created", "posted");
         expected.put("\\core\\event\\user_loggedin", "logged_in");
         expected.put("\\mod_forum\\event\\subscription_created", "other");
         expected.forEach((name, action) -> assertThat(event(row("eventname", name, "component", "x",
@@ -162,7 +162,7 @@ class MoodleMapperTest {
         CanonicalEvent e = event(row("eventname", "\\mod_forum\\event\\post_created", "component", "mod_forum",
                 "objecttable", "forum_posts", "objectid", "78", "contextinstanceid", "12", "other",
                 "a:3:{s:12:\"discussionid\";i:5;s:7:\"forumid\";i:2;s:9:\"forumtype\";s:7:\"general\";}"));
-        assertThat(e.action()).isEqualTo("replied");
+        assertThat(e.action()).isEqualTo("posted");
         assertThat(e.inReplyTo()).isEqualTo("moodle-forum_discussions:5");
         assertThat(e.parentId()).isEqualTo("moodle-forum_discussions:5");
     }

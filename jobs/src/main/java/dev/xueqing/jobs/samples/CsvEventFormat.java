@@ -8,12 +8,12 @@ import java.util.Random;
 
 /**
  * A campus-LMS style activity CSV read through the {@code generated} column mapping ({@link #MAPPING}): one row per
- * event with an id column, canonical action names, ISO timestamps with the local offset. The mapped-CSV adapter has
- * no parent or reply columns, so replies carry no link to their question in this format.
+ * event with an id column, canonical action names, ISO timestamps with the local offset. Forum posts carry their
+ * thread (the id of the event that opened it) and the object id of the post they answer.
  */
 final class CsvEventFormat implements EventFormat {
     static final String[] COLUMNS = {"id", "user", "role", "time", "action", "object", "object_type", "course",
-        "class", "score", "score_max", "duration_s", "response"};
+        "class", "score", "score_max", "duration_s", "response", "thread", "reply_to"};
 
     /** The HOCON mapping that reads these files ({@code --mapping generated}); written next to the truth files. */
     static final String MAPPING = """
@@ -21,7 +21,7 @@ final class CsvEventFormat implements EventFormat {
               columns {
                 id = id, learner = user, role = role, time = time, action = action, object = object,
                 object-type = object_type, course = course, class = class, score = score, score-max = score_max,
-                duration = duration_s, response = response
+                duration = duration_s, response = response, thread = thread, in-reply-to = reply_to
               }
               timestamp-format = iso
               timestamp-zone = "Asia/Shanghai"
@@ -97,7 +97,7 @@ final class CsvEventFormat implements EventFormat {
         }
         String user = e.role().equals("tutor") ? e.actor() : e.learner();
         return new Object[] {e.id(), user, e.role(), time, action, object, type, e.course().id(), e.klass().id(),
-            num(e.raw()), num(e.max()), e.durationS(), e.response()};
+            num(e.raw()), num(e.max()), e.durationS(), e.response(), e.threadId(), e.replyTo()};
     }
 
     private static String num(Double d) {

@@ -51,7 +51,8 @@ final class Xapi {
     static final String T_QUIZ = "http://adlnet.gov/expapi/activities/assessment";
     static final String T_QUESTION = "http://adlnet.gov/expapi/activities/cmi.interaction";
     static final String T_ASSIGNMENT = "urn:xueqing:activity-type:assignment";
-    static final String T_FORUM = "http://id.tincanapi.com/activitytype/discussion";
+    /** A course's forum: not a thread type (xueqing.xapi.thread-activity-types), so each question opens its own. */
+    static final String T_FORUM = "urn:xueqing:activity-type:forum";
     static final String T_POST = "urn:xueqing:activity-type:forum-post";
     static final String T_LMS = "http://id.tincanapi.com/activitytype/lms";
 

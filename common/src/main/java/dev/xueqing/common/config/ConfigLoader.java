@@ -437,7 +437,16 @@ public final class ConfigLoader {
                         dates(x, "tutor.calendar.extra-working-days"), zone),
                 intIn(x, "tutor.follow-up-days", 1, 60), intIn(x, "tutor.thresholds.questions-asked-min", 0, 1_000_000),
                 share(x, "tutor.thresholds.within-sla-share-min"),
-                intIn(x, "tutor.thresholds.unanswered-max", 0, 1_000_000), oldest);
+                intIn(x, "tutor.thresholds.unanswered-max", 0, 1_000_000), oldest, hoursAtLeastZero(x,
+                        "tutor.thresholds.median-response-hours-max"));
+    }
+
+    private static double hoursAtLeastZero(Config x, String path) {
+        double v = x.getDouble(path);
+        if (!(v >= 0)) {
+            throw new ConfigException("xueqing." + path + " = " + v + " must be 0 or more.");
+        }
+        return v;
     }
 
     private static java.time.LocalTime time(Config x, String path) {

@@ -108,10 +108,12 @@ public record XueqingConfig(
      * @param withinSlaShareMin        share of questions answered within the SLA below this is flagged
      * @param unansweredMax            questions open at the period's end above this are flagged
      * @param oldestUnansweredHoursMax the oldest open question older than this (hours) at the period's end is flagged
+     * @param medianResponseHoursMax   a staff member's median first-response time above this (hours, on the SLA's
+     *                                 clock) in a week is flagged
      */
     public record Tutor(double slaHours, boolean slaOnBusinessClock, dev.xueqing.common.metrics.BusinessCalendar calendar,
                         int followUpDays, double questionsAskedMin, double withinSlaShareMin, double unansweredMax,
-                        double oldestUnansweredHoursMax) implements Serializable {}
+                        double oldestUnansweredHoursMax, double medianResponseHoursMax) implements Serializable {}
 
     public record Progress(double behindMissedShare) implements Serializable {}
 

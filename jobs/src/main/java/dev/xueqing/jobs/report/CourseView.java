@@ -337,12 +337,16 @@ final class CourseView {
         for (Map<String, Object> r : rows) {
             Double share = MartRows.dbl(r, "within_sla_share");
             Double oldest = MartRows.dbl(r, "oldest_unanswered_hours");
+            Double median = MartRows.dbl(r, "median_response_hours");
+            Double medianMax = MartRows.dbl(r, "median_response_hours_threshold");
+            boolean late = median != null && medianMax != null && median > medianMax;
             boolean slow = share != null && slaMin != null && share < slaMin;
             boolean stale = oldest != null && oldestMax != null && oldest > oldestMax;
             table.add(List.of(Cell.plain((String) r.get("staff_key")),
                     Cell.number(t.count(MartRows.lng(r, "questions_answered")), MartRows.lng(r, "questions_answered")),
-                    Cell.number(hours.format(t, MartRows.dbl(r, "median_response_hours")),
-                            MartRows.dbl(r, "median_response_hours")),
+                    new Cell(hours.format(t, median), median == null ? "" : median.toString(), late,
+                            late ? t.t("kpi.reason.max", t.t("col.median_response_hours"), hours.format(t, median),
+                                    hours.format(t, medianMax)) : null, null, null),
                     Cell.number(hours.format(t, MartRows.dbl(r, "p90_response_hours")),
                             MartRows.dbl(r, "p90_response_hours")),
                     Cell.number(hours.format(t, MartRows.dbl(r, "median_response_business_hours")),

@@ -108,7 +108,7 @@ public record ReportData(
      * Reads the warehouse. {@code courses} empty: every course. {@code maxRows}: learners at risk kept per course
      * (the full list is written to CSV by {@link ReportWriter}).
      */
-    public static ReportData load(Warehouse wh, List<String> courses, int maxRows) {
+    public static ReportData load(Warehouse wh, List<String> courses, int maxRows, double medianResponseHoursMax) {
         // every run, collected once: _runs grows by a few rows a night, and both the recent runs and the last
         // failure of each mart come from it
         List<Map<String, Object>> allRuns = wh.exists(DatasetRef.RUNS)
@@ -193,7 +193,8 @@ public record ReportData(
                         dev.xueqing.common.metrics.Rates.ratio(count(when(col("within_sla"), lit(1))),
                                 count(when(col("answered"), lit(1)))).as("within_sla_share"),
                         count(when(col("answered").equalTo(false), lit(1))).as("unanswered_questions"),
-                        org.apache.spark.sql.functions.max("unanswered_hours").as("oldest_unanswered_hours"))
+                        org.apache.spark.sql.functions.max("unanswered_hours").as("oldest_unanswered_hours"),
+                        lit(medianResponseHoursMax).as("median_response_hours_threshold"))
                 .orderBy(col("course_id"), col("within_sla_share").asc_nulls_last(), col("staff_key"))));
         var dataQuality = q.mart("data_quality", () -> MartRows.collect(wh.read(DatasetRef.mart("data_quality"))
                 .orderBy(col("started_at"), col("run_id"), col("source"), col("reason"))));

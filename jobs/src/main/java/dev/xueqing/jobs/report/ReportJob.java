@@ -97,7 +97,8 @@ public final class ReportJob {
         if (options.out() != null && !replaceable(options.out().toAbsolutePath())) {
             throw notAReport(options.out().toAbsolutePath());
         }
-        ReportData data = ReportData.load(warehouse, options.courses(), config.report().maxRows());
+        ReportData data = ReportData.load(warehouse, options.courses(), config.report().maxRows(),
+                config.tutor().medianResponseHoursMax());
         if (data.anyMart()) {
             List<String> unknown = options.courses().stream().filter(c -> !data.courseIds().contains(c)).toList();
             if (!unknown.isEmpty()) {

@@ -77,6 +77,7 @@ public final class TutorServiceQualityMart implements Mart {
                     col("at_risk_learners", LongType, "learners of the course in the high-risk band of the last risk scores of the week before (null when no scores were written that week)"),
                     col("at_risk_followed_up", LongType, "of those, the learners they contacted within xueqing.tutor.follow-up-days of the week's start (a post in a thread the learner had posted in)"),
                     col("at_risk_follow_up_share", DoubleType, "at_risk_followed_up / at_risk_learners"),
+                    col("median_response_flag", BooleanType, "the median first-response hours on the SLA's clock (xueqing.tutor.sla-clock) above xueqing.tutor.thresholds.median-response-hours-max (null when nothing answered)"),
                     col("within_sla_share_flag", BooleanType, "within_sla_share below xueqing.tutor.thresholds.within-sla-share-min (null when nothing answered)"),
                     key("unanswered_flag", BooleanType, "unanswered_at_week_end above xueqing.tutor.thresholds.unanswered-max"),
                     col("oldest_unanswered_flag", BooleanType, "oldest_unanswered_hours above xueqing.tutor.thresholds.oldest-unanswered-hours-max (null when none open)"),
@@ -143,6 +144,8 @@ public final class TutorServiceQualityMart implements Mart {
                         new String[] {"course_id", "week_start"}, "left")
                 .join(followUp.filter(c("staff_key").isNotNull())
                         .select("staff_key", "course_id", "week_start", "at_risk_followed_up"), keys, "left");
+        Column median = c(cfg.slaOnBusinessClock() ? "median_response_business_hours" : "median_response_hours");
+        Column slow = when(median.isNotNull(), median.gt(cfg.medianResponseHoursMax()));
         Column sla = when(c("within_sla_share").isNotNull(), c("within_sla_share").lt(cfg.withinSlaShareMin()));
         Column unanswered = coalesce(c("unanswered_at_week_end"), lit(0L)).gt(cfg.unansweredMax());
         Column oldest = when(c("oldest_unanswered_hours").isNotNull(),
@@ -156,9 +159,9 @@ public final class TutorServiceQualityMart implements Mart {
                         .as("at_risk_followed_up"),
                 Rates.ratio(coalesce(c("at_risk_followed_up"), lit(0L)), c("at_risk_learners"))
                         .as("at_risk_follow_up_share"),
-                sla.as("within_sla_share_flag"), unanswered.as("unanswered_flag"),
+                slow.as("median_response_flag"), sla.as("within_sla_share_flag"), unanswered.as("unanswered_flag"),
                 oldest.as("oldest_unanswered_flag"),
-                array_compact(array(when(sla, lit("within_sla_share")), when(unanswered, lit("unanswered")),
+                array_compact(array(when(slow, lit("median_response")), when(sla, lit("within_sla_share")), when(unanswered, lit("unanswered")),
                         when(oldest, lit("oldest_unanswered")))).as("flags"));
         return MartFrames.conform(out, SPEC);
     }

@@ -163,7 +163,9 @@ class TutorMartsTest extends SparkTestBase {
         assertThat(w2.<Double>getAs("within_sla_share")).isZero();
         assertThat(w2.<Long>getAs("unanswered_at_week_end")).isEqualTo(2);
         assertThat(w2.<Double>getAs("oldest_unanswered_hours")).isCloseTo(156.0, within(1e-9));
-        assertThat(w2.getList(w2.fieldIndex("flags"))).containsExactly("within_sla_share", "oldest_unanswered");
+        assertThat(w2.getList(w2.fieldIndex("flags"))).containsExactly("median_response", "within_sla_share",
+                "oldest_unanswered");
+        assertThat(w1.<Boolean>getAs("median_response_flag")).isFalse();
         assertThat(w2.<Long>getAs("at_risk_learners")).isEqualTo(2);
         assertThat(w2.<Long>getAs("at_risk_followed_up")).isEqualTo(1);
         assertThat(w2.<Double>getAs("at_risk_follow_up_share")).isCloseTo(0.5, within(1e-9));

@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Open edX forum threads map to the thread contract (docs/ingest-discussions-edx-moodle.md): a thread's opening post,
+ * Open edX forum threads map to the thread contract (docs/ingest-discussions.md): a thread's opening post,
  * a response and a comment, with the staff role read from the event's forum and course roles; and the forum events
  * of the shared acceptance logs.
  */

@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Moodle forum discussions map to the thread contract (docs/ingest-discussions-edx-moodle.md), and the role
+ * Moodle forum discussions map to the thread contract (docs/ingest-discussions.md), and the role
  * assignments export gives actor_role per user and course.
  */
 class MoodleThreadsTest {

@@ -25,6 +25,12 @@ public record DatasetRef(String name, Kind kind, String relative, List<String> p
             new DatasetRef("course_facts", Kind.INTERNAL, "_state/course_facts", List.of());
     public static final DatasetRef INGESTED_FILES =
             new DatasetRef("ingested_files", Kind.INTERNAL, "_state/ingested_files", List.of());
+    /**
+     * The events with their lineage columns (run_id, raw_ref), uncached: marts read the few columns they need from it
+     * (the shared, cached {@link #EVENTS} of a mart build leaves the lineage out).
+     */
+    public static final DatasetRef EVENT_LINEAGE =
+            new DatasetRef("event_lineage", Kind.INTERNAL, "events", List.of("event_date"));
     /** Each nightly's risk bands (learner × course × as_of), for follow-up of learners who were at risk. */
     public static final DatasetRef RISK_HISTORY =
             new DatasetRef("learner_risk_history", Kind.INTERNAL, "_state/risk_history", List.of("as_of"));

@@ -71,10 +71,10 @@ public final class MartsJob {
     }
 
     /**
-     * Event columns that trace an event to its source: wide, distinct per event, read by no mart (run_id stays:
-     * data_quality counts each run's replies to unseen posts).
+     * Event columns that trace an event to its source and run, left out of the events cached for the marts (a mart
+     * that needs one reads {@link DatasetRef#EVENT_LINEAGE}).
      */
-    static final String[] LINEAGE_COLUMNS = {"raw_ref", "content_hash", "source_verb"};
+    static final String[] LINEAGE_COLUMNS = {"raw_ref", "run_id", "content_hash", "source_verb"};
 
     /** A checked (so cached) mart in as many files as it needs: one per million rows, not one per task. */
     static Dataset<Row> sized(Dataset<Row> cached) {

@@ -49,6 +49,15 @@ class MultiFormatNightlyTest extends SparkTestBase {
                 + "ZZZ,2026J,2,M,Scotland,HE Qualification,50-60%,35-55,0,60,N,Withdrawn\n");
         Path samples = projectRoot().resolve("data-samples");
         Path hand = samples.resolve("xapi/hand-course.jsonl");
+        // Moodle's log has no roles: the role assignments export names the sample courses' tutors (t001nnn, t002nnn)
+        StringBuilder roles = new StringBuilder("userid,courseid,roleshortname\n");
+        for (int course = 1; course <= 2; course++) {
+            for (int tutor = 1; tutor <= 10; tutor++) {
+                roles.append(9_000_000 + course * 1000 + tutor).append(',').append(course + 1).append(",teacher\n");
+            }
+        }
+        Path moodleRoles = dir.resolve("moodle-roles.csv");
+        Files.writeString(moodleRoles, roles);
         Path conf = dir.resolve("site.conf");
         Files.writeString(conf, """
                 xueqing {
@@ -67,9 +76,10 @@ class MultiFormatNightlyTest extends SparkTestBase {
                     actions { view = viewed, submit = submitted }
                   }
                   oulad.presentation-starts { "2026J" = "2026-09-07" }
+                  moodle.role-assignments-file = "%s"
                 }
                 """.formatted(hand, csv, oulad, samples.resolve("caliper"), samples.resolve("edx"),
-                samples.resolve("moodle")));
+                samples.resolve("moodle"), moodleRoles));
         XueqingConfig config = ConfigLoader.load(conf.toFile(), List.of("warehouse=" + dir.resolve("wh")), Map.of());
 
         Pipeline.Summary s;
@@ -132,5 +142,28 @@ class MultiFormatNightlyTest extends SparkTestBase {
                 org.apache.spark.sql.Encoders.STRING()).collectAsList())
                 .containsExactlyInAnyOrder("xapi", "csv", "oulad", "caliper", "edx", "moodle");
         assertThat(s.marts()).extracting(MartsJob.MartResult::name).contains("course_weekly_quality");
+
+        // the tutor marts over every format that carries discussions: questions, and staff answers to them
+        Map<String, long[]> questions = new TreeMap<>();
+        for (Row r : wh.read(DatasetRef.mart("learner_questions"))
+                .join(wh.read(DatasetRef.EVENTS).select("course_id", "source").distinct(), "course_id")
+                .groupBy("source").agg(org.apache.spark.sql.functions.count("question_id"),
+                        org.apache.spark.sql.functions.sum(col("answered").cast("long")))
+                .collectAsList()) {
+            questions.put(r.getString(0), new long[] {r.getLong(1), r.getLong(2)});
+        }
+        System.out.println("questions, answered per source: " + questions.entrySet().stream()
+                .map(e -> e.getKey() + " " + e.getValue()[0] + "/" + e.getValue()[1]).toList());
+        assertThat(questions).containsOnlyKeys("xapi", "caliper", "edx", "moodle");
+        assertThat(questions.get("xapi")).containsExactly(1L, 1L);
+        for (String format : List.of("caliper", "edx", "moodle")) {
+            assertThat(questions.get(format)[0]).as(format + " questions").isGreaterThan(10);
+            assertThat(questions.get(format)[1]).as(format + " answered by staff")
+                    .isGreaterThan(questions.get(format)[0] / 2);
+        }
+        assertThat(wh.read(DatasetRef.mart("tutor_service_quality")).join(wh.read(DatasetRef.EVENTS)
+                        .select("course_id", "source").distinct(), "course_id").select("source").distinct()
+                .as(org.apache.spark.sql.Encoders.STRING()).collectAsList())
+                .containsExactlyInAnyOrder("xapi", "caliper", "edx", "moodle");
     }
 }

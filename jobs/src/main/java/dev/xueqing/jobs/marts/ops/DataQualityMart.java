@@ -67,7 +67,7 @@ public final class DataQualityMart implements Mart {
 
     @Override
     public List<DatasetRef> inputs() {
-        return List.of(DatasetRef.RUNS, DatasetRef.EVENTS);
+        return List.of(DatasetRef.RUNS, DatasetRef.EVENTS, DatasetRef.EVENT_LINEAGE);
     }
 
     @Override
@@ -86,8 +86,15 @@ public final class DataQualityMart implements Mart {
                 coalesce(element_at(counts, "voiding_statements"), lit(0L)).as("voided"),
                 coalesce(element_at(counts, "quarantined"), lit(0L)).as("quarantined_total"),
                 explode_outer(reasons).as(new String[] {"reason_key", "reason_count"}));
+        // replies to unseen posts, counted for the ingest run that brought them (run_id from the uncached events)
+        Dataset<Row> runOfPost = inputs.get(DatasetRef.EVENT_LINEAGE)
+                .filter(col("action").isin(dev.xueqing.common.model.Actions.POSTED,
+                        dev.xueqing.common.model.Actions.REPLIED))
+                .select(col("event_id").as("_oid"), col("run_id").as("_orun"));
         Dataset<Row> orphans = dev.xueqing.jobs.marts.tutor.DiscussionThreads.posts(inputs, context)
-                .filter(col("orphan")).groupBy(col("run_id").as("_orun")).agg(count(lit(1)).as("_orphans"));
+                .filter(col("orphan")).select("event_id")
+                .join(runOfPost, col("event_id").equalTo(col("_oid")))
+                .groupBy(col("_orun")).agg(count(lit(1)).as("_orphans"));
         return withReasons.join(orphans, withReasons.col("run_id").equalTo(col("_orun")), "left")
                 .select(col("run_id"), coalesce(col("source"), lit("unknown")).as("source"),
                 coalesce(col("tenant"), lit("unknown")).as("tenant"),

@@ -6,6 +6,7 @@ import dev.xueqing.common.metrics.TenantTime;
 import dev.xueqing.common.metrics.Weeks;
 import dev.xueqing.common.model.Actions;
 import dev.xueqing.common.model.ActorRoles;
+import dev.xueqing.common.model.ObjectTypes;
 import dev.xueqing.jobs.marts.MartContext;
 import dev.xueqing.jobs.marts.MartFrames;
 import dev.xueqing.jobs.marts.MartInputs;
@@ -39,7 +40,8 @@ import static org.apache.spark.sql.functions.when;
  * course quality marts.
  *
  * <pre>
- *   post      = event with action posted or replied, up to the run date
+ *   post      = event with action posted or replied on an object of type forum_post, up to the run date (an
+ *               xAPI "create" of a course or a note is posted on a course or a note: no post)
  *   thread    = the thread of the post its in_reply_to names (matched by object_id or event_id in the course, two
  *               hops), else its parent_id, else its own object_id (adapters put the thread in parent_id)
  *   orphan    = in_reply_to names no post seen: kept, in its parent_id's thread; a thread whose first post is
@@ -64,16 +66,16 @@ public final class DiscussionThreads {
 
     /**
      * Every post up to the run date, system ones included: course_id, _event_class, learner_key, actor_role,
-     * is_staff, event_id, object_id, in_reply_to, event_time, run_id, thread_id, orphan, opener (first post of its
+     * is_staff, event_id, object_id, in_reply_to, event_time, thread_id, orphan, opener (first post of its
      * thread), unseen_start (the thread's first post is an orphan: its start was not seen).
      */
     public static Dataset<Row> posts(MartInputs in, MartContext ctx) {
         return in.derivedCached("tutor.posts", () -> resolve(MartFrames.eventsUpTo(in, ctx)
-                .filter(col("action").isin(Actions.POSTED, Actions.REPLIED))
+                .filter(col("action").isin(Actions.POSTED, Actions.REPLIED)
+                        .and(col("object_type").equalTo(ObjectTypes.FORUM_POST)))
                 .select(col("course_id"), col("class_id").as("_event_class"), col("learner_key"), col("actor_role"),
                         col("actor_role").isin(ActorRoles.INSTRUCTOR, ActorRoles.TUTOR).as("is_staff"),
-                        col("event_id"), col("object_id"), col("parent_id"), col("in_reply_to"), col("event_time"),
-                        col("run_id"))));
+                        col("event_id"), col("object_id"), col("parent_id"), col("in_reply_to"), col("event_time"))));
     }
 
     /** Thread resolution and the opener flag over post rows (see the class comment). */

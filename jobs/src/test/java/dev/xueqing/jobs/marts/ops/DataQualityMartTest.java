@@ -45,7 +45,8 @@ class DataQualityMartTest extends SparkTestBase {
                         dev.xueqing.jobs.marts.MartTestData.ev("b", "C", "2026-02-27 12:00").action("replied")
                                 .object("post-3", "forum_post").parent("thread-9").replyTo("post-0")))
                 .withColumn("run_id", org.apache.spark.sql.functions.lit("r1"));
-        MartInputs in = new MartInputs(Map.of(DatasetRef.RUNS, runs, DatasetRef.EVENTS, events));
+        MartInputs in = new MartInputs(Map.of(DatasetRef.RUNS, runs, DatasetRef.EVENTS, events.drop("run_id"),
+                DatasetRef.EVENT_LINEAGE, events));
         DataQualityMart mart = new DataQualityMart();
         Dataset<Row> out = mart.transform(in, new MartContext(LocalDate.of(2026, 3, 1), ConfigLoader.defaults()));
         ExpectationChecker.require(DataQualityMart.SPEC, out, in::get);

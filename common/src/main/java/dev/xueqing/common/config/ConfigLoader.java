@@ -35,7 +35,7 @@ public final class ConfigLoader {
             "xueqing.caliper.actions", "xueqing.caliper.object-types", "xueqing.caliper.roles",
             "xueqing.edx.actions", "xueqing.edx.browser-actions", "xueqing.edx.object-types",
             "xueqing.edx.forum-roles", "xueqing.edx.course-roles", "xueqing.moodle.role-map",
-            "xueqing.moodle.events", "xueqing.moodle.components", "xueqing.moodle.object-tables",
+            "xueqing.moodle.events", "xueqing.index.sub-indices", "xueqing.index.weights", "xueqing.moodle.components", "xueqing.moodle.object-tables",
             "xueqing.moodle.report.events", "xueqing.staff.accounts", "xueqing.staff.bots");
 
     private static final Set<String> ACTIONS = Set.of(dev.xueqing.common.model.Actions.ALL.toArray(String[]::new));
@@ -254,7 +254,9 @@ public final class ConfigLoader {
                             intIn(x, "ops.max-mart-age-hours", 1, 24 * 366),
                             intIn(x, "quarantine.retention-days", 0, 100 * 366)),
                     assessment(x), caliper(x), edx(x), moodle(x), segments(x), risk(x), report(x), tutor(x, zone),
-                    staff(x));
+                    staff(x), index(x), new XueqingConfig.Disclosure(intIn(x, "disclosure.min-learners", 2, 1_000_000),
+                            intIn(x, "disclosure.round-to", 1, 1_000_000),
+                            intIn(x, "disclosure.min-share-denominator", 0, 1_000_000)));
         } catch (com.typesafe.config.ConfigException e) {
             throw new ConfigException("Invalid configuration: " + e.getMessage(), e);
         }
@@ -402,6 +404,88 @@ public final class ConfigLoader {
             }
         }
         return List.copyOf(values);
+    }
+
+    private static XueqingConfig.Index index(Config x) {
+        List<String> units = oneOf(x, "index.units", XueqingConfig.Index.UNIT_TYPES);
+        List<String> periods = oneOf(x, "index.periods", XueqingConfig.Index.PERIOD_TYPES);
+        List<String> indicators = oneOf(x, "index.indicators", XueqingConfig.Index.INDICATORS);
+        if (units.isEmpty() || periods.isEmpty() || indicators.isEmpty()) {
+            throw new ConfigException("xueqing.index.units, .periods and .indicators must each name at least one.");
+        }
+        String pattern = x.getString("index.term-pattern");
+        try {
+            java.util.regex.Pattern.compile(pattern);
+        } catch (java.util.regex.PatternSyntaxException e) {
+            throw new ConfigException("xueqing.index.term-pattern is not a regular expression: " + e.getDescription());
+        }
+        Map<String, List<String>> subIndices = new java.util.LinkedHashMap<>();
+        Set<String> placed = new java.util.HashSet<>();
+        for (String name : new TreeSet<>(x.getConfig("index.sub-indices").root().keySet())) {
+            List<String> members = oneOf(x, "index.sub-indices." + name, XueqingConfig.Index.INDICATORS);
+            for (String m : members) {
+                if (!placed.add(m)) {
+                    throw new ConfigException("xueqing.index.sub-indices: indicator '" + m + "' is in two sub-indices.");
+                }
+            }
+            subIndices.put(name, members);
+        }
+        Set<String> negative = new java.util.LinkedHashSet<>(oneOf(x, "index.negative",
+                XueqingConfig.Index.INDICATORS));
+        String normalisation = choice(x, "index.normalisation", XueqingConfig.Index.NORMALISATIONS);
+        String weighting = choice(x, "index.weighting", XueqingConfig.Index.WEIGHTINGS);
+        String aggregation = choice(x, "index.aggregation", XueqingConfig.Index.AGGREGATIONS);
+        Map<String, Double> weights = new java.util.LinkedHashMap<>();
+        Config w = x.getConfig("index.weights");
+        for (String k : new TreeSet<>(w.root().keySet())) {
+            if (!XueqingConfig.Index.INDICATORS.contains(k)) {
+                throw new ConfigException("xueqing.index.weights names an unknown indicator '" + k + "': use one of "
+                        + XueqingConfig.Index.INDICATORS + ".");
+            }
+            double v = w.getDouble(k);
+            if (!(v >= 0 && v <= 1)) {
+                throw new ConfigException("xueqing.index.weights." + k + " = " + v + " is out of range: use [0, 1].");
+            }
+            weights.put(k, v);
+        }
+        if (weighting.equals("config")) {
+            if (!weights.keySet().equals(new java.util.HashSet<>(indicators))) {
+                throw new ConfigException("xueqing.index.weighting = config needs a weight under xueqing.index.weights "
+                        + "for exactly the indicators " + indicators + " (given: " + weights.keySet() + ").");
+            }
+            double sum = weights.values().stream().mapToDouble(Double::doubleValue).sum();
+            if (Math.abs(sum - 1) > 1e-6) {
+                throw new ConfigException("xueqing.index.weights add up to " + sum + ", not 1.");
+            }
+        } else if (!weights.isEmpty()) {
+            throw new ConfigException("xueqing.index.weights is set but xueqing.index.weighting = " + weighting
+                    + ": set weighting = config to use the weights, or remove them.");
+        }
+        return new XueqingConfig.Index(units, periods, pattern, indicators, Map.copyOf(subIndices),
+                Set.copyOf(negative), normalisation, weighting, Map.copyOf(weights), aggregation);
+    }
+
+    /** A list of distinct values from the allowed ones, in the given order. */
+    private static List<String> oneOf(Config x, String path, List<String> allowed) {
+        List<String> out = new java.util.ArrayList<>();
+        for (String v : x.getStringList(path)) {
+            if (!allowed.contains(v)) {
+                throw new ConfigException("xueqing." + path + ": unknown value '" + v + "': use " + allowed + ".");
+            }
+            if (out.contains(v)) {
+                throw new ConfigException("xueqing." + path + " names '" + v + "' twice.");
+            }
+            out.add(v);
+        }
+        return List.copyOf(out);
+    }
+
+    private static String choice(Config x, String path, List<String> allowed) {
+        String v = x.getString(path);
+        if (!allowed.contains(v)) {
+            throw new ConfigException("xueqing." + path + " = '" + v + "': use one of " + allowed + ".");
+        }
+        return v;
     }
 
     private static XueqingConfig.Tutor tutor(Config x, ZoneId zone) {

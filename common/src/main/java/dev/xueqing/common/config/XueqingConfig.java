@@ -33,7 +33,9 @@ public record XueqingConfig(
         Risk risk,
         Report report,
         Tutor tutor,
-        Staff staff) implements Serializable {
+        Staff staff,
+        Index index,
+        Disclosure disclosure) implements Serializable {
 
     public enum Mode { DEVELOPMENT, PRODUCTION }
 
@@ -114,6 +116,42 @@ public record XueqingConfig(
     public record Tutor(double slaHours, boolean slaOnBusinessClock, dev.xueqing.common.metrics.BusinessCalendar calendar,
                         int followUpDays, double questionsAskedMin, double withinSlaShareMin, double unansweredMax,
                         double oldestUnansweredHoursMax, double medianResponseHoursMax) implements Serializable {}
+
+    /**
+     * The learning index (docs/learning-index.md).
+     *
+     * @param units          unit types: tenant, course, class, or a learner attribute of the learners dim
+     * @param periods        period types: month, term, week
+     * @param termPattern    the term of a course run is the first capture group of this pattern on its course_id
+     * @param indicators     the indicators of the index, in order
+     * @param subIndices     sub-index name → its indicators (a subset of {@code indicators})
+     * @param negative       indicators whose higher values are worse
+     * @param normalisation  min-max, z-score or rank
+     * @param weighting      equal, config or pca
+     * @param weights        indicator → weight (weighting = config), adding up to 1
+     * @param aggregation    arithmetic or geometric
+     */
+    public record Index(List<String> units, List<String> periods, String termPattern, List<String> indicators,
+                        Map<String, List<String>> subIndices, java.util.Set<String> negative, String normalisation,
+                        String weighting, Map<String, Double> weights, String aggregation) implements Serializable {
+        public static final List<String> UNIT_TYPES = List.of("tenant", "course", "class", "region", "gender",
+                "age_band", "education", "imd_band", "disability");
+        public static final List<String> PERIOD_TYPES = List.of("month", "term", "week");
+        public static final List<String> INDICATORS = List.of("participation", "intensity", "regularity",
+                "persistence", "achievement", "pass_rate", "interaction");
+        public static final List<String> NORMALISATIONS = List.of("min-max", "z-score", "rank");
+        public static final List<String> WEIGHTINGS = List.of("equal", "config", "pca");
+        public static final List<String> AGGREGATIONS = List.of("arithmetic", "geometric");
+    }
+
+    /**
+     * Disclosure control of researcher-facing outputs (docs/privacy.md).
+     *
+     * @param minLearners         k: rows about fewer learners are suppressed (at least 2)
+     * @param roundTo             counts are rounded to the nearest multiple of this (1: no rounding)
+     * @param minShareDenominator shares whose denominator is below this are suppressed
+     */
+    public record Disclosure(int minLearners, int roundTo, int minShareDenominator) implements Serializable {}
 
     public record Progress(double behindMissedShare) implements Serializable {}
 
@@ -249,6 +287,6 @@ public record XueqingConfig(
     public XueqingConfig withWarehouse(String newWarehouse) {
         return new XueqingConfig(mode, timezone, newWarehouse, tenant, inputs, pseudonym, spark, activity, progress,
                 quality, retentionMaxWeeks, xapi, oulad, csvMappings, ops, assessment, caliper, edx, moodle, segments, risk,
-                report, tutor, staff);
+                report, tutor, staff, index, disclosure);
     }
 }

@@ -127,7 +127,7 @@ public record XueqingConfig(
      * @param subIndices     sub-index name → its indicators (a subset of {@code indicators})
      * @param negative       indicators whose higher values are worse
      * @param normalisation  min-max, z-score or rank
-     * @param weighting      equal, config or pca
+     * @param weighting      equal, sub-index (equal per sub-index, split equally inside it), config or pca
      * @param weights        indicator → weight (weighting = config), adding up to 1
      * @param aggregation    arithmetic or geometric
      */
@@ -140,7 +140,7 @@ public record XueqingConfig(
         public static final List<String> INDICATORS = List.of("participation", "intensity", "regularity",
                 "persistence", "achievement", "pass_rate", "interaction");
         public static final List<String> NORMALISATIONS = List.of("min-max", "z-score", "rank");
-        public static final List<String> WEIGHTINGS = List.of("equal", "config", "pca");
+        public static final List<String> WEIGHTINGS = List.of("equal", "sub-index", "config", "pca");
         public static final List<String> AGGREGATIONS = List.of("arithmetic", "geometric");
     }
 

@@ -17,7 +17,8 @@ import java.util.List;
 /**
  * Every mart the {@code marts} job builds, in a dependency-free order (marts read only events and dims, never each
  * other, so any order works; this one reads learner → course). learner_segments and course_quality_summary share
- * one segmentation per build through {@link MartInputs#derived}, whichever runs first computes it.
+ * one segmentation per build through {@link MartInputs#derived}, whichever runs first computes it; the three
+ * learning-index marts likewise share one construction.
  */
 public final class MartCatalog {
     private MartCatalog() {}
@@ -36,6 +37,9 @@ public final class MartCatalog {
                 new LearnerAbilityMart(),
                 new dev.xueqing.jobs.marts.tutor.LearnerQuestionsMart(),
                 new dev.xueqing.jobs.marts.tutor.TutorServiceQualityMart(),
+                new dev.xueqing.jobs.marts.index.LearningIndexMart(),
+                new dev.xueqing.jobs.marts.index.LearningIndexDiagnosticsMart(),
+                new dev.xueqing.jobs.marts.index.LearningIndexSensitivityMart(),
                 new DataQualityMart());
     }
 }

@@ -89,14 +89,14 @@ class NightlyAcceptanceTest extends SparkTestBase {
         // the nightly's risk step ran: without a trained model it scores nothing and says so
         assertThat(first.out()).containsPattern(
                 "learner_risk_scores +0 rows .*not scored: no risk model yet \\(train one with xueqing train-risk\\)");
-        // progress: one line per step, 1 input + dims + 13 marts
-        assertThat(first.err()).contains("[1/15] ingest xapi", "[2/15] dims", "[15/15] mart data_quality");
+        // progress: one line per step, 1 input + dims + 16 marts
+        assertThat(first.err()).contains("[1/18] ingest xapi", "[2/18] dims", "[18/18] mart data_quality");
         // --log-format json: every log line is a JSON object
         // (native-library notices that bypass the logging, such as netlib's BLAS message, are not log lines)
         assertThat(second.err().lines().filter(l -> l.contains("xueqing")).toList()).isNotEmpty()
                 .allSatisfy(l -> assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(l).isObject())
                         .as(l).isTrue());
-        assertThat(second.err()).contains("\"message\":\"[1/15] ingest xapi");
+        assertThat(second.err()).contains("\"message\":\"[1/18] ingest xapi");
         // the rerun finds every input file in the ledger, unchanged, and reads nothing
         assertThat(second.out()).contains("Input xapi (tenant demo-university): nothing new: 8 file(s) unchanged");
     }

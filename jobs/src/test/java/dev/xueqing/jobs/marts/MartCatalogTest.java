@@ -17,7 +17,8 @@ class MartCatalogTest {
         assertThat(specs).extracting(MartSpec::name).containsExactly("learner_daily_activity",
                 "learner_course_progress", "learner_segments", "course_weekly_quality", "course_quality_summary", "cohort_retention",
                 "assessment_item_stats", "assessment_reliability", "assessment_item_difficulty", "learner_ability",
-                "learner_questions", "tutor_service_quality", "data_quality");
+                "learner_questions", "tutor_service_quality", "learning_index", "learning_index_diagnostics",
+                "learning_index_sensitivity", "data_quality");
         for (MartSpec s : specs) {
             assertThat(s.description()).isNotBlank();
             assertThat(s.area()).isNotBlank();

@@ -118,10 +118,12 @@ public final class IndexIndicators {
                     "term", "end_date", "outcome", "unenrol_date", "span_start", "span_end", "period_type", "period",
                     "period_start", "period_end"));
         }
-        Dataset<Row> ep = perType.stream().reduce(Dataset::unionByName).orElseThrow()
+        // read four times below (activity, scores, facts, learner-weeks): cached for this build
+        Dataset<Row> ep = in.derivedCached("index-enrolment-periods:" + ctx.asOf(), () -> perType.stream()
+                .reduce(Dataset::unionByName).orElseThrow()
                 .withColumn("w_start", greatest(col("span_start"), col("period_start")))
                 .withColumn("w_end", least(col("span_end"), col("period_end")))
-                .filter(col("w_start").leq(col("w_end")));
+                .filter(col("w_start").leq(col("w_end"))));
 
         // learner-initiated activity per day, with active time and forum posts
         Dataset<Row> learnerEvents = MartFrames.learnerEvents(in, ctx);
@@ -135,9 +137,11 @@ public final class IndexIndicators {
                 .join(courses.select("course_id", "term"), "course_id");
         Dataset<Row> dailyInPeriods = withPeriods(daily, index.periods());
         Dataset<Row> epKeys = ep.select("learner_key", "course_id", "period_type", "period", "w_start", "w_end");
-        Dataset<Row> dailyInWindows = dailyInPeriods.join(epKeys,
-                        new String[] {"learner_key", "course_id", "period_type", "period"})
-                .filter(col("event_date").between(col("w_start"), col("w_end")));
+        Dataset<Row> dailyInWindows = in.derivedCached("index-daily-in-windows:" + ctx.asOf(),
+                () -> dailyInPeriods.join(epKeys, new String[] {"learner_key", "course_id", "period_type", "period"})
+                        .filter(col("event_date").between(col("w_start"), col("w_end")))
+                        .select("learner_key", "course_id", "period_type", "period", "event_date", "posts",
+                                "active_seconds"));
         Dataset<Row> activity = dailyInWindows.groupBy("learner_key", "course_id", "period_type", "period").agg(
                 countDistinct(Weeks.weekStart(col("event_date"))).as("active_weeks"),
                 max("event_date").as("last_active_date"),

@@ -25,8 +25,9 @@ import java.util.Set;
  *       {@code (r − 1)/(n − 1)} with r the average rank among the n units with a value. No spread (one unit, or all
  *       equal) gives 0.5. A negative indicator is reversed: 1 − s.</li>
  *   <li>Weights: equal; sub-index (each sub-index the same weight, split equally inside it); config; pca (the squared
- *       loadings of the first principal component of the indicators' correlation matrix over the complete units,
- *       which add up to 1; equal weights when fewer than 3 complete units or fewer than 2 indicators vary).</li>
+ *       loadings of the first principal component of the correlation matrix of the {@link #coherenceIndicators}
+ *       over the complete units; see {@link #pcaWeights}; equal weights when fewer than 3 complete units or fewer
+ *       than 2 indicators vary).</li>
  *   <li>Aggregation over the unit's indicators with a value, the weights renormalised to add up to 1: arithmetic
  *       {@code 100·Σ wᵢsᵢ}; geometric {@code 100·(Π(1 + 99sᵢ)^wᵢ − 1)/99}, which works on 1..100 so that one zero
  *       does not zero the index, and is 0 and 100 where the arithmetic one is. A unit missing more than a third of
@@ -294,6 +295,7 @@ public final class IndexConstruction {
      * indicator; null with fewer than 3 such units or fewer than 2 varying indicators.
      */
     public static Pca pca(Group g, boolean[] used) {
+        used = coherenceIndicators(g, used);
         double[][] complete = completeRows(g, used);
         List<Integer> varying = new ArrayList<>();
         for (int i = 0; i < used.length; i++) {
@@ -327,16 +329,56 @@ public final class IndexConstruction {
                 total > 0 ? values[top] / total : Double.NaN, r);
     }
 
+    /**
+     * The pca weights: the indicators in the principal component share p/k of the weight in proportion to their
+     * squared loadings (a unit eigenvector's squared loadings add up to 1), every other used indicator (missing for
+     * some unit, or without spread) gets 1/k; p of the k used indicators are in the component. Null when there is no
+     * component.
+     */
     static double[] pcaWeights(Group g, boolean[] used) {
         Pca pca = pca(g, used);
         if (pca == null) {
             return null;
         }
+        int k = 0;
+        for (boolean b : used) {
+            k += b ? 1 : 0;
+        }
+        int p = pca.indicators().length;
         double[] w = new double[used.length];
-        for (int j = 0; j < pca.indicators().length; j++) {
-            w[pca.indicators()[j]] = pca.loadings()[j] * pca.loadings()[j]; // a unit eigenvector: these add up to 1
+        for (int i = 0; i < used.length; i++) {
+            w[i] = used[i] ? 1.0 / k : 0;
+        }
+        for (int j = 0; j < p; j++) {
+            w[pca.indicators()[j]] = pca.loadings()[j] * pca.loadings()[j] * p / k;
         }
         return w;
+    }
+
+    /**
+     * The indicators the coherence statistics use: the used indicators that every unit with an index (missing at
+     * most a third) has. An indicator only some units have, such as a pass rate where only some courses have ended,
+     * would otherwise leave too few complete units.
+     */
+    public static boolean[] coherenceIndicators(Group g, boolean[] used) {
+        int usedCount = 0;
+        for (boolean b : used) {
+            usedCount += b ? 1 : 0;
+        }
+        boolean[] common = used.clone();
+        for (double[] row : g.raw()) {
+            int missing = 0;
+            for (int i = 0; i < used.length; i++) {
+                missing += used[i] && Double.isNaN(row[i]) ? 1 : 0;
+            }
+            if (missing * 3 > usedCount) {
+                continue;
+            }
+            for (int i = 0; i < used.length; i++) {
+                common[i] &= !Double.isNaN(row[i]);
+            }
+        }
+        return common;
     }
 
     /**
@@ -344,6 +386,7 @@ public final class IndexConstruction {
      * k/(k−1)·(1 − Σ var(zᵢ)/var(Σ zᵢ)). NaN with fewer than 3 complete units or fewer than 2 indicators that vary.
      */
     public static double cronbachAlpha(Group g, boolean[] used) {
+        used = coherenceIndicators(g, used);
         double[][] complete = completeRows(g, used);
         List<double[]> items = new ArrayList<>();
         for (int i = 0; i < used.length; i++) {

@@ -292,17 +292,24 @@ public final class LearningIndexBuild {
                 weights.add(RowFactory.create(group.indicators().get(i), main.weights()[i]));
             }
         }
+        boolean[] coherence = IndexConstruction.coherenceIndicators(group, used);
+        List<String> coherenceNames = new ArrayList<>();
+        for (int i = 0; i < used.length; i++) {
+            if (coherence[i]) {
+                coherenceNames.add(group.indicators().get(i));
+            }
+        }
         int complete = 0;
         for (double[] row : group.raw()) {
             boolean ok = true;
             for (int i = 0; i < used.length; i++) {
-                ok &= !used[i] || !Double.isNaN(row[i]);
+                ok &= !coherence[i] || !Double.isNaN(row[i]);
             }
             complete += ok ? 1 : 0;
         }
         int indexed = (int) Arrays.stream(main.index()).filter(x -> !Double.isNaN(x)).count();
         return RowFactory.create(key.get(1), key.get(2), key.get(0), units, constructed, indexed, complete,
-                seq(usedNames), seq(leftOut), seq(correlations), nan(IndexConstruction.cronbachAlpha(group, used)),
+                seq(usedNames), seq(leftOut), seq(coherenceNames), seq(correlations), nan(IndexConstruction.cronbachAlpha(group, used)),
                 pca == null ? null : nan(pca.varianceShare()), seq(pcaWeights), seq(weights), method.label(),
                 main.pcaFellBack());
     }
@@ -381,6 +388,7 @@ public final class LearningIndexBuild {
                 DataTypes.createStructField("complete_units", DataTypes.IntegerType, false),
                 DataTypes.createStructField("indicators_used", DataTypes.createArrayType(DataTypes.StringType, false), false),
                 DataTypes.createStructField("indicators_left_out", DataTypes.createArrayType(DataTypes.StringType, false), false),
+                DataTypes.createStructField("coherence_indicators", DataTypes.createArrayType(DataTypes.StringType, false), false),
                 DataTypes.createStructField("correlations", DataTypes.createArrayType(pair, false), false),
                 DataTypes.createStructField("cronbach_alpha", DataTypes.DoubleType, true),
                 DataTypes.createStructField("pc1_variance_share", DataTypes.DoubleType, true),

@@ -130,6 +130,18 @@ class IndexConstructionTest {
     }
 
     @Test
+    void anIndicatorOnlySomeUnitsHaveKeepsAnEqualShareOfThePcaWeights() {
+        // a and b as in coherence(); c only on two units: coherence indicators a, b; weights .5 * 2/3 each, c 1/3
+        IndexConstruction.Group g = new IndexConstruction.Group(List.of("a", "b", "c"),
+                new double[][] {{1, 1, NaN}, {2, 3, 5}, {3, 2, NaN}, {4, 4, 7}}, Set.of(), Map.of(), Map.of());
+        boolean[] used = IndexConstruction.usedIndicators(g);
+        assertThat(IndexConstruction.coherenceIndicators(g, used)).containsExactly(true, true, false);
+        assertThat(IndexConstruction.cronbachAlpha(g, used)).isCloseTo(0.8 * 2 / 1.8, within(1e-12));
+        assertThat(IndexConstruction.pcaWeights(g, used)).containsExactly(new double[] {1.0 / 3, 1.0 / 3, 1.0 / 3},
+                within(1e-12));
+    }
+
+    @Test
     void pcaFallsBackToEqualWeightsWithTooFewUnits() {
         IndexConstruction.Group g = new IndexConstruction.Group(List.of("a", "b"), new double[][] {{1, 2}, {2, 1}},
                 Set.of(), Map.of(), Map.of());

@@ -114,4 +114,29 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.load(null, List.of("risk.bands.medium-min=0.7"), Map.of()))
                 .hasMessageContaining("xueqing.risk.bands.medium-min");
     }
+
+    @Test
+    void learningIndexSettingsAreChecked() {
+        XueqingConfig.Index ix = ConfigLoader.defaults().index();
+        assertThat(ix.indicators()).hasSize(7);
+        assertThat(ix.termPattern()).isEqualTo(ConfigLoader.defaults().risk().runPattern());
+        assertThat(ConfigLoader.defaults().disclosure()).isEqualTo(new XueqingConfig.Disclosure(10, 5, 23));
+        XueqingConfig weighted = ConfigLoader.load(null, List.of("xueqing.index.indicators=[participation, achievement]",
+                "xueqing.index.weighting=config", "xueqing.index.weights.participation=0.25",
+                "xueqing.index.weights.achievement=0.75"), Map.of());
+        assertThat(weighted.index().weights()).containsEntry("achievement", 0.75);
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of("xueqing.index.indicators=[participation, happiness]"),
+                Map.of())).hasMessageContaining("xueqing.index.indicators").hasMessageContaining("happiness");
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of("xueqing.index.indicators=[participation, achievement]",
+                "xueqing.index.weighting=config", "xueqing.index.weights.participation=0.5",
+                "xueqing.index.weights.achievement=0.4"), Map.of())).hasMessageContaining("add up to 0.9");
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of("xueqing.index.weighting=config",
+                "xueqing.index.weights.participation=1"), Map.of())).hasMessageContaining("exactly the indicators");
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of("xueqing.index.weights.joy=1"), Map.of()))
+                .hasMessageContaining("unknown indicator 'joy'");
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of("xueqing.index.normalisation=log"), Map.of()))
+                .hasMessageContaining("min-max");
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of("xueqing.disclosure.min-learners=1"), Map.of()))
+                .hasMessageContaining("xueqing.disclosure.min-learners");
+    }
 }

@@ -60,7 +60,7 @@ import static org.apache.spark.sql.functions.when;
  *   <li>passed / decided: the final result, in the period the course run ends in.</li>
  * </ul>
  * Per unit and period: learners (distinct), enrolments, participation = share active, intensity = median active
- * minutes over the unit's active learner-weeks (the part of each ISO week inside the period), regularity and
+ * minutes (to 0.1 min) over the unit's active learner-weeks (the part of each ISO week inside the period), regularity and
  * persistence = their means over enrolments, achievement = mean of the enrolments' mean scores, pass_rate = passed /
  * decided, interaction = posts / enrolments, null when no course of the unit has any learner post up to the run date
  * (the source logs no posts; OULAD logs forum clicks only).
@@ -149,7 +149,9 @@ public final class IndexIndicators {
         Dataset<Row> learnerWeeks = dailyInWindows
                 .groupBy(col("learner_key"), col("course_id"), col("period_type"), col("period"),
                         Weeks.weekStart(col("event_date")).as("week_start"))
-                .agg(sum("active_seconds").divide(60.0).as("week_minutes"));
+                // to a tenth of a minute: the exact median then counts a few thousand distinct values per unit,
+                // not one per learner-week (a tenant's unit holds every learner-week of the period)
+                .agg(org.apache.spark.sql.functions.bround(sum("active_seconds").divide(60.0), 1).as("week_minutes"));
 
         Dataset<Row> scores = withPeriods(MartFrames.assessmentScores(in, ctx)
                         .join(courses.select("course_id", "term"), "course_id"), index.periods())

@@ -173,12 +173,22 @@ public final class SqlSandbox {
             Map.entry("CompoundBody", "a SQL script"), Map.entry("NamedStreamingRelation", "STREAM"));
 
     private final Set<String> views;
+    private final String readsOnly;
 
     /** A sandbox over the given temp views (names compared case-insensitively). */
     public SqlSandbox(Iterable<String> views) {
+        this(views, "`xueqing sql` reads only its views");
+    }
+
+    /**
+     * A sandbox over the given temp views, whose refusal of any other relation starts with {@code readsOnly}
+     * (e.g. "`xueqing sql --role researcher` reads only the researcher outputs") and ends with the views' names.
+     */
+    public SqlSandbox(Iterable<String> views, String readsOnly) {
         Set<String> v = new TreeSet<>();
         views.forEach(n -> v.add(n.toLowerCase(Locale.ROOT)));
         this.views = Collections.unmodifiableSet(v);
+        this.readsOnly = readsOnly;
     }
 
     public Set<String> views() {
@@ -315,7 +325,7 @@ public final class SqlSandbox {
     private RefusedException unknownRelation(List<String> name) {
         String what = name.size() == 1 ? "there is no view " + quoted(name)
                 : quoted(name) + " is not one of its views (no files, paths or catalog tables)";
-        return new RefusedException("`xueqing sql` reads only its views, and " + what + ". Views: "
+        return new RefusedException(readsOnly + ", and " + what + ". Views: "
                 + String.join(", ", views) + ".");
     }
 

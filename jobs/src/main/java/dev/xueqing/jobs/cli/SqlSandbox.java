@@ -96,8 +96,8 @@ import java.util.TreeSet;
  * {@link View} of an allowed name (the view's own plan is not inspected), and no reflection or user-defined
  * expression may appear, whatever the analyser turned the query into.
  *
- * <p>{@code xueqing sql} uses it over all its views; the researcher role of the planned learning-index work
- * ({@code sql --role researcher}) is meant to build on it with a smaller set of views.
+ * <p>{@code xueqing sql} uses it over all its views; {@code sql --role researcher} over the researcher outputs only
+ * (the disclosure-controlled views of {@code ResearcherOutputs}), with a refusal that names them.
  */
 public final class SqlSandbox {
     /** Why a query is refused; the message is one line that names what is not allowed. */

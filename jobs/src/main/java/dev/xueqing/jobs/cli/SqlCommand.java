@@ -9,6 +9,7 @@ import dev.xueqing.common.spark.SparkSessions;
 import dev.xueqing.jobs.marts.Mart;
 import dev.xueqing.jobs.marts.MartCatalog;
 import dev.xueqing.jobs.research.ResearcherOutputs;
+import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -78,11 +79,18 @@ final class SqlCommand extends BaseCommand {
             }
             Dataset<Row> result;
             try {
-                result = (role == Role.researcher ? new SqlSandbox(views, RESEARCHER_READS_ONLY)
+                result = (role == Role.researcher ? new SqlSandbox(views, RESEARCHER_READS_ONLY, false)
                         : new SqlSandbox(views)).dataset(spark, query);
             } catch (SqlSandbox.RefusedException e) {
                 err().println("error: " + e.getMessage());
                 return XueqingCli.USAGE;
+            } catch (AnalysisException e) {
+                if (role != Role.researcher) {
+                    throw e;
+                }
+                // Spark appends the analysed plan, which shows what the researcher views are made from
+                err().println("error: " + e.getSimpleMessage());
+                return XueqingCli.FAILED;
             }
             if (format == Format.table) {
                 int max = limit != null ? limit : TABLE_ROWS;

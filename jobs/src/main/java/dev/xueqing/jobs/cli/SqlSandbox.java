@@ -174,21 +174,25 @@ public final class SqlSandbox {
 
     private final Set<String> views;
     private final String readsOnly;
+    private final boolean explain;
 
     /** A sandbox over the given temp views (names compared case-insensitively). */
     public SqlSandbox(Iterable<String> views) {
-        this(views, "`xueqing sql` reads only its views");
+        this(views, "`xueqing sql` reads only its views", true);
     }
 
     /**
      * A sandbox over the given temp views, whose refusal of any other relation starts with {@code readsOnly}
      * (e.g. "`xueqing sql --role researcher` reads only the researcher outputs") and ends with the views' names.
+     * Without {@code explain}, {@code EXPLAIN} is refused too: a plan shows what the views are made from (their
+     * source datasets' paths and columns), not only what they hold.
      */
-    public SqlSandbox(Iterable<String> views, String readsOnly) {
+    public SqlSandbox(Iterable<String> views, String readsOnly, boolean explain) {
         Set<String> v = new TreeSet<>();
         views.forEach(n -> v.add(n.toLowerCase(Locale.ROOT)));
         this.views = Collections.unmodifiableSet(v);
         this.readsOnly = readsOnly;
+        this.explain = explain;
     }
 
     public Set<String> views() {
@@ -219,6 +223,10 @@ public final class SqlSandbox {
 
     /** Checks the plan as parsed: statement kind, relation names, table-valued functions and functions. */
     public void checkParsed(LogicalPlan parsed) {
+        if (!explain && parsed instanceof ExplainCommand) {
+            throw new RefusedException(readsOnly + ", and EXPLAIN is not allowed (a plan shows what the views are "
+                    + "made from). Views: " + String.join(", ", views) + ".");
+        }
         if (parsed instanceof ShowTables show) {
             if (!show.namespace().getClass().getSimpleName().startsWith("CurrentNamespace")) {
                 throw new RefusedException("`xueqing sql` shows only its own views: SHOW TABLES without IN/FROM.");

@@ -299,21 +299,23 @@ public final class ResearcherOutputs {
     }
 
     /**
-     * The spec of a passed-through index mart: the mart's own when this build has it, else one read off the
-     * dataset's schema (columns without definitions).
+     * The spec of a passed-through index mart, column for column as published: each column with the definition in
+     * the mart's own spec when this build has one, else a pointer to the mart dictionary.
      */
     static MartSpec passThroughSpec(String name, Dataset<Row> rows) {
         Optional<MartSpec> own = MartCatalog.all().stream().map(Mart::spec).filter(s -> s.name().equals(name))
                 .findFirst();
-        if (own.isPresent()) {
-            return own.get();
-        }
+        Map<String, ColumnSpec> documented = new LinkedHashMap<>();
+        own.ifPresent(s -> s.columns().forEach(c -> documented.put(c.name(), c)));
         List<ColumnSpec> cols = new ArrayList<>();
         for (StructField f : rows.schema().fields()) {
-            cols.add(new ColumnSpec(f.name(), f.dataType(), f.nullable(), "(see docs/marts.md: " + name + ")"));
+            ColumnSpec c = documented.get(f.name());
+            cols.add(c != null ? c : new ColumnSpec(f.name(), f.dataType(), f.nullable(),
+                    "(see docs/marts.md: " + name + ")"));
         }
-        return new MartSpec(name, AREA, List.of(), "The " + name + " mart as published (disclosure control is "
-                + "applied by the mart itself).", cols, List.of());
+        return own.map(s -> new MartSpec(name, s.area(), s.grain(), s.description(), cols, List.of()))
+                .orElseGet(() -> new MartSpec(name, AREA, List.of(), "The " + name + " mart as published "
+                        + "(disclosure control is applied by the mart itself).", cols, List.of()));
     }
 
     private static List<ColumnSpec> withDisclosureColumns(List<ColumnSpec> cols) {

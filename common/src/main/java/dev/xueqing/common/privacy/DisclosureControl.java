@@ -41,7 +41,8 @@ import static org.apache.spark.sql.functions.when;
  *       published total (e.g. the classes of a course in a week, beside the course's own row). When exactly one
  *       row of a group is suppressed, it could be recovered as the total minus its visible siblings, so the smallest
  *       visible row of the group (fewest learners; ties broken by the identifying columns, then the counts and
- *       values, ascending, nulls first: deterministic) is suppressed too, with rule {@code "secondary"}. One pass,
+ *       values, ascending, nulls last, so that a total row whose
+ *       class is null loses a tie: deterministic) is suppressed too, with rule {@code "secondary"}. One pass,
  *       one hierarchy: a table with several crossing totals needs a group per total.</li>
  *   <li><b>shares</b>: a share whose denominator column is null or below the minimum share denominator becomes
  *       null; the row itself stays visible (its {@code suppressed} stays false).</li>
@@ -184,7 +185,7 @@ public final class DisclosureControl {
             tieBreak.addAll(t.valueColumns());
             for (String c : new LinkedHashSet<>(tieBreak)) {
                 if (orderable(schema.apply(c).dataType())) {
-                    order.add(col(c).asc_nulls_first());
+                    order.add(col(c).asc_nulls_last());
                 }
             }
             d = d.withColumn(HIDDEN_IN_GROUP, sum(when(col(PRIMARY), 1).otherwise(0)).over(group))

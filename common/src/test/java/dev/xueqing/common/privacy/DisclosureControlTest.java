@@ -92,6 +92,10 @@ class DisclosureControlTest {
                 row("z", "A", 5, 5, 0.2),
                 row("z", "C", 20, 16, 0.3),
                 row("z", "B", 20, 19, 0.4),
+                // course v: the course row ties with class A; the class (non-null id) is hidden, the total stays
+                row("v", null, 30, 20, 0.1),
+                row("v", "A", 30, 20, 0.2),
+                RowFactory.create("v", "B", 0L, 0, null, null),
                 // course w: nothing hidden, nothing added
                 row("w", null, 30, 20, 0.1),
                 row("w", "A", 15, 10, 0.2),
@@ -112,6 +116,10 @@ class DisclosureControlTest {
         assertThat(rule(out, "z/A")).isEqualTo("min-learners");
         assertThat(rule(out, "z/B")).isEqualTo("secondary");
         assertThat(rule(out, "z/C")).isNull();
+
+        assertThat(rule(out, "v/B")).isEqualTo("min-learners");
+        assertThat(rule(out, "v/A")).isEqualTo("secondary");
+        assertThat(rule(out, "v/null")).isNull();
 
         assertThat(out.values().stream().filter(r -> r.getString(0).equals("w")).map(r -> r.getBoolean(6)))
                 .containsOnly(false);

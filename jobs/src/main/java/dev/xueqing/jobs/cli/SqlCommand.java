@@ -8,6 +8,8 @@ import dev.xueqing.common.io.Warehouse;
 import dev.xueqing.common.spark.SparkSessions;
 import dev.xueqing.jobs.marts.Mart;
 import dev.xueqing.jobs.marts.MartCatalog;
+import dev.xueqing.jobs.research.ResearcherOutputs;
+import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -21,14 +23,20 @@ import java.util.Iterator;
 import java.util.List;
 
 /**
- * {@code xueqing sql}: read-only Spark SQL over events, quarantine, dims, marts and _runs, checked by
- * {@link SqlSandbox} before anything runs; csv and json stream the rows, table shows a bounded number.
+ * {@code xueqing sql}: read-only Spark SQL over events, quarantine, dims, marts and _runs (role supervisor), or
+ * over the researcher outputs alone, after disclosure control (role researcher), checked by {@link SqlSandbox}
+ * before anything runs; csv and json stream the rows, table shows a bounded number.
  */
 @CommandLine.Command(name = "sql", mixinStandardHelpOptions = true,
         description = "Run a read-only Spark SQL query over the views events, quarantine, _runs, every dim and every "
-                + "mart; anything that writes, sets, reflects or reads other files is refused (exit 2).")
+                + "mart (--role supervisor), or only the researcher outputs after disclosure control (--role "
+                + "researcher); anything that writes, sets, reflects or reads other views or files is refused "
+                + "(exit 2).")
 final class SqlCommand extends BaseCommand {
     enum Format { table, csv, json }
+
+    /** Who is asking: what the views are. */
+    enum Role { supervisor, researcher }
 
     @Parameters(index = "0", paramLabel = "QUERY",
             description = "A query over the views: SELECT, WITH, VALUES, TABLE; or EXPLAIN <query>, SHOW TABLES, "
@@ -41,6 +49,11 @@ final class SqlCommand extends BaseCommand {
     @Option(names = "--limit", paramLabel = "N",
             description = "At most N rows, N >= 0 (default: 100 for table, every row for csv/json, streamed).")
     Integer limit;
+
+    @Option(names = "--role", paramLabel = "ROLE",
+            description = "supervisor (default): every dataset; researcher: only the learning index marts and the "
+                    + "de-identified aggregates, after disclosure control (as `export --researcher` writes them).")
+    Role role = Role.supervisor;
 
     /** Rows the table format shows when no --limit is given. */
     static final int TABLE_ROWS = 100;
@@ -56,18 +69,28 @@ final class SqlCommand extends BaseCommand {
         try (SparkSessions.Handle handle = SparkSessions.acquire(config)) {
             SparkSession spark = handle.session();
             Warehouse wh = new Warehouse(spark, config.warehouse());
-            List<String> views = registerViews(wh);
+            List<String> views = role == Role.researcher ? registerResearcherViews(wh, config) : registerViews(wh);
             if (views.isEmpty()) {
-                err().println("error: the warehouse " + wh.root() + " has no datasets yet. Run `xueqing nightly` "
+                err().println("error: the warehouse " + wh.root() + " has no " + (role == Role.researcher
+                        ? "researcher outputs (" + String.join(", ", ResearcherOutputs.NAMES) + ")"
+                        : "datasets") + " yet. Run `xueqing nightly` "
                         + "(or `xueqing ingest`) first, or point --warehouse at an existing warehouse.");
                 return XueqingCli.FAILED;
             }
             Dataset<Row> result;
             try {
-                result = new SqlSandbox(views).dataset(spark, query);
+                result = (role == Role.researcher ? new SqlSandbox(views, RESEARCHER_READS_ONLY, false)
+                        : new SqlSandbox(views)).dataset(spark, query);
             } catch (SqlSandbox.RefusedException e) {
                 err().println("error: " + e.getMessage());
                 return XueqingCli.USAGE;
+            } catch (AnalysisException e) {
+                if (role != Role.researcher) {
+                    throw e;
+                }
+                // Spark appends the analysed plan, which shows what the researcher views are made from
+                err().println("error: " + e.getSimpleMessage());
+                return XueqingCli.FAILED;
             }
             if (format == Format.table) {
                 int max = limit != null ? limit : TABLE_ROWS;
@@ -89,8 +112,40 @@ final class SqlCommand extends BaseCommand {
         }
     }
 
+    /** The start of the researcher role's refusal of any other relation (the views' names follow). */
+    static final String RESEARCHER_READS_ONLY = "`xueqing sql --role researcher` reads only the researcher outputs, "
+            + "after disclosure control (no events, quarantine, dims, learner-level marts, _runs, files or paths)";
+
+    /**
+     * Registers the researcher outputs that exist as views (each built through disclosure control, so its plan reads
+     * the marts; the sandbox never looks inside a view), and drops the supervisor's views from the session.
+     */
+    static List<String> registerResearcherViews(Warehouse wh, XueqingConfig config) {
+        SparkSession spark = wh.spark();
+        for (DatasetRef ref : allRefs()) {
+            spark.catalog().dropTempView(ref.name());
+        }
+        List<String> names = new ArrayList<>();
+        for (ResearcherOutputs.Output o : ResearcherOutputs.build(wh, config)) {
+            o.rows().createOrReplaceTempView(o.name());
+            names.add(o.name());
+        }
+        return names;
+    }
+
     /** Registers every published dataset as a view; returns the names. */
     static List<String> registerViews(Warehouse wh) {
+        List<String> names = new ArrayList<>();
+        for (DatasetRef ref : allRefs()) {
+            if (wh.exists(ref)) {
+                wh.read(ref).createOrReplaceTempView(ref.name());
+                names.add(ref.name());
+            }
+        }
+        return names;
+    }
+
+    private static List<DatasetRef> allRefs() {
         List<DatasetRef> refs = new ArrayList<>();
         refs.add(DatasetRef.EVENTS);
         refs.add(DatasetRef.QUARANTINE);
@@ -102,14 +157,7 @@ final class SqlCommand extends BaseCommand {
         for (var spec : dev.xueqing.jobs.ml.risk.RiskMarts.ALL) {
             refs.add(DatasetRef.mart(spec.name()));
         }
-        List<String> names = new ArrayList<>();
-        for (DatasetRef ref : refs) {
-            if (wh.exists(ref)) {
-                wh.read(ref).createOrReplaceTempView(ref.name());
-                names.add(ref.name());
-            }
-        }
-        return names;
+        return refs;
     }
 
     /** Writes the rows as CSV as they come (the result is never held in memory). */

@@ -96,8 +96,8 @@ import java.util.TreeSet;
  * {@link View} of an allowed name (the view's own plan is not inspected), and no reflection or user-defined
  * expression may appear, whatever the analyser turned the query into.
  *
- * <p>{@code xueqing sql} uses it over all its views; the researcher role of the planned learning-index work
- * ({@code sql --role researcher}) is meant to build on it with a smaller set of views.
+ * <p>{@code xueqing sql} uses it over all its views; {@code sql --role researcher} over the researcher outputs only
+ * (the disclosure-controlled views of {@code ResearcherOutputs}), with a refusal that names them.
  */
 public final class SqlSandbox {
     /** Why a query is refused; the message is one line that names what is not allowed. */
@@ -173,12 +173,26 @@ public final class SqlSandbox {
             Map.entry("CompoundBody", "a SQL script"), Map.entry("NamedStreamingRelation", "STREAM"));
 
     private final Set<String> views;
+    private final String readsOnly;
+    private final boolean explain;
 
     /** A sandbox over the given temp views (names compared case-insensitively). */
     public SqlSandbox(Iterable<String> views) {
+        this(views, "`xueqing sql` reads only its views", true);
+    }
+
+    /**
+     * A sandbox over the given temp views, whose refusal of any other relation starts with {@code readsOnly}
+     * (e.g. "`xueqing sql --role researcher` reads only the researcher outputs") and ends with the views' names.
+     * Without {@code explain}, {@code EXPLAIN} is refused too: a plan shows what the views are made from (their
+     * source datasets' paths and columns), not only what they hold.
+     */
+    public SqlSandbox(Iterable<String> views, String readsOnly, boolean explain) {
         Set<String> v = new TreeSet<>();
         views.forEach(n -> v.add(n.toLowerCase(Locale.ROOT)));
         this.views = Collections.unmodifiableSet(v);
+        this.readsOnly = readsOnly;
+        this.explain = explain;
     }
 
     public Set<String> views() {
@@ -209,6 +223,10 @@ public final class SqlSandbox {
 
     /** Checks the plan as parsed: statement kind, relation names, table-valued functions and functions. */
     public void checkParsed(LogicalPlan parsed) {
+        if (!explain && parsed instanceof ExplainCommand) {
+            throw new RefusedException(readsOnly + ", and EXPLAIN is not allowed (a plan shows what the views are "
+                    + "made from). Views: " + String.join(", ", views) + ".");
+        }
         if (parsed instanceof ShowTables show) {
             if (!show.namespace().getClass().getSimpleName().startsWith("CurrentNamespace")) {
                 throw new RefusedException("`xueqing sql` shows only its own views: SHOW TABLES without IN/FROM.");
@@ -315,7 +333,7 @@ public final class SqlSandbox {
     private RefusedException unknownRelation(List<String> name) {
         String what = name.size() == 1 ? "there is no view " + quoted(name)
                 : quoted(name) + " is not one of its views (no files, paths or catalog tables)";
-        return new RefusedException("`xueqing sql` reads only its views, and " + what + ". Views: "
+        return new RefusedException(readsOnly + ", and " + what + ". Views: "
                 + String.join(", ", views) + ".");
     }
 

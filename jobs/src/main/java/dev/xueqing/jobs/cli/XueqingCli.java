@@ -20,7 +20,7 @@ import java.util.Map;
         subcommands = {NightlyCommand.class, IngestCommand.class, MartsCommand.class, TrainRiskCommand.class,
                 ScoreRiskCommand.class, SqlCommand.class,
                 ValidateCommand.class, StatusCommand.class, DocsCommand.class, GenerateSamplesCommand.class,
-                GenerateCommand.class, ReportCommand.class,
+                GenerateCommand.class, ReportCommand.class, ExportCommand.class,
                 CommandLine.HelpCommand.class})
 public final class XueqingCli implements Runnable {
     public static final int OK = 0;

@@ -70,12 +70,17 @@ public final class DiscussionThreads {
      * thread), unseen_start (the thread's first post is an orphan: its start was not seen).
      */
     public static Dataset<Row> posts(MartInputs in, MartContext ctx) {
-        return in.derivedCached("tutor.posts", () -> resolve(MartFrames.eventsUpTo(in, ctx)
-                .filter(col("action").isin(Actions.POSTED, Actions.REPLIED)
-                        .and(col("object_type").equalTo(ObjectTypes.FORUM_POST)))
-                .select(col("course_id"), col("class_id").as("_event_class"), col("learner_key"), col("actor_role"),
-                        col("actor_role").isin(ActorRoles.INSTRUCTOR, ActorRoles.TUTOR).as("is_staff"),
-                        col("event_id"), col("object_id"), col("parent_id"), col("in_reply_to"), col("event_time"))));
+        // resolve() reads its input eight times (two self-joins, each over a union, and the opener join): the few
+        // post rows are cached first, so that the events are scanned once, not eight times
+        return in.derivedCached("tutor.posts", () -> resolve(in.derivedCached("tutor.raw-posts",
+                () -> MartFrames.eventsUpTo(in, ctx)
+                        .filter(col("action").isin(Actions.POSTED, Actions.REPLIED)
+                                .and(col("object_type").equalTo(ObjectTypes.FORUM_POST)))
+                        .select(col("course_id"), col("class_id").as("_event_class"), col("learner_key"),
+                                col("actor_role"),
+                                col("actor_role").isin(ActorRoles.INSTRUCTOR, ActorRoles.TUTOR).as("is_staff"),
+                                col("event_id"), col("object_id"), col("parent_id"), col("in_reply_to"),
+                                col("event_time")))));
     }
 
     /** Thread resolution and the opener flag over post rows (see the class comment). */

@@ -535,6 +535,24 @@ public final class Warehouse {
         return load(ref).count();
     }
 
+    /**
+     * A folder for this run's intermediate results ({@code _staging/<run>.scratch}): not published, kept when one
+     * job of the run fails ({@link #cleanStaging} leaves it), removed by {@link #cleanScratch} when the run's jobs
+     * are done and by {@link #recover} after a killed run.
+     */
+    public Path scratchPath(String runId) {
+        return new Path(root, "_staging/" + runId + ".scratch");
+    }
+
+    /** Deletes this run's scratch folder. */
+    public void cleanScratch(String runId) {
+        try {
+            fs.delete(scratchPath(runId), true);
+        } catch (IOException e) {
+            LOG.warn("Could not delete scratch folder of run {}: {}", runId, e.getMessage());
+        }
+    }
+
     /** Deletes this run's staging folder (after a failure). */
     public void cleanStaging(String runId) {
         try {

@@ -96,6 +96,9 @@ public final class SparkSessions {
         String master = submitted.getOrDefault("spark.master", s.conf().getOrDefault("spark.master", s.master()));
         if (master.startsWith("local")) {
             wanted.put("spark.ui.enabled", "false");
+            // with no UI to show them, the SQL executions Spark keeps (1,000 by default, each with its plan's
+            // description) are memory the driver needs for the work
+            wanted.put("spark.sql.ui.retainedExecutions", "50");
             wanted.put("spark.driver.host", "127.0.0.1");
             wanted.put("spark.driver.bindAddress", "127.0.0.1");
         }

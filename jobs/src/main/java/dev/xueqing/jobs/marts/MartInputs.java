@@ -10,12 +10,34 @@ import java.util.Map;
  * The input datasets of a mart build, by ref. Tests build one from in-code rows; MartsJob from the warehouse.
  * {@link #derived} holds results that several marts of the same build derive from the inputs (a model fit, the
  * sessions, the progress facts), so that they are computed once; {@link #release} frees the cached ones.
+ *
+ * <p>A dataset derived with {@link #derivedCached} is materialised by the build's {@link Materialiser} and read
+ * back from what it wrote, so that later marts start from the stored rows, not from the plan that made them. Keeping
+ * the plan instead (Spark's cache) keeps every broadcast relation in it on the driver for the whole build, each the
+ * size of a memory page however few its rows, and makes every later plan and plan description grow with it.
  */
 public record MartInputs(Map<DatasetRef, Dataset<Row>> datasets, Map<String, Object> derivedResults,
-                         java.util.List<MartInputs> variants) {
+                         java.util.List<MartInputs> variants, Materialiser materialiser) {
+
+    /** Stores a derived dataset and returns a dataset that reads what was stored. */
+    @FunctionalInterface
+    public interface Materialiser {
+        Dataset<Row> materialise(String key, Dataset<Row> rows);
+
+        /**
+         * Spark's cache (memory, then disk), which keeps the plan: for tests and small inputs. A build over the
+         * warehouse uses {@link ScratchFiles}.
+         */
+        Materialiser CACHE = (key, rows) -> rows.persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+    }
+
     public MartInputs(Map<DatasetRef, Dataset<Row>> datasets) {
+        this(datasets, Materialiser.CACHE);
+    }
+
+    public MartInputs(Map<DatasetRef, Dataset<Row>> datasets, Materialiser materialiser) {
         this(datasets, new java.util.concurrent.ConcurrentHashMap<>(),
-                java.util.Collections.synchronizedList(new java.util.ArrayList<>()));
+                java.util.Collections.synchronizedList(new java.util.ArrayList<>()), materialiser);
     }
 
     /** The value derived under this key in this build, computed on first use. */
@@ -32,11 +54,11 @@ public record MartInputs(Map<DatasetRef, Dataset<Row>> datasets, Map<String, Obj
     }
 
     /**
-     * A dataset derived under this key, computed on first use and cached (memory, then disk) until
+     * A dataset derived under this key, computed on first use and materialised (see the class comment) until
      * {@link #release}: for intermediate results that several marts read.
      */
     public Dataset<Row> derivedCached(String key, java.util.function.Supplier<Dataset<Row>> compute) {
-        return derived(key, () -> compute.get().persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK()));
+        return derived(key, () -> materialiser.materialise(key, compute.get()));
     }
 
     /**
@@ -46,7 +68,7 @@ public record MartInputs(Map<DatasetRef, Dataset<Row>> datasets, Map<String, Obj
     public MartInputs with(DatasetRef ref, Dataset<Row> replacement) {
         Map<DatasetRef, Dataset<Row>> m = new java.util.HashMap<>(datasets);
         m.put(ref, replacement);
-        MartInputs variant = new MartInputs(m);
+        MartInputs variant = new MartInputs(m, materialiser);
         variants.add(variant);
         return variant;
     }

@@ -104,7 +104,7 @@ public final class MartsJob {
             inputs.put(ref, ref.equals(DatasetRef.EVENTS)
                     ? d.drop(LINEAGE_COLUMNS).persist(StorageLevel.MEMORY_AND_DISK()) : d);
         }
-        MartInputs martInputs = new MartInputs(inputs);
+        MartInputs martInputs = new MartInputs(inputs, new ScratchFiles(warehouse, runId));
         List<MartResult> results = new ArrayList<>();
         try {
             for (Mart m : marts) {
@@ -161,6 +161,7 @@ public final class MartsJob {
         } finally {
             martInputs.release();
             inputs.values().forEach(Dataset::unpersist);
+            warehouse.cleanScratch(runId);
         }
         return results;
     }

@@ -149,7 +149,7 @@ public final class ReportJob {
             }
             publish(staging, target, options.out() == null);
         } catch (RuntimeException e) {
-            delete(staging);
+            dev.xueqing.common.io.LocalFiles.deleteTree(staging);
             throw e;
         }
         Duration took = Duration.between(start, Instant.now());
@@ -201,7 +201,7 @@ public final class ReportJob {
             }
             Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
             if (aside != null) {
-                delete(aside);
+                dev.xueqing.common.io.LocalFiles.deleteTree(aside);
             }
             if (linkLatest) {
                 Path latest = target.resolveSibling(LATEST);
@@ -223,18 +223,6 @@ public final class ReportJob {
         }
     }
 
-    static void delete(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            LOG.warn("Could not delete {}: {}", dir, e.getMessage());
-        }
-    }
 
     static String version() {
         String v = ReportJob.class.getPackage().getImplementationVersion();

@@ -177,7 +177,7 @@ public final class ResearcherExport {
             throw new UncheckedIOException("Could not write the researcher export to " + folder + ": "
                     + e.getMessage(), e);
         } finally {
-            delete(staging);
+            dev.xueqing.common.io.LocalFiles.deleteTree(staging);
         }
     }
 
@@ -295,20 +295,8 @@ public final class ResearcherExport {
         }
         Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
         if (aside != null) {
-            delete(aside);
+            dev.xueqing.common.io.LocalFiles.deleteTree(aside);
         }
     }
 
-    private static void delete(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            LOG.warn("Could not delete {}: {}", dir, e.getMessage());
-        }
-    }
 }

@@ -66,10 +66,9 @@ public final class LearningIndexBuild {
                 subIndices.put(e.getKey(), members);
             }
         });
-        String alt = ix.weighting().equals("config") ? "config" : "sub-index";
-        List<String> weightings = ix.weighting().equals("config") || ix.weighting().equals("sub-index")
-                || ix.weighting().equals("equal") || ix.weighting().equals("pca")
-                ? List.of("equal", alt, "pca") : List.of("equal", "sub-index", "pca");
+        // the sensitivity grid weighs equally, by sub-index (or by the configured weights when those are
+        // published) and by PCA
+        List<String> weightings = List.of("equal", ix.weighting().equals("config") ? "config" : "sub-index", "pca");
         IndexConstruction.Method published = new IndexConstruction.Method(ix.normalisation(), ix.weighting(),
                 ix.aggregation());
         List<IndexConstruction.Method> alternatives = new ArrayList<>();

@@ -69,8 +69,7 @@ public final class LearningIndexDiagnosticsMart implements Mart {
 
     @Override
     public List<DatasetRef> inputs() {
-        return List.of(DatasetRef.EVENTS, DatasetRef.ENROLLMENTS, DatasetRef.COURSES, DatasetRef.LEARNERS,
-                DatasetRef.COURSE_ITEMS);
+        return LearningIndexMart.INPUTS;
     }
 
     @Override

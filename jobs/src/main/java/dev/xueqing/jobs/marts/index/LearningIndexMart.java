@@ -42,6 +42,10 @@ public final class LearningIndexMart implements Mart {
             "pass_rate", "passed / (passed + failed) of the enrolments whose course run ended in the period",
             "interaction", "learner forum posts and replies per enrolment; null where the unit's courses have no post at all");
 
+    /** What the three index marts read: the events, and the dims that place a learner in units. */
+    static final List<DatasetRef> INPUTS = List.of(DatasetRef.EVENTS, DatasetRef.ENROLLMENTS, DatasetRef.COURSES,
+            DatasetRef.LEARNERS, DatasetRef.COURSE_ITEMS);
+
     public static final MartSpec SPEC = new MartSpec("learning_index", AREA,
             List.of("unit_type", "tenant", "unit", "period_type", "period"),
             """
@@ -101,8 +105,7 @@ public final class LearningIndexMart implements Mart {
 
     @Override
     public List<DatasetRef> inputs() {
-        return List.of(DatasetRef.EVENTS, DatasetRef.ENROLLMENTS, DatasetRef.COURSES, DatasetRef.LEARNERS,
-                DatasetRef.COURSE_ITEMS);
+        return INPUTS;
     }
 
     @Override

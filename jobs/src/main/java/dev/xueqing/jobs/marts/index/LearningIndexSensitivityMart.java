@@ -62,8 +62,7 @@ public final class LearningIndexSensitivityMart implements Mart {
 
     @Override
     public List<DatasetRef> inputs() {
-        return List.of(DatasetRef.EVENTS, DatasetRef.ENROLLMENTS, DatasetRef.COURSES, DatasetRef.LEARNERS,
-                DatasetRef.COURSE_ITEMS);
+        return LearningIndexMart.INPUTS;
     }
 
     @Override

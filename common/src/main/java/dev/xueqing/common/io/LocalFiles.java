@@ -17,20 +17,18 @@ public final class LocalFiles {
 
     /**
      * Deletes a folder and everything in it, for clean-up that must not fail the work it follows: what cannot be
-     * deleted is logged and left. Returns whether the folder is gone.
+     * deleted is logged and left.
      */
-    public static boolean deleteTree(Path dir) {
+    public static void deleteTree(Path dir) {
         if (!Files.exists(dir)) {
-            return true;
+            return;
         }
         try (Stream<Path> s = Files.walk(dir)) {
             for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
             }
-            return true;
         } catch (IOException e) {
             LOG.warn("Could not delete {}: {}", dir, e.getMessage());
-            return false;
         }
     }
 }

@@ -546,19 +546,19 @@ public final class Warehouse {
 
     /** Deletes this run's scratch folder. */
     public void cleanScratch(String runId) {
-        try {
-            fs.delete(scratchPath(runId), true);
-        } catch (IOException e) {
-            LOG.warn("Could not delete scratch folder of run {}: {}", runId, e.getMessage());
-        }
+        deleteQuietly(scratchPath(runId), "scratch folder of run " + runId);
     }
 
     /** Deletes this run's staging folder (after a failure). */
     public void cleanStaging(String runId) {
+        deleteQuietly(new Path(root, "_staging/" + runId), "staging folder of run " + runId);
+    }
+
+    private void deleteQuietly(Path dir, String what) {
         try {
-            fs.delete(new Path(root, "_staging/" + runId), true);
+            fs.delete(dir, true);
         } catch (IOException e) {
-            LOG.warn("Could not delete staging folder of run {}: {}", runId, e.getMessage());
+            LOG.warn("Could not delete {}: {}", what, e.getMessage());
         }
     }
 

@@ -2,6 +2,7 @@ package dev.xueqing.jobs.report;
 
 import dev.xueqing.common.config.XueqingConfig;
 import dev.xueqing.common.io.DatasetRef;
+import dev.xueqing.common.io.LocalFiles;
 import dev.xueqing.common.io.Warehouse;
 import dev.xueqing.jobs.report.ReportModel.Notice;
 import dev.xueqing.jobs.report.ReportModel.Page;
@@ -149,7 +150,7 @@ public final class ReportJob {
             }
             publish(staging, target, options.out() == null);
         } catch (RuntimeException e) {
-            dev.xueqing.common.io.LocalFiles.deleteTree(staging);
+            LocalFiles.deleteTree(staging);
             throw e;
         }
         Duration took = Duration.between(start, Instant.now());
@@ -201,7 +202,7 @@ public final class ReportJob {
             }
             Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
             if (aside != null) {
-                dev.xueqing.common.io.LocalFiles.deleteTree(aside);
+                LocalFiles.deleteTree(aside);
             }
             if (linkLatest) {
                 Path latest = target.resolveSibling(LATEST);
@@ -222,7 +223,6 @@ public final class ReportJob {
                     .max(Comparator.comparing(p -> p.getFileName().toString())).orElseThrow();
         }
     }
-
 
     static String version() {
         String v = ReportJob.class.getPackage().getImplementationVersion();

@@ -7,6 +7,7 @@ import com.univocity.parsers.csv.CsvWriterSettings;
 import dev.xueqing.common.config.UsageException;
 import dev.xueqing.common.config.XueqingConfig;
 import dev.xueqing.common.io.DatasetRef;
+import dev.xueqing.common.io.LocalFiles;
 import dev.xueqing.common.io.Warehouse;
 import dev.xueqing.common.privacy.DisclosureControl;
 import dev.xueqing.common.schema.ColumnSpec;
@@ -39,7 +40,6 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -177,7 +177,7 @@ public final class ResearcherExport {
             throw new UncheckedIOException("Could not write the researcher export to " + folder + ": "
                     + e.getMessage(), e);
         } finally {
-            dev.xueqing.common.io.LocalFiles.deleteTree(staging);
+            LocalFiles.deleteTree(staging);
         }
     }
 
@@ -295,7 +295,7 @@ public final class ResearcherExport {
         }
         Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
         if (aside != null) {
-            dev.xueqing.common.io.LocalFiles.deleteTree(aside);
+            LocalFiles.deleteTree(aside);
         }
     }
 

@@ -256,7 +256,7 @@ public final class ConfigLoader {
                     assessment(x), caliper(x), edx(x), moodle(x), segments(x), risk(x), report(x), tutor(x, zone),
                     staff(x), index(x), new XueqingConfig.Disclosure(intIn(x, "disclosure.min-learners", 2, 1_000_000),
                             intIn(x, "disclosure.round-to", 1, 1_000_000),
-                            intIn(x, "disclosure.min-share-denominator", 0, 1_000_000)));
+                            intIn(x, "disclosure.min-share-denominator", 0, 1_000_000)), skills(x));
         } catch (com.typesafe.config.ConfigException e) {
             throw new ConfigException("Invalid configuration: " + e.getMessage(), e);
         }
@@ -579,6 +579,46 @@ public final class ConfigLoader {
         }
         return new XueqingConfig.Segments(kMin, kMax, intIn(x, "segments.min-learners", 3, 100_000_000), seed,
                 intIn(x, "segments.last-minute-days", 0, 30), intIn(x, "segments.driver-max-rows", 0, 5_000_000));
+    }
+
+    private static XueqingConfig.Skills skills(Config x) {
+        String mappingFile = x.getString("skills.mapping-file").trim();
+        String prerequisitesFile = x.getString("skills.prerequisites-file").trim();
+        List<String> extensions = List.copyOf(x.getStringList("skills.extensions"));
+        if (extensions.stream().anyMatch(String::isBlank)) {
+            throw new ConfigException("xueqing.skills.extensions holds an empty extension IRI.");
+        }
+        double maxGuess = share(x, "skills.max-guess");
+        double maxSlip = share(x, "skills.max-slip");
+        if (maxGuess <= 0 || maxSlip <= 0 || maxGuess + maxSlip >= 1) {
+            throw new ConfigException("xueqing.skills.max-guess (" + maxGuess + ") and max-slip (" + maxSlip
+                    + ") must be above 0 and add up to less than 1 (else a known skill could be answered worse than "
+                    + "an unknown one).");
+        }
+        double tolerance;
+        double minMean;
+        long seed;
+        try {
+            tolerance = x.getDouble("skills.tolerance");
+            minMean = x.getDouble("skills.min-mean-opportunities");
+            seed = x.getLong("skills.seed");
+        } catch (com.typesafe.config.ConfigException.WrongType | BadValue e) {
+            throw new ConfigException("xueqing.skills.tolerance, min-mean-opportunities and seed must be numbers ("
+                    + e.getMessage() + ").");
+        }
+        if (!(tolerance > 0) || !(minMean >= 1)) {
+            throw new ConfigException("xueqing.skills.tolerance must be above 0 and xueqing.skills.min-mean-"
+                    + "opportunities at least 1.");
+        }
+        return new XueqingConfig.Skills(mappingFile, prerequisitesFile, extensions,
+                mappingFile.isEmpty() ? List.of() : SkillFiles.mapping(java.nio.file.Path.of(mappingFile)),
+                prerequisitesFile.isEmpty() ? Map.of()
+                        : SkillFiles.prerequisites(java.nio.file.Path.of(prerequisitesFile)),
+                share(x, "skills.mastery-threshold"), intIn(x, "skills.min-learners", 2, 100_000_000), minMean,
+                tolerance, intIn(x, "skills.max-iterations", 1, 10_000), intIn(x, "skills.restarts", 1, 100),
+                maxGuess, maxSlip, x.getBoolean("skills.forgets"), intIn(x, "skills.folds", 2, 20), seed,
+                nonBlank(x, "skills.model-dir"), intIn(x, "skills.refit-every-days", 1, 3660),
+                intIn(x, "skills.next-skills", 1, 20), intIn(x, "skills.next-items", 1, 100));
     }
 
     /** How many distinct segment labels the labelling rule has: k can be at most this. */

@@ -35,7 +35,8 @@ public record XueqingConfig(
         Tutor tutor,
         Staff staff,
         Index index,
-        Disclosure disclosure) implements Serializable {
+        Disclosure disclosure,
+        Skills skills) implements Serializable {
 
     public enum Mode { DEVELOPMENT, PRODUCTION }
 
@@ -154,6 +155,23 @@ public record XueqingConfig(
     public record Disclosure(int minLearners, int roundTo, int minShareDenominator) implements Serializable {}
 
     public record Progress(double behindMissedShare) implements Serializable {}
+
+    /**
+     * Knowledge tracing ({@code xueqing.skills}, docs/knowledge-tracing.md): the item → skill mapping read from the
+     * mapping file (patterns are globs over object ids), the prerequisites read from their file (acyclic: checked at
+     * load), the xAPI extensions that carry skills, and the BKT fit, mastery, evaluation and next-step settings.
+     *
+     * @param prerequisites skill → the skills it requires, in file order
+     */
+    public record Skills(String mappingFile, String prerequisitesFile, List<String> extensions,
+                         List<ItemSkill> mapping, Map<String, List<String>> prerequisites,
+                         double masteryThreshold, int minLearners, double minMeanOpportunities,
+                         double tolerance, int maxIterations, int restarts, double maxGuess, double maxSlip,
+                         boolean forgets, int folds, long seed, String modelDir, int refitEveryDays,
+                         int nextSkills, int nextItems) implements Serializable {
+        /** One row of the mapping file: an object id or a glob over object ids, and a skill it practises. */
+        public record ItemSkill(String itemPattern, String skillId) implements Serializable {}
+    }
 
     /**
      * Learner segmentation (learner_segments): k is chosen in [kMin, kMax] by the gap statistic; no segmentation
@@ -287,6 +305,6 @@ public record XueqingConfig(
     public XueqingConfig withWarehouse(String newWarehouse) {
         return new XueqingConfig(mode, timezone, newWarehouse, tenant, inputs, pseudonym, spark, activity, progress,
                 quality, retentionMaxWeeks, xapi, oulad, csvMappings, ops, assessment, caliper, edx, moodle, segments, risk,
-                report, tutor, staff, index, disclosure);
+                report, tutor, staff, index, disclosure, skills);
     }
 }

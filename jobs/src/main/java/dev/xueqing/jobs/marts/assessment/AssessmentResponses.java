@@ -1,5 +1,6 @@
 package dev.xueqing.jobs.marts.assessment;
 
+import dev.xueqing.common.metrics.Answers;
 import dev.xueqing.common.model.Actions;
 import dev.xueqing.common.model.ObjectTypes;
 import dev.xueqing.jobs.marts.MartContext;
@@ -11,7 +12,6 @@ import org.apache.spark.sql.expressions.Window;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.row_number;
-import static org.apache.spark.sql.functions.when;
 
 /**
  * The item responses every assessment mart is computed from: each learner's <b>first</b> answer to each question
@@ -34,8 +34,7 @@ final class AssessmentResponses {
     private static Dataset<Row> rank(MartInputs in, MartContext ctx) {
         Dataset<Row> first = MartFrames.learnerEvents(in, ctx)
                 .filter(col("action").equalTo(Actions.ANSWERED).and(col("object_type").equalTo(ObjectTypes.QUESTION)))
-                .withColumn("score", when(col("score_scaled").between(0.0, 1.0), col("score_scaled"))
-                        .when(col("success").isNotNull(), when(col("success"), 1.0).otherwise(0.0)))
+                .withColumn("score", Answers.score())
                 .filter(col("score").isNotNull())
                 .withColumn("_n", row_number().over(Window.partitionBy("course_id", "learner_key", "object_id")
                         .orderBy(col("event_time"), col("event_id"))))

@@ -59,6 +59,17 @@ public final class Bench implements Callable<Integer> {
     @Option(names = "--no-nightly", description = "Skip the whole-nightly phase.")
     boolean noNightly;
 
+    @Option(names = "--skills-answers", paramLabel = "N", description = "Also measure knowledge tracing on N first "
+            + "answers simulated from BKT (docs/knowledge-tracing.md); 0 skips it (default: ${DEFAULT-VALUE}).")
+    long skillsAnswers = 0;
+
+    @Option(names = "--skills", paramLabel = "S", description = "Skills of the knowledge-tracing phase "
+            + "(default: ${DEFAULT-VALUE}); each learner answers 10 questions per skill.")
+    int skills = 100;
+
+    @Option(names = "--only-skills", description = "Measure knowledge tracing only (no ingest, marts or DuckDB).")
+    boolean onlySkills;
+
     /**
      * One measured phase. {@code cpuSeconds} is the CPU time of the whole process during the phase (all threads,
      * DuckDB's native ones included), or null for a part of a phase: unlike the wall time it does not grow when
@@ -76,6 +87,13 @@ public final class Bench implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Files.createDirectories(work);
+        if (onlySkills) {
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("cores", Runtime.getRuntime().availableProcessors());
+            result.put("max_heap_bytes", Runtime.getRuntime().maxMemory());
+            knowledgeTracing(ConfigLoader.load(null, List.of(), System.getenv()), result);
+            return finish(result);
+        }
         Path data = input != null ? input : generate();
         long inputBytes = sizeOf(data, "");
         XueqingConfig base = ConfigLoader.load(null, List.of(), System.getenv());
@@ -163,6 +181,61 @@ public final class Bench implements Callable<Integer> {
             result.put("duckdb_ingest_plus_daily_seconds", round(d.total().toMillis() / 1000.0));
             result.put("spark_to_duckdb_time_ratio", round(sparkComparable / (d.total().toMillis() / 1000.0)));
         }
+        if (skillsAnswers > 0) {
+            knowledgeTracing(base, result);
+        }
+        return finish(result);
+    }
+
+    /**
+     * Knowledge tracing on {@link #skillsAnswers} first answers simulated from BKT over {@link #skills} skills: the
+     * fit of every skill (the model), then the fit with the k-fold evaluation of BKT, PFA and the floor (what a
+     * training run does), and how far the fitted parameters are from the truth.
+     */
+    private void knowledgeTracing(XueqingConfig base, Map<String, Object> result) throws Exception {
+        Path wh = clean(work.resolve("warehouse-skills"));
+        XueqingConfig config = ConfigLoader.load(null, List.of("warehouse=" + wh), System.getenv());
+        try (Pipeline p = new Pipeline(config, System.getenv())) {
+            org.apache.spark.sql.SparkSession spark = p.warehouse().spark();
+            var settings = config.skills();
+            var opportunities = dev.xueqing.jobs.ml.skills.SimulatedAnswers.opportunities(spark, skillsAnswers,
+                    skills, 10, seed).persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+            long n = opportunities.count();
+            result.put("skills_answers", n);
+            result.put("skills", skills);
+            Meter m = Meter.start();
+            List<org.apache.spark.sql.Row> fits = dev.xueqing.jobs.ml.skills.SkillTraining.fit(
+                    opportunities.withColumn("fold", dev.xueqing.jobs.ml.skills.SkillTraining.fold(settings)),
+                    settings).drop("predictions").collectAsList();
+            phases.add(m.stop("knowledge tracing: BKT fit with " + settings.folds() + "-fold predictions ("
+                    + skills + " skills)", n, null, null));
+            double[] err = new double[4];
+            for (org.apache.spark.sql.Row r : fits) {
+                var truth = dev.xueqing.jobs.ml.skills.SimulatedAnswers.truth(seed,
+                        Integer.parseInt(r.getString(1).substring("skill-".length())));
+                err[0] += Math.abs(r.<Double>getAs("prior") - truth.prior());
+                err[1] += Math.abs(r.<Double>getAs("learn") - truth.learn());
+                err[2] += Math.abs(r.<Double>getAs("guess") - truth.guess());
+                err[3] += Math.abs(r.<Double>getAs("slip") - truth.slip());
+            }
+            result.put("skills_mean_abs_error", Map.of("prior", round(err[0] / fits.size()),
+                    "learn", round(err[1] / fits.size()), "guess", round(err[2] / fits.size()),
+                    "slip", round(err[3] / fits.size())));
+            Meter e = Meter.start();
+            var fit = dev.xueqing.jobs.ml.skills.SkillTraining.fromOpportunities(opportunities, settings, "bench",
+                    java.sql.Timestamp.from(Instant.now()),
+                    dev.xueqing.jobs.marts.MartInputs.Materialiser.CACHE);
+            List<org.apache.spark.sql.Row> overall = fit.evaluation()
+                    .filter(org.apache.spark.sql.functions.col("skill_id").equalTo("*")).collectAsList();
+            phases.add(e.stop("knowledge tracing: fit + evaluation with PFA (" + skills + " skills)", n, null, null));
+            Map<String, Object> auc = new LinkedHashMap<>();
+            overall.forEach(r -> auc.put(r.getString(r.fieldIndex("model")), round(r.getDouble(r.fieldIndex("auc")))));
+            result.put("skills_auc", auc);
+            opportunities.unpersist();
+        }
+    }
+
+    private int finish(Map<String, Object> result) throws java.io.IOException {
         result.put("phases", phases);
 
         Path json = out != null ? out : work.resolve("result.json");

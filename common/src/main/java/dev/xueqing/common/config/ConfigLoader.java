@@ -617,7 +617,7 @@ public final class ConfigLoader {
                 share(x, "skills.mastery-threshold"), intIn(x, "skills.min-learners", 2, 100_000_000), minMean,
                 tolerance, intIn(x, "skills.max-iterations", 1, 10_000), intIn(x, "skills.restarts", 1, 100),
                 maxGuess, maxSlip, x.getBoolean("skills.forgets"), intIn(x, "skills.folds", 2, 20), seed,
-                nonBlank(x, "skills.model-dir"), intIn(x, "skills.refit-every-days", 1, 3660),
+                intIn(x, "skills.refit-every-days", 1, 3660),
                 intIn(x, "skills.next-skills", 1, 20), intIn(x, "skills.next-items", 1, 100));
     }
 

@@ -167,7 +167,7 @@ public record XueqingConfig(
                          List<ItemSkill> mapping, Map<String, List<String>> prerequisites,
                          double masteryThreshold, int minLearners, double minMeanOpportunities,
                          double tolerance, int maxIterations, int restarts, double maxGuess, double maxSlip,
-                         boolean forgets, int folds, long seed, String modelDir, int refitEveryDays,
+                         boolean forgets, int folds, long seed, int refitEveryDays,
                          int nextSkills, int nextItems) implements Serializable {
         /** One row of the mapping file: an object id or a glob over object ids, and a skill it practises. */
         public record ItemSkill(String itemPattern, String skillId) implements Serializable {}

@@ -157,6 +157,9 @@ final class SqlCommand extends BaseCommand {
         for (var spec : dev.xueqing.jobs.ml.risk.RiskMarts.ALL) {
             refs.add(DatasetRef.mart(spec.name()));
         }
+        for (var spec : dev.xueqing.jobs.ml.skills.SkillMarts.ALL) {
+            refs.add(DatasetRef.mart(spec.name()));
+        }
         return refs;
     }
 

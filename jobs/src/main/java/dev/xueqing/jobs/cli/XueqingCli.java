@@ -17,7 +17,7 @@ import java.util.Map;
  */
 @Command(name = "xueqing", mixinStandardHelpOptions = true, versionProvider = XueqingCli.Version.class,
         description = "Xueqing (学情): learner activity logs in, learning-progress and quality marts out.",
-        subcommands = {NightlyCommand.class, IngestCommand.class, MartsCommand.class, TrainRiskCommand.class,
+        subcommands = {NightlyCommand.class, IngestCommand.class, MartsCommand.class, TrainRiskCommand.class, TrainSkillsCommand.class,
                 ScoreRiskCommand.class, SqlCommand.class,
                 ValidateCommand.class, StatusCommand.class, DocsCommand.class, GenerateSamplesCommand.class,
                 GenerateCommand.class, ReportCommand.class, ExportCommand.class,

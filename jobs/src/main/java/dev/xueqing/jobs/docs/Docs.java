@@ -24,6 +24,7 @@ public final class Docs {
         Map<String, String> pages = new LinkedHashMap<>();
         List<MartSpec> marts = new java.util.ArrayList<>(MartCatalog.all().stream().map(Mart::spec).toList());
         marts.addAll(dev.xueqing.jobs.ml.risk.RiskMarts.ALL);
+        marts.addAll(dev.xueqing.jobs.ml.skills.SkillMarts.ALL);
         pages.put("marts.md", MartDictionary.render(DimSpecs.ALL, marts));
         pages.put("quarantine-reasons.md", quarantineReasons());
         pages.put("configuration.md", configuration());

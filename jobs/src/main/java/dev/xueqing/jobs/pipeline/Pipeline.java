@@ -8,6 +8,8 @@ import dev.xueqing.jobs.ingest.IngestedFiles;
 import dev.xueqing.common.privacy.PseudonymKeys;
 import dev.xueqing.common.spark.SparkSessions;
 import dev.xueqing.jobs.ml.risk.RiskJob;
+import dev.xueqing.jobs.ml.skills.SkillJob;
+import dev.xueqing.jobs.ml.skills.SkillMarts;
 import dev.xueqing.jobs.dims.DimsJob;
 import dev.xueqing.jobs.ingest.IngestJob;
 import dev.xueqing.jobs.ingest.FormatDetector;
@@ -385,6 +387,79 @@ public final class Pipeline implements AutoCloseable {
     }
 
     /**
+     * Fits the knowledge-tracing model (xueqing train-skills): skill_model and skill_model_evaluation, then scores
+     * with it (learner_skill_mastery, learner_next_steps), so that mastery follows the new model at once.
+     */
+    public Summary trainSkills(LocalDate asOf) {
+        Instant start = Instant.now();
+        String runId = RunLog.newRunId(start);
+        try (WarehouseLock ignored = lock(runId, "train-skills")) {
+            SkillJob job = new SkillJob(warehouse, config);
+            List<MartsJob.MartResult> results = new ArrayList<>(skillStep(SkillMarts.MODEL.name(), runId,
+                    () -> job.fit(asOf, runId)));
+            if (results.stream().allMatch(MartsJob.MartResult::ok)) {
+                results.addAll(skillStep(SkillMarts.MASTERY.name(), runId, () -> job.score(asOf, runId)));
+            }
+            Summary s = new Summary(runId, asOf, List.of(), Map.of(), results, Duration.between(start, Instant.now()),
+                    key.demo(), key.origin(), warehouse.root().toString());
+            Map<String, Long> counts = new LinkedHashMap<>();
+            results.forEach(m -> counts.put("mart." + m.name(), m.rows()));
+            runLog.record(runId, "train-skills", Map.of("date", asOf.toString()), asOf, start, Instant.now(),
+                    s.failed() ? RunLog.FAILED : RunLog.SUCCEEDED, counts, s.failed() ? failures(results) : null);
+            return s;
+        }
+    }
+
+    /** A knowledge-tracing step: its marts' results, or one failed result named after its first mart. */
+    private List<MartsJob.MartResult> skillStep(String name, String runId,
+                                                java.util.function.Supplier<List<MartsJob.MartResult>> step) {
+        Instant t0 = Instant.now();
+        try {
+            return step.get();
+        } catch (Exception e) {
+            // a failed fit keeps the previous model, a failed scoring the previous marts (publishing is atomic)
+            LOG.error("SKILLS {} failed: {}", name, e.getMessage(), e);
+            warehouse.cleanStaging(runId);
+            return List.of(new MartsJob.MartResult(name, 0, Duration.between(t0, Instant.now()),
+                    RunLog.describe(e)));
+        }
+    }
+
+    /**
+     * The nightly knowledge-tracing steps: nothing when no item has a skill; else fit a model when there is none or
+     * the current one was fitted more than xueqing.skills.refit-every-days ago (a failed fit keeps the old model),
+     * then score with the current model.
+     */
+    private List<MartsJob.MartResult> nightlySkills(LocalDate asOf, String runId) {
+        SkillJob job = new SkillJob(warehouse, config);
+        List<MartsJob.MartResult> out = new ArrayList<>();
+        if (!job.hasSkills()) {
+            LOG.info("SKILLS no item of course_items has a skill: no knowledge tracing (docs/knowledge-tracing.md)");
+            out.add(new MartsJob.MartResult(SkillMarts.MASTERY.name(), 0, Duration.ZERO, null,
+                    "not built: no item has a skill (see docs/knowledge-tracing.md, Skills)"));
+            return out;
+        }
+        Instant trainedAt = job.currentTrainedAt();
+        int every = config.skills().refitEveryDays();
+        if (trainedAt == null || trainedAt.isBefore(Instant.now().minus(Duration.ofDays(every)))) {
+            LOG.info("SKILLS {}: fitting", trainedAt == null ? "no model yet"
+                    : "the model of " + trainedAt + " is older than " + every + " day(s)");
+            List<MartsJob.MartResult> fit = skillStep(SkillMarts.MODEL.name(), runId, () -> job.fit(asOf, runId));
+            boolean ok = fit.stream().allMatch(MartsJob.MartResult::ok);
+            String note = !ok ? (trainedAt == null ? "fit failed: no model to score with"
+                    : "fit failed: scoring with the previous model")
+                    : trainedAt == null ? "first fit" : "refitted (the model of " + trainedAt + " was older than "
+                    + every + " days)";
+            fit.forEach(r -> out.add(new MartsJob.MartResult(r.name(), r.rows(), r.took(), r.error(), note)));
+            if (!ok && trainedAt == null) {
+                return out;
+            }
+        }
+        out.addAll(skillStep(SkillMarts.MASTERY.name(), runId, () -> job.score(asOf, runId)));
+        return out;
+    }
+
+    /**
      * The risk step of {@link #nightly} alone, under the warehouse lock, without ingest, dims and marts (and without a
      * {@code _runs} row): for tests of retraining and its failure, which would otherwise rebuild every mart each time.
      */
@@ -445,6 +520,7 @@ public final class Pipeline implements AutoCloseable {
             List<MartsJob.MartResult> marts = new ArrayList<>(runMartsInner(asOf, only, runId, request));
             if (only.isEmpty()) {
                 marts.addAll(nightlyRisk(asOf, runId));
+                marts.addAll(nightlySkills(asOf, runId));
             }
             Summary s = new Summary(runId, asOf, outcomes, dims, marts, Duration.between(start, Instant.now()),
                     key.demo(), key.origin(), warehouse.root().toString());

@@ -86,6 +86,7 @@ public record ReportData(
         List<MartSpec> specs = new ArrayList<>();
         MartCatalog.all().forEach(m -> specs.add(m.spec()));
         specs.addAll(RiskMarts.ALL);
+        specs.addAll(dev.xueqing.jobs.ml.skills.SkillMarts.ALL);
         return specs;
     }
 

@@ -1,14 +1,13 @@
 package dev.xueqing.jobs.ml.skills;
 
 import dev.xueqing.common.config.XueqingConfig;
-import org.apache.spark.api.java.function.FlatMapGroupsFunction;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 
@@ -17,11 +16,12 @@ import java.util.List;
  * sequences in time order, the eligibility rule, the BKT fit on all of them, and the cross-validated predictions
  * of BKT and of the floor (the majority answer of the training folds) for every answer of every held-out learner.
  *
- * <p>Input rows: course_id, skill_id, learner_key, item_id, event_time, correct, fold. One output row per skill,
- * {@link #SCHEMA}. Deterministic: rows are sorted before use, and each fit's seed comes from the configured seed,
- * the skill and the fold.
+ * <p>Input: a partition of rows course_id, skill_id, learner_key, item_id, event_time, correct, fold, sorted by
+ * course, skill, learner, time and item, every row of a skill in the same partition. One output row per skill,
+ * {@link #SCHEMA}. Deterministic: the order is total, and each fit's seed comes from the configured seed, the skill
+ * and the fold.
  */
-final class SkillFitTask implements FlatMapGroupsFunction<String, Row, Row> {
+final class SkillFitTask implements MapPartitionsFunction<Row, Row> {
     static final StructType PREDICTION = new StructType()
             .add("learner_key", DataTypes.StringType, false)
             .add("item_id", DataTypes.StringType, false)
@@ -57,20 +57,36 @@ final class SkillFitTask implements FlatMapGroupsFunction<String, Row, Row> {
     private record Answer(String learner, long time, String item, int correct, int fold) {}
 
     @Override
-    public Iterator<Row> call(String key, Iterator<Row> rows) {
-        List<Answer> answers = new ArrayList<>();
-        String course = null;
-        String skill = null;
-        while (rows.hasNext()) {
-            Row r = rows.next();
-            course = r.getString(r.fieldIndex("course_id"));
-            skill = r.getString(r.fieldIndex("skill_id"));
-            answers.add(new Answer(r.getString(r.fieldIndex("learner_key")),
-                    r.getTimestamp(r.fieldIndex("event_time")).getTime(), r.getString(r.fieldIndex("item_id")),
-                    r.getInt(r.fieldIndex("correct")), r.getInt(r.fieldIndex("fold"))));
-        }
-        answers.sort(Comparator.comparing(Answer::learner).thenComparingLong(Answer::time)
-                .thenComparing(Answer::item));
+    public Iterator<Row> call(Iterator<Row> rows) {
+        // one skill at a time: the rows come sorted by course and skill
+        return new Iterator<>() {
+            private Row pending = rows.hasNext() ? rows.next() : null;
+
+            @Override
+            public boolean hasNext() {
+                return pending != null;
+            }
+
+            @Override
+            public Row next() {
+                String course = pending.getString(pending.fieldIndex("course_id"));
+                String skill = pending.getString(pending.fieldIndex("skill_id"));
+                List<Answer> answers = new ArrayList<>();
+                while (pending != null && course.equals(pending.getString(pending.fieldIndex("course_id")))
+                        && skill.equals(pending.getString(pending.fieldIndex("skill_id")))) {
+                    Row r = pending;
+                    answers.add(new Answer(r.getString(r.fieldIndex("learner_key")),
+                            r.getTimestamp(r.fieldIndex("event_time")).getTime(), r.getString(r.fieldIndex("item_id")),
+                            r.getInt(r.fieldIndex("correct")), r.getInt(r.fieldIndex("fold"))));
+                    pending = rows.hasNext() ? rows.next() : null;
+                }
+                return skill(course, skill, answers);
+            }
+        };
+    }
+
+    /** The output row of one skill from its answers, in learner and time order. */
+    private Row skill(String course, String skill, List<Answer> answers) {
         List<List<Answer>> byLearner = new ArrayList<>();
         for (Answer a : answers) {
             if (byLearner.isEmpty() || !byLearner.get(byLearner.size() - 1).get(0).learner().equals(a.learner())) {
@@ -89,7 +105,7 @@ final class SkillFitTask implements FlatMapGroupsFunction<String, Row, Row> {
                 out.add(null);
             }
             out.add(scala.jdk.javaapi.CollectionConverters.asScala(List.<Row>of()).toSeq());
-            return List.of(RowFactory.create(out.toArray())).iterator();
+            return RowFactory.create(out.toArray());
         }
         int[][] sequences = byLearner.stream().map(SkillFitTask::answersOf).toArray(int[][]::new);
         long seed = skillSeed(settings.seed(), course, skill);
@@ -98,7 +114,7 @@ final class SkillFitTask implements FlatMapGroupsFunction<String, Row, Row> {
         out.addAll(List.of(fit.converged() ? SkillMarts.FITTED : SkillMarts.NOT_CONVERGED, p.prior(), p.learn(),
                 p.guess(), p.slip(), p.forget(), fit.logLikelihood(), fit.iterations()));
         out.add(scala.jdk.javaapi.CollectionConverters.asScala(crossValidate(byLearner, sequences, seed)).toSeq());
-        return List.of(RowFactory.create(out.toArray())).iterator();
+        return RowFactory.create(out.toArray());
     }
 
     /**

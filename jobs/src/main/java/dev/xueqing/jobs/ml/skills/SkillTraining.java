@@ -13,7 +13,6 @@ import org.apache.spark.ml.feature.OneHotEncoder;
 import org.apache.spark.ml.feature.VectorAssembler;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.encoders.RowEncoder;
@@ -53,11 +52,22 @@ public final class SkillTraining {
     public static Result transform(MartInputs in, MartContext ctx, String modelRunId, Timestamp trainedAt) {
         XueqingConfig.Skills settings = ctx.config().skills();
         Dataset<Row> opportunities = in.derivedCached("skill-opportunities:" + ctx.asOf(),
-                () -> SkillOpportunities.of(in, ctx).withColumn("fold", fold(settings)));
-        Dataset<Row> fits = in.derivedCached("skill-fits:" + ctx.asOf() + ":" + modelRunId,
-                () -> fit(opportunities, settings));
-        Dataset<Row> prerequisites = SkillScoring.prerequisites(in.get(dev.xueqing.common.io.DatasetRef.EVENTS)
-                .sparkSession(), settings);
+                () -> SkillOpportunities.of(in, ctx));
+        return fromOpportunities(opportunities, settings, modelRunId, trainedAt,
+                (key, rows) -> in.derivedCached(key + ":" + ctx.asOf() + ":" + modelRunId, () -> rows));
+    }
+
+    /**
+     * The fit from opportunity rows (course_id, skill_id, learner_key, item_id, event_time, correct), for the job
+     * and for the benchmark, which generates them. {@code materialiser} stores what several results read: the
+     * per-skill fits (the model and the evaluation) and the predictions (every metric).
+     */
+    public static Result fromOpportunities(Dataset<Row> opportunityRows, XueqingConfig.Skills settings,
+                                           String modelRunId, Timestamp trainedAt,
+                                           MartInputs.Materialiser materialiser) {
+        Dataset<Row> opportunities = opportunityRows.withColumn("fold", fold(settings));
+        Dataset<Row> fits = materialiser.materialise("skill-fits", fit(opportunities, settings));
+        Dataset<Row> prerequisites = SkillScoring.prerequisites(opportunities.sparkSession(), settings);
         Dataset<Row> model = fits.drop("predictions")
                 .join(prerequisites.groupBy("skill_id").agg(org.apache.spark.sql.functions.collect_list("requires")
                         .as("prerequisites")), new String[] {"skill_id"}, "left")
@@ -71,12 +81,12 @@ public final class SkillTraining {
                         col("p.y"), col("p.p_bkt"), col("p.p_majority"));
         Dataset<Row> pfa = pfaPredictions(opportunities.join(fitted.select("course_id", "skill_id"),
                 new String[] {"course_id", "skill_id"}, "left_semi"), settings);
-        Dataset<Row> scored = predictions.select(col("course_id"), col("skill_id"), col("learner_key"), col("fold"),
+        Dataset<Row> scored = materialiser.materialise("skill-predictions", predictions.select(col("course_id"), col("skill_id"), col("learner_key"), col("fold"),
                         lit(SkillMarts.BKT).as("model"), col("y"), col("p_bkt").as("p"))
                 .unionByName(predictions.select(col("course_id"), col("skill_id"), col("learner_key"), col("fold"),
                         lit(SkillMarts.MAJORITY).as("model"), col("y"), col("p_majority").as("p")))
                 .unionByName(pfa.select(col("course_id"), col("skill_id"), col("learner_key"), col("fold"),
-                        lit(SkillMarts.PFA).as("model"), col("y"), col("p")));
+                        lit(SkillMarts.PFA).as("model"), col("y"), col("p"))));
         Dataset<Row> evaluation = Evaluation.metrics(scored, List.of("course_id", "skill_id"))
                 .unionByName(Evaluation.metrics(scored, List.of())
                         .withColumn("course_id", lit(SkillMarts.ALL_SKILLS)).withColumn("skill_id", lit(SkillMarts.ALL_SKILLS)))
@@ -88,20 +98,21 @@ public final class SkillTraining {
     }
 
     /** The cross-validation fold of a learner: a hash of the learner key and the seed, so never split by row. */
-    static Column fold(XueqingConfig.Skills settings) {
+    public static Column fold(XueqingConfig.Skills settings) {
         return pmod(xxhash64(col("learner_key"), lit(settings.seed())), lit((long) settings.folds())).cast("int");
     }
 
     /**
-     * Runs {@link SkillFitTask} once per course × skill, spread over as many tasks as there are skills (up to the
-     * shuffle partitions), so that skills are fitted in parallel.
+     * Runs {@link SkillFitTask} once per course × skill (rows as {@link #fromOpportunities} takes, with their
+     * {@link #fold}), the skills spread over the shuffle's tasks, so that they are fitted in parallel.
      */
-    static Dataset<Row> fit(Dataset<Row> opportunities, XueqingConfig.Skills settings) {
-        return opportunities
-                .groupByKey((org.apache.spark.api.java.function.MapFunction<Row, String>) r ->
-                        r.getString(r.fieldIndex("course_id")) + "\u0000" + r.getString(r.fieldIndex("skill_id")),
-                        Encoders.STRING())
-                .flatMapGroups(new SkillFitTask(settings), RowEncoder.encoderFor(SkillFitTask.SCHEMA));
+    public static Dataset<Row> fit(Dataset<Row> opportunities, XueqingConfig.Skills settings) {
+        // an explicit partition count (AQE would coalesce a small shuffle into one task, and one core); sorting in
+        // the partitions puts each skill's rows together, in the order the fit reads them
+        int tasks = Math.max(1, opportunities.sparkSession().sparkContext().defaultParallelism() * 4);
+        return opportunities.repartition(tasks, col("course_id"), col("skill_id"))
+                .sortWithinPartitions("course_id", "skill_id", "learner_key", "event_time", "item_id")
+                .mapPartitions(new SkillFitTask(settings), RowEncoder.encoderFor(SkillFitTask.SCHEMA));
     }
 
     /**
@@ -111,6 +122,8 @@ public final class SkillTraining {
      * fold it trains, and its features sit in that fold × skill's block of the design (an {@link Interaction} of the
      * block's one-hot code with [1, successes, failures]), so the blocks do not interact and the fit is the
      * folds' separate fits at once. A light ridge (1e-4) keeps a skill answered always right or always wrong finite.
+     * The training rows are first counted per distinct (block, successes, failures): the regression runs on one
+     * weighted row per label of each, which has the same likelihood.
      *
      * @return course_id, skill_id, learner_key, fold, y, p: one row per opportunity of every held-out learner
      */
@@ -154,9 +167,20 @@ public final class SkillTraining {
         Interaction design = new Interaction().setInputCols(new String[] {"block_code", "factors"})
                 .setOutputCol("features");
         LogisticRegression lr = new LogisticRegression().setFitIntercept(false).setStandardization(false)
-                .setRegParam(1e-4).setMaxIter(200).setLabelCol("label").setFeaturesCol("features");
+                .setRegParam(1e-4).setMaxIter(200).setLabelCol("label").setFeaturesCol("features")
+                .setWeightCol("weight");
+        // rows with the same block, successes and failures have the same features: one weighted row per label
+        // instead (the same likelihood, and thousands of rows instead of millions for every L-BFGS pass)
+        Dataset<Row> weighted = train.groupBy("block", "successes", "failures").agg(
+                        sum(col("correct")).cast("double").as("_right"),
+                        sum(lit(1).minus(col("correct"))).cast("double").as("_wrong"))
+                .withColumn("_label", explode(expr("array(named_struct('label', 1.0D, 'weight', _right), "
+                        + "named_struct('label', 0.0D, 'weight', _wrong))")))
+                .select(col("block"), col("successes"), col("failures"), col("_label.label").as("label"),
+                        col("_label.weight").as("weight"))
+                .filter(col("weight").gt(0));
         Dataset<Row> trainRows = design.transform(factors.transform(encoder.transform(
-                train.withColumn("one", lit(1.0)).withColumn("label", col("correct").cast("double")))));
+                weighted.withColumn("one", lit(1.0)))));
         var model = lr.fit(trainRows);
         Dataset<Row> predicted = model.transform(design.transform(factors.transform(encoder.transform(
                 test.withColumn("one", lit(1.0))))));

@@ -108,7 +108,7 @@ public final class SkillJob {
         MartInputs in = inputs(SkillScoring.INPUTS, runId);
         try {
             MartContext ctx = new MartContext(asOf, config);
-            Dataset<Row> model = warehouse.read(MODEL).persist(StorageLevel.MEMORY_AND_DISK());
+            Dataset<Row> model = in.derivedCached("skill-model", () -> warehouse.read(MODEL));
             Dataset<Row> mastery = in.derivedCached("learner-skill-mastery:" + asOf,
                     () -> SkillScoring.mastery(in, ctx, model));
             List<MartsJob.MartResult> out = new ArrayList<>();
@@ -116,7 +116,6 @@ public final class SkillJob {
             Instant nextStart = Instant.now();
             out.add(publish(SkillMarts.NEXT_STEPS, SkillScoring.nextSteps(in, ctx, model, mastery), runId,
                     nextStart));
-            model.unpersist();
             return out;
         } finally {
             in.release();

@@ -130,6 +130,17 @@ class SkillModelTest extends SparkTestBase {
     }
 
     @Test
+    void theSameAnswersGiveTheSameModel() {
+        SkillTraining.Result again = SkillTraining.transform(in, ctx, "skills-test-2",
+                Timestamp.valueOf("2026-11-30 03:00:00"));
+        List<String> cols = List.of("course_id", "skill_id", "status", "prior", "learn", "guess", "slip",
+                "log_likelihood", "iterations");
+        assertThat(again.model().selectExpr(cols.toArray(String[]::new)).collectAsList())
+                .containsExactlyInAnyOrderElementsOf(fit.model().selectExpr(cols.toArray(String[]::new))
+                        .collectAsList());
+    }
+
+    @Test
     void crossValidationComparesBktPfaAndTheFloorPerSkillAndOverall() {
         requireExpectations(SkillMarts.EVALUATION, fit.evaluation(), in);
         Map<String, Row> e = byKey(fit.evaluation(), "skill_id", "model");

@@ -1,5 +1,6 @@
 package dev.xueqing.common.io;
 
+import dev.xueqing.common.schema.Datasets;
 import dev.xueqing.common.schema.EventSchema;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
@@ -253,13 +254,16 @@ public final class Warehouse {
     /**
      * Spark ignores input folders whose name starts with '_' (as it does _SUCCESS files), so unpartitioned
      * datasets are read through a glob of their Parquet files (in the current version folder, or in the dataset's
-     * own folder for appended datasets such as {@code _runs}). Events are read
-     * with the canonical schema, so partitions written before a column was added read that column as null.
+     * own folder for appended datasets such as {@code _runs}). Events and object observations are read
+     * with their canonical schemas, so files written before a column was added read that column as null (the
+     * observations' {@code skills}).
      */
     private Dataset<Row> load(DatasetRef ref) {
         var reader = spark.read();
         if (DatasetRef.EVENTS.equals(ref)) {
             reader = reader.schema(EventSchema.SCHEMA);
+        } else if (DatasetRef.OBJECT_OBSERVATIONS.equals(ref)) {
+            reader = reader.schema(Datasets.OBJECT_OBSERVATIONS);
         }
         if (!ref.partitions().isEmpty()) {
             return reader.parquet(path(ref).toString());

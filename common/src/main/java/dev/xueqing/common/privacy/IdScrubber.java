@@ -288,11 +288,11 @@ public final class IdScrubber implements Serializable {
                     scrub(e.inReplyTo()), e.interactions(), e.rawRef(), e.runId(), e.contentHash(), e.eventDate());
         }
 
-        /** The observation with its ids and title scrubbed. */
+        /** The observation with its ids and title scrubbed (skill ids are not about people: kept as given). */
         public ObjectObservation observation(ObjectObservation o) {
             return new ObjectObservation(scrub(o.courseId()), scrub(o.objectId()), o.objectType(),
                     scrub(o.parentId()), scrubText(o.title()), o.maxScore(), o.dueTime(), o.weight(), o.tenant(),
-                    o.lastSeen());
+                    o.lastSeen(), o.skills());
         }
 
         /** Each observation scrubbed. */

@@ -31,9 +31,10 @@ public final class Datasets {
     });
 
     /**
-     * What ingest saw of each learning object besides its events: names, due times, weights, maximum scores.
-     * One row per course × object, merged on every ingest; the dims job turns it into {@code course_items}.
-     * A row with object_type {@code course} carries the course title.
+     * What ingest saw of each learning object besides its events: names, due times, weights, maximum scores,
+     * skills. One row per course × object, merged on every ingest; the dims job turns it into {@code course_items}.
+     * A row with object_type {@code course} carries the course title. {@code skills} is null where no source said
+     * anything about them (and in observations written before the column existed: see {@code Warehouse}).
      */
     public static final StructType OBJECT_OBSERVATIONS = new StructType(new org.apache.spark.sql.types.StructField[] {
             field("course_id", DataTypes.StringType, false),
@@ -46,6 +47,7 @@ public final class Datasets {
             field("weight", DataTypes.DoubleType, true),
             field("tenant", DataTypes.StringType, false),
             field("last_seen", DataTypes.TimestampType, false),
+            field("skills", DataTypes.createArrayType(DataTypes.StringType, false), true),
     });
 
     /**

@@ -7,6 +7,7 @@ import java.util.List;
 import static dev.xueqing.common.schema.ColumnSpec.col;
 import static dev.xueqing.common.schema.ColumnSpec.key;
 import static org.apache.spark.sql.types.DataTypes.DoubleType;
+import static org.apache.spark.sql.types.DataTypes.createArrayType;
 import static org.apache.spark.sql.types.DataTypes.StringType;
 import static org.apache.spark.sql.types.DataTypes.TimestampType;
 import static org.apache.spark.sql.types.DataTypes.DateType;
@@ -62,7 +63,8 @@ public final class DimSpecs {
 
     public static final MartSpec COURSE_ITEMS = new MartSpec("course_items", AREA, List.of("course_id", "object_id"),
             "Every learning object seen in a course: its kind, parent, title, maximum score, due time and weight "
-                    + "where the source says so. An object used in two courses has a row in each.",
+                    + "where the source says so, and the skills it practises. An object used in two courses has a "
+                    + "row in each.",
             List.of(
                     key("course_id", StringType, "course run"),
                     key("object_id", StringType, "learning object id as in events"),
@@ -71,7 +73,12 @@ public final class DimSpecs {
                     col("title", StringType, "title from the source (latest seen)"),
                     col("max_score", DoubleType, "largest maximum score seen for the object"),
                     col("due_time", TimestampType, "due time (UTC) of an assessment, where known"),
-                    col("weight", DoubleType, "weight in the course grade, where known")),
+                    col("weight", DoubleType, "weight in the course grade, where known"),
+                    key("skills", createArrayType(StringType, false), "skill ids the item practises, "
+                            + "sorted: from the rows of xueqing.skills.mapping-file whose item_id (an id or a glob) "
+                            + "matches object_id, which replace the source's; else from the source (an xAPI "
+                            + "definition extension of xueqing.skills.extensions, Caliper learningObjectives); "
+                            + "empty when neither says")),
             List.of(new Expectation.References("course_id", DatasetRef.COURSES, "course_id"),
                     new Expectation.Between("max_score", 0, Double.MAX_VALUE)));
 

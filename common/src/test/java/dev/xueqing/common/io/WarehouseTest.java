@@ -65,6 +65,22 @@ class WarehouseTest extends SparkTestBase {
     }
 
     @Test
+    void observationsWrittenBeforeSkillsReadThemAsNull(@TempDir Path dir) {
+        // object observations as a release before skills wrote them: the columns less `skills`
+        StructType current = dev.xueqing.common.schema.Datasets.OBJECT_OBSERVATIONS;
+        StructType old = new StructType(java.util.Arrays.copyOf(current.fields(), current.size() - 1));
+        java.sql.Timestamp t = java.sql.Timestamp.valueOf("2026-01-01 10:00:00");
+        Warehouse wh = new Warehouse(spark(), dir.toString());
+        wh.publish(DatasetRef.OBJECT_OBSERVATIONS, spark().createDataFrame(List.of(RowFactory.create("C1", "q1",
+                "question", null, "Q1", 1.0, null, null, "t", t)), old), "run1");
+        Dataset<Row> read = wh.read(DatasetRef.OBJECT_OBSERVATIONS, current);
+        assertThat(read.columns()).containsExactly(current.fieldNames());
+        Row r = read.first();
+        assertThat(r.<String>getAs("title")).isEqualTo("Q1");
+        assertThat(r.isNullAt(r.fieldIndex("skills"))).isTrue();
+    }
+
+    @Test
     void aPartitionNamedButEmptyIsRemoved(@TempDir Path dir) {
         Warehouse wh = new Warehouse(spark(), dir.toString());
         wh.publishPartitions(EVENTS, rows(new Object[] {"a", "2026-01-01"}, new Object[] {"b", "2026-01-02"}),

@@ -1,5 +1,7 @@
 package dev.xueqing.jobs.dims;
 
+import dev.xueqing.common.config.XueqingConfig;
+import dev.xueqing.common.config.XueqingConfig.Skills.ItemSkill;
 import dev.xueqing.common.io.DatasetRef;
 import dev.xueqing.common.io.Warehouse;
 import dev.xueqing.common.model.Actions;
@@ -13,19 +15,33 @@ import dev.xueqing.common.spark.SparkSessions;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
 
+import static org.apache.spark.sql.functions.array_distinct;
+import static org.apache.spark.sql.functions.array_sort;
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.max_by;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.min_by;
+import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.when;
 
 /**
@@ -34,16 +50,24 @@ import static org.apache.spark.sql.functions.when;
  */
 public final class DimsJob {
     private final Warehouse warehouse;
+    private final List<ItemSkill> skillMapping;
 
+    /** The dims with no item → skill mapping file (items keep the skills their sources give). */
     public DimsJob(Warehouse warehouse) {
+        this(warehouse, List.of());
+    }
+
+    /** @param skillMapping the rows of {@code xueqing.skills.mapping-file} ({@link XueqingConfig.Skills#mapping}) */
+    public DimsJob(Warehouse warehouse, List<ItemSkill> skillMapping) {
         this.warehouse = warehouse;
+        this.skillMapping = List.copyOf(skillMapping);
     }
 
     /** The four dims, in publishing order (courses and learners before the dims that reference them). */
     public record Dims(Dataset<Row> learners, Dataset<Row> courses, Dataset<Row> enrollments, Dataset<Row> items) {}
 
     /** The event columns {@link #transform} reads. */
-    static final java.util.List<String> EVENT_COLUMNS = java.util.List.of("tenant", "learner_key", "actor_role",
+    static final List<String> EVENT_COLUMNS = List.of("tenant", "learner_key", "actor_role",
             "event_time", "event_date", "course_id", "class_id", "action", "object_id", "object_type", "parent_id",
             "score_max");
 
@@ -58,7 +82,7 @@ public final class DimsJob {
             Dataset<Row> observations = warehouse.read(DatasetRef.OBJECT_OBSERVATIONS, Datasets.OBJECT_OBSERVATIONS);
             Dims dims = transform(events, observations,
                     warehouse.read(DatasetRef.ENROLMENT_FACTS, Datasets.ENROLMENT_FACTS),
-                    warehouse.read(DatasetRef.COURSE_FACTS, Datasets.COURSE_FACTS));
+                    warehouse.read(DatasetRef.COURSE_FACTS, Datasets.COURSE_FACTS), skillMapping);
             Map<String, Long> counts = new LinkedHashMap<>();
             Map<DatasetRef, Dataset<Row>> built = Map.of(DatasetRef.LEARNERS, dims.learners(),
                     DatasetRef.COURSES, dims.courses(), DatasetRef.ENROLLMENTS, dims.enrollments(),
@@ -81,19 +105,26 @@ public final class DimsJob {
         }
     }
 
-    /** Pure transform without source facts (sources that only have events). */
+    /** Pure transform without source facts (sources that only have events) and without a skill mapping. */
     public static Dims transform(Dataset<Row> events, Dataset<Row> observations) {
+        return transform(events, observations, List.of());
+    }
+
+    /** Pure transform without source facts (sources that only have events). */
+    public static Dims transform(Dataset<Row> events, Dataset<Row> observations, List<ItemSkill> skillMapping) {
         SparkSessionHolder h = new SparkSessionHolder(events);
-        return transform(events, observations, h.empty(Datasets.ENROLMENT_FACTS), h.empty(Datasets.COURSE_FACTS));
+        return transform(events, observations, h.empty(Datasets.ENROLMENT_FACTS), h.empty(Datasets.COURSE_FACTS),
+                skillMapping);
     }
 
     /**
-     * Pure transform: events, observations and source facts to the dims. Demographics come from the latest
-     * enrolment facts of each learner; a source's final result wins over the outcome derived from events; a
-     * source's course calendar wins over the first and last event day.
+     * Pure transform: events, observations, source facts and the item → skill mapping to the dims. Demographics
+     * come from the latest enrolment facts of each learner; a source's final result wins over the outcome derived
+     * from events; a source's course calendar wins over the first and last event day; an item's skills are those
+     * of the mapping rows that match it, else its source's ({@link #withSkills}).
      */
     public static Dims transform(Dataset<Row> events, Dataset<Row> observations, Dataset<Row> enrolmentFacts,
-                                 Dataset<Row> courseFacts) {
+                                 Dataset<Row> courseFacts, List<ItemSkill> skillMapping) {
         Dataset<Row> learnerEvents = events.filter(col("actor_role").equalTo(ActorRoles.LEARNER));
 
         Column factTime = col("observed_at");
@@ -152,7 +183,7 @@ public final class DimsJob {
                         .unary_$bang())
                 .select(col("course_id").as("o_course"), col("object_id").as("o_object"),
                         col("object_type").as("o_type"), col("parent_id").as("o_parent"), col("title"),
-                        col("max_score").as("o_max"), col("due_time"), col("weight"));
+                        col("max_score").as("o_max"), col("due_time"), col("weight"), col("skills").as("o_skills"));
         Column sameKey = col("course_id").equalTo(col("o_course")).and(col("object_id").equalTo(col("o_object")));
         Dataset<Row> items = seen.join(obs, sameKey, "full_outer")
                 .select(coalesce(col("course_id"), col("o_course")).as("course_id"),
@@ -161,9 +192,85 @@ public final class DimsJob {
                         coalesce(col("o_parent"), col("seen_parent")).as("parent_id"),
                         col("title"),
                         greatestNonNull(col("o_max"), col("seen_max")).as("max_score"),
-                        col("due_time"), col("weight"))
+                        col("due_time"), col("weight"), col("o_skills"))
                 .join(courses.select(col("course_id").as("_c")), col("course_id").equalTo(col("_c")), "left_semi");
-        return new Dims(learners, courses, enrollments, items);
+        return new Dims(learners, courses, enrollments, withSkills(items, "o_skills", skillMapping));
+    }
+
+    /**
+     * Adds {@code skills} to the items in place of their source skills (column {@code sourceSkills}, null where no
+     * source said anything): where rows of the mapping file match an item's object_id, the skills of those rows
+     * (they replace the source's); else the source's; sorted and distinct, an empty array when there are none.
+     *
+     * <p>A pattern without {@code *} or {@code ?} is an object id: those rows (usually most of the file) are a
+     * broadcast hash join on object_id. The glob patterns become one expression of {@code rlike} tests against
+     * literal regexes ({@link #globRegex}), compiled once per task: a join on {@code object_id RLIKE pattern} with
+     * the pattern a column would compile a regex for every item × pattern pair, and a UDF would hide the matching
+     * from the plan. The expression grows with the number of distinct glob patterns, which a mapping file has few
+     * of (one per quiz or course, not one per item).
+     */
+    static Dataset<Row> withSkills(Dataset<Row> items, String sourceSkills, List<ItemSkill> mapping) {
+        Column none = lit(new String[0]);
+        Column fromSource = array_sort(array_distinct(coalesce(col(sourceSkills), none)));
+        if (mapping.isEmpty()) {
+            return items.withColumn("skills", fromSource).drop(sourceSkills);
+        }
+        Map<String, Set<String>> byId = new TreeMap<>();
+        Map<String, Set<String>> byGlob = new TreeMap<>();
+        for (ItemSkill m : mapping) {
+            boolean glob = m.itemPattern().indexOf('*') >= 0 || m.itemPattern().indexOf('?') >= 0;
+            (glob ? byGlob : byId).computeIfAbsent(m.itemPattern(), k -> new TreeSet<>()).add(m.skillId());
+        }
+        Dataset<Row> joined = items;
+        Column mapped = none;
+        if (!byId.isEmpty()) {
+            List<Row> rows = new ArrayList<>();
+            byId.forEach((id, skills) -> rows.add(RowFactory.create(id, skills.toArray(String[]::new))));
+            Dataset<Row> ids = items.sparkSession().createDataFrame(rows, new StructType()
+                    .add("_map_id", DataTypes.StringType, false)
+                    .add("_map_skills", DataTypes.createArrayType(DataTypes.StringType, false), false));
+            joined = items.join(broadcast(ids), col("object_id").equalTo(col("_map_id")), "left");
+            mapped = coalesce(col("_map_skills"), none);
+        }
+        for (Map.Entry<String, Set<String>> g : byGlob.entrySet()) {
+            mapped = concat(mapped, when(col("object_id").rlike(globRegex(g.getKey())),
+                    lit(g.getValue().toArray(String[]::new))).otherwise(none));
+        }
+        Column mappedSkills = array_sort(array_distinct(mapped));
+        Column skills = when(size(mappedSkills).gt(0), mappedSkills).otherwise(fromSource);
+        List<Column> out = new ArrayList<>();
+        for (String c : items.columns()) {
+            if (!c.equals(sourceSkills)) {
+                out.add(col(c));
+            }
+        }
+        out.add(skills.as("skills"));
+        return joined.select(out.toArray(Column[]::new));
+    }
+
+    /**
+     * The regex of a mapping-file glob over a whole object id: {@code *} any run of characters (also none),
+     * {@code ?} one character, everything else literal ({@code "*}{@code /quiz/3/*"} →
+     * {@code \A.*\Q/quiz/3/\E.*\z}).
+     */
+    static String globRegex(String glob) {
+        StringBuilder re = new StringBuilder("(?s)\\A");
+        StringBuilder literal = new StringBuilder();
+        for (char c : glob.toCharArray()) {
+            if (c == '*' || c == '?') {
+                if (!literal.isEmpty()) {
+                    re.append(Pattern.quote(literal.toString()));
+                    literal.setLength(0);
+                }
+                re.append(c == '*' ? ".*" : ".");
+            } else {
+                literal.append(c);
+            }
+        }
+        if (!literal.isEmpty()) {
+            re.append(Pattern.quote(literal.toString()));
+        }
+        return re.append("\\z").toString();
     }
 
     /**
@@ -216,7 +323,7 @@ public final class DimsJob {
     /** Empty datasets of a schema on the events' session (for sources without facts). */
     private record SparkSessionHolder(Dataset<Row> any) {
         Dataset<Row> empty(org.apache.spark.sql.types.StructType schema) {
-            return any.sparkSession().createDataFrame(new java.util.ArrayList<Row>(), schema);
+            return any.sparkSession().createDataFrame(new ArrayList<Row>(), schema);
         }
     }
 

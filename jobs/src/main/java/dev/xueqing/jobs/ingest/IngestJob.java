@@ -409,7 +409,11 @@ public final class IngestJob {
         private Fate() {}
     }
 
-    /** Merges this batch's object observations into the published ones: latest non-null value wins per column. */
+    /**
+     * Merges this batch's object observations into the published ones: latest non-null value wins per column
+     * (skills too: a later record that names an object's skills replaces the earlier list, one that says nothing
+     * keeps it), the largest max_score wins.
+     */
     private void mergeObservations(Dataset<Row> batch, String runId) {
         Dataset<Row> all = warehouse.read(DatasetRef.OBJECT_OBSERVATIONS, Datasets.OBJECT_OBSERVATIONS)
                 .unionByName(batch);
@@ -422,7 +426,8 @@ public final class IngestJob {
                 latestNonNull("due_time"),
                 latestNonNull("weight"),
                 max_by(col("tenant"), ts).as("tenant"),
-                max(ts).as("last_seen"))
+                max(ts).as("last_seen"),
+                latestNonNull("skills"))
                 .select(Datasets.OBJECT_OBSERVATIONS.fieldNames()[0],
                         java.util.Arrays.copyOfRange(Datasets.OBJECT_OBSERVATIONS.fieldNames(), 1,
                                 Datasets.OBJECT_OBSERVATIONS.fieldNames().length))

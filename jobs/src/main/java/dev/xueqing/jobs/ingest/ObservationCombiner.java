@@ -15,7 +15,8 @@ import java.util.Map;
  * 4n observation rows, most of them repeating what the file already said. The rule is the one the published
  * observations are merged with ({@code IngestJob.mergeObservations}): per (course_id, object_id), each optional
  * column takes its latest non-null value by {@code last_seen}, {@code max_score} its maximum, and
- * {@code object_type} and {@code tenant} the value of the latest observation. Memory is one row per distinct object
+ * {@code object_type} and {@code tenant} the value of the latest observation ({@code skills} is an optional column:
+ * the latest list given wins whole, lists are not merged). Memory is one row per distinct object
  * of the file.
  */
 final class ObservationCombiner {
@@ -26,7 +27,8 @@ final class ObservationCombiner {
     private static final int MAX_SCORE = 5;
     private static final int TENANT = 8;
     private static final int LAST_SEEN = 9;
-    private static final int WIDTH = 10;
+    // skills (10) follows the default rule: latest non-null
+    private static final int WIDTH = dev.xueqing.common.schema.Datasets.OBJECT_OBSERVATIONS.size();
     /** Position of the observation struct in a {@link ParsedRecords#SCHEMA} row. */
     private static final int OBSERVATION_FIELD = ParsedRecords.SCHEMA.fieldIndex(ParsedRecords.OBSERVATION);
 

@@ -50,7 +50,8 @@ public final class Adapters {
     private static SourceAdapter plain(String format, XueqingConfig config, Pseudonymizer pseudonymizer,
                                        String tenant, String runId, Instant start) {
         if (Formats.XAPI.equals(format)) {
-            return new XapiAdapter(config.xapi(), pseudonymizer, config.timezone(), tenant, runId, start);
+            return new XapiAdapter(config.xapi(), config.skills().extensions(), pseudonymizer, config.timezone(),
+                    tenant, runId, start);
         }
         if (Formats.EDX.equals(format)) {
             return new EdxAdapter(config.edx(), pseudonymizer, config.timezone(), tenant, runId, start);

@@ -654,7 +654,7 @@ public final class Pipeline implements AutoCloseable {
 
     private Map<String, Long> rebuildDims(String runId) {
         progress.step("dims");
-        return new DimsJob(warehouse).run(runId + "-dims");
+        return new DimsJob(warehouse, config.skills().mapping()).run(runId + "-dims");
     }
 
     private List<MartsJob.MartResult> runMarts(LocalDate asOf, List<String> only, String runId, Instant start,

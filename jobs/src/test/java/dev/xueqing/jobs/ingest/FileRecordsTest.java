@@ -26,7 +26,8 @@ class FileRecordsTest extends SparkTestBase {
     static final Instant NOW = Instant.parse("2026-03-10T00:00:00Z");
 
     private static XapiAdapter adapter() {
-        return new XapiAdapter(IngestJobTest.CONFIG.xapi(), IngestJobTest.PSEUDO, IngestJobTest.CONFIG.timezone(), "t",
+        return new XapiAdapter(IngestJobTest.CONFIG.xapi(), IngestJobTest.CONFIG.skills().extensions(),
+                IngestJobTest.PSEUDO, IngestJobTest.CONFIG.timezone(), "t",
                 "r", NOW);
     }
 

@@ -97,7 +97,8 @@ class ForumRealDataTest {
      * counts the statements read.
      */
     private static List<CanonicalEvent> logstorePosts(Path folder, int[] statements) throws IOException {
-        XapiMapper mapper = new XapiMapper(ConfigLoader.defaults().xapi(), PSEUDO, ZoneOffset.UTC, "t", "r");
+        XapiMapper mapper = new XapiMapper(ConfigLoader.defaults().xapi(), ConfigLoader.defaults().skills().extensions(),
+                PSEUDO, ZoneOffset.UTC, "t", "r");
         List<CanonicalEvent> posts = new ArrayList<>();
         try (Stream<Path> files = Files.walk(folder)) {
             for (Path f : files.filter(p -> p.getFileName().toString().equals("statements.json")).sorted().toList()) {

@@ -60,7 +60,8 @@ class IngestJobTest extends SparkTestBase {
 
     private IngestJob.Result ingest(Warehouse wh, List<Path> files, String runId, LocalDate late, String tenant) {
         Instant now = Instant.parse("2026-03-10T00:00:00Z");
-        XapiAdapter adapter = new XapiAdapter(CONFIG.xapi(), PSEUDO, CONFIG.timezone(), tenant, runId, now);
+        XapiAdapter adapter = new XapiAdapter(CONFIG.xapi(), CONFIG.skills().extensions(), PSEUDO, CONFIG.timezone(),
+                tenant, runId, now);
         return new IngestJob(wh).run(adapter, files.stream().map(p -> p.toUri().toString()).toList(), tenant, runId,
                 now, late);
     }
@@ -119,6 +120,53 @@ class IngestJobTest extends SparkTestBase {
         // observations carry the course title for the courses dim
         assertThat(wh.read(DatasetRef.OBJECT_OBSERVATIONS).filter(col("object_id").equalTo(COURSE))
                 .select("title").first().getString(0)).isEqualTo("Test course");
+    }
+
+    /** {@link #stmt} on a question whose definition names skills (a JSON value, or null for no extension). */
+    static String skilled(String id, String object, String timestamp, String skillsJson) {
+        String s = stmt(id, "s1", VIEWED, object, timestamp);
+        return skillsJson == null ? s : s.replace("\"definition\":{\"type\":\"http://activitystrea.ms/schema/1.0/page\"}",
+                "\"definition\":{\"type\":\"http://adlnet.gov/expapi/activities/cmi.interaction\","
+                        + "\"extensions\":{\"urn:xueqing:extension:skills\":" + skillsJson + "}}");
+    }
+
+    private static Map<String, List<String>> skillsByObject(Warehouse wh) {
+        Map<String, List<String>> out = new java.util.TreeMap<>();
+        for (Row r : wh.read(DatasetRef.OBJECT_OBSERVATIONS).collectAsList()) {
+            int i = r.fieldIndex("skills");
+            out.put(r.getAs("object_id"), r.isNullAt(i) ? null : r.getList(i));
+        }
+        return out;
+    }
+
+    @Test
+    void observedSkillsFollowTheLatestRecordThatNamesThemAndOldObservationsStillMerge(@TempDir Path dir)
+            throws IOException {
+        Warehouse wh = new Warehouse(spark(), dir.resolve("wh").toString());
+        // observations as a release before skills published them: no skills column
+        org.apache.spark.sql.types.StructType current = dev.xueqing.common.schema.Datasets.OBJECT_OBSERVATIONS;
+        org.apache.spark.sql.types.StructType old = new org.apache.spark.sql.types.StructType(
+                java.util.Arrays.copyOf(current.fields(), current.size() - 1));
+        wh.publish(DatasetRef.OBJECT_OBSERVATIONS, spark().createDataFrame(List.of(org.apache.spark.sql.RowFactory
+                .create(COURSE, "urn:q0", "question", null, "Q0", 2.0, null, null, "t",
+                        java.sql.Timestamp.valueOf("2026-02-01 00:00:00"))), old), "r0");
+
+        Path in = Files.createDirectories(dir.resolve("in"));
+        Path a = write(in, "a.jsonl", skilled(ID1, "urn:q1", "2026-03-01T08:00:00Z", "[\"b\", \"a\"]") + "\n"
+                + skilled(ID2, "urn:q2", "2026-03-01T08:00:00Z", "\"c\"") + "\n", false);
+        ingest(wh, List.of(a), "r1", null);
+        // later: q1 says nothing about skills (they stay), q2 names others (they replace, not add)
+        Path b = write(in, "b.jsonl", skilled(ID3, "urn:q1", "2026-03-02T08:00:00Z", null) + "\n"
+                + skilled(ID4, "urn:q2", "2026-03-02T08:00:00Z", "[\"d\"]") + "\n", false);
+        ingest(wh, List.of(b), "r2", null);
+
+        Map<String, List<String>> skills = skillsByObject(wh);
+        assertThat(skills.get("urn:q0")).isNull();
+        assertThat(skills.get("urn:q1")).containsExactly("b", "a");
+        assertThat(skills.get("urn:q2")).containsExactly("d");
+        assertThat(skills.get(COURSE)).isNull();
+        assertThat(wh.read(DatasetRef.OBJECT_OBSERVATIONS).filter(col("object_id").equalTo("urn:q0"))
+                .select("title").first().getString(0)).isEqualTo("Q0");
     }
 
     @Test
@@ -263,7 +311,8 @@ class IngestJobTest extends SparkTestBase {
     /** Ingests xAPI lines as records of two events each (like an OULAD registration row): lines 1-2, 3-4, ... */
     private IngestJob.Result ingestPairs(Warehouse wh, Path file, String runId) {
         Instant now = Instant.parse("2026-03-10T00:00:00Z");
-        SourceAdapter pairs = new PairedRecords(new XapiAdapter(CONFIG.xapi(), PSEUDO, CONFIG.timezone(), "t", runId,
+        SourceAdapter pairs = new PairedRecords(new XapiAdapter(CONFIG.xapi(), CONFIG.skills().extensions(), PSEUDO,
+                CONFIG.timezone(), "t", runId,
                 now));
         return new IngestJob(wh).run(pairs, List.of(file.toUri().toString()), "t", runId, now, null);
     }

@@ -79,7 +79,8 @@ class InputFilesTest extends SparkTestBase {
         assertThat(listing.skipped().get(1)).contains("same.jsonl").contains("the same file as file:" + a);
 
         Warehouse wh = new Warehouse(spark(), dir.resolve("wh").toString());
-        XapiAdapter adapter = new XapiAdapter(IngestJobTest.CONFIG.xapi(), IngestJobTest.PSEUDO,
+        XapiAdapter adapter = new XapiAdapter(IngestJobTest.CONFIG.xapi(), IngestJobTest.CONFIG.skills().extensions(),
+                IngestJobTest.PSEUDO,
                 IngestJobTest.CONFIG.timezone(), "t", "r1", NOW);
         IngestJob.Result r = new IngestJob(wh).run(adapter, listing.files(), "t", "r1", NOW, null);
         assertThat(r.files()).isEqualTo(1);

@@ -39,4 +39,26 @@ class ObservationCombinerTest {
         assertThat(quiz.getTimestamp(9)).as("last_seen").isEqualTo(Timestamp.from(T2));
         assertThat(rows.get(1).getStruct(5).getString(1)).isEqualTo("C1/page/p1");
     }
+
+    static Row skilled(long seq, String object, Instant seen, List<String> skills) {
+        return ParsedRecords.observation(seq, new ObjectObservation("C1", object, "question", null, null, null,
+                null, null, "t", seen, skills));
+    }
+
+    @Test
+    void skillsAreTheLatestListGivenWhole() {
+        ObservationCombiner c = new ObservationCombiner();
+        // q1: the later list replaces the earlier one (not merged); q2: a later record silent on skills keeps them
+        c.add(skilled(1, "q1", T2, List.of("b")));
+        c.add(skilled(2, "q1", T1, List.of("a", "c")));
+        c.add(skilled(3, "q2", T1, List.of("a")));
+        c.add(skilled(4, "q2", T2, null));
+        c.add(skilled(5, "q3", T1, null));
+        List<Row> rows = c.rows();
+        // the combined rows hold the arrays the observations were made with (the encoder turns them into array<string>)
+        assertThat(rows.get(0).getStruct(5).get(10)).isEqualTo(new String[] {"b"});
+        assertThat(rows.get(1).getStruct(5).get(10)).isEqualTo(new String[] {"a"});
+        assertThat(rows.get(1).getStruct(5).getTimestamp(9)).isEqualTo(Timestamp.from(T2));
+        assertThat(rows.get(2).getStruct(5).isNullAt(10)).isTrue();
+    }
 }

@@ -110,7 +110,8 @@ class RawIdsInIdentifiersTest {
                 + "\"object\":{\"id\":\"https://lms/course/C1/forum/post/s20260001-1/reply\"},\"context\":{"
                 + "\"contextActivities\":{\"parent\":[{\"id\":\"https://lms/course/C1/forum/post/s20260001-1\"}],"
                 + "\"grouping\":[" + course + "]}},\"timestamp\":\"2026-09-21T12:00:00Z\",\"version\":\"1.0.3\"}";
-        XapiAdapter adapter = new XapiAdapter(DEFAULTS.xapi(), P, ZONE, "t", "r1", START);
+        XapiAdapter adapter = new XapiAdapter(DEFAULTS.xapi(), DEFAULTS.skills().extensions(), P,
+                ZONE, "t", "r1", START);
 
         List<Row> e = events(adapter, post + "\n" + reply + "\n");
         String postIri = "https://lms/course/C1/forum/post/" + key("account:https://lms|s20260001") + "-1";

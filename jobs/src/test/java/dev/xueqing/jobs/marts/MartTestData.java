@@ -127,9 +127,10 @@ public final class MartTestData {
         return SparkTestBase.spark().createDataFrame(List.of(rows), DimSpecs.ENROLLMENTS.schema());
     }
 
-    /** course, object, type, due (local wall clock or null). */
+    /** course, object, type, due (local wall clock or null); no skills. */
     public static Row item(String course, String objectId, String type, String due) {
-        return RowFactory.create(course, objectId, type, null, objectId, null, due == null ? null : local(due), null);
+        return RowFactory.create(course, objectId, type, null, objectId, null, due == null ? null : local(due), null,
+                new String[0]);
     }
 
     public static Dataset<Row> items(Row... rows) {

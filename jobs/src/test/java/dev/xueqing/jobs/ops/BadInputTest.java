@@ -104,7 +104,8 @@ class BadInputTest extends SparkTestBase {
 
         Instant now = Instant.parse("2026-11-28T00:00:00Z");
         Warehouse wh = new Warehouse(spark(), dir.resolve("wh").toString());
-        XapiAdapter adapter = new XapiAdapter(CONFIG.xapi(), PSEUDO, CONFIG.timezone(), "t", "vol", now);
+        XapiAdapter adapter = new XapiAdapter(CONFIG.xapi(), CONFIG.skills().extensions(), PSEUDO,
+                CONFIG.timezone(), "t", "vol", now);
         IngestJob.Result r = new IngestJob(wh).run(adapter, List.of(in.resolve("part-1.jsonl.gz").toUri().toString(),
                 in.resolve("part-2.jsonl").toUri().toString()), "t", "vol", now, null);
         System.out.printf("bad input at volume: %d lines (%s), read %d, accepted %d, duplicates %d, quarantined %d %s,"

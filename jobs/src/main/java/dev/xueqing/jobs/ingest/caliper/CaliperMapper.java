@@ -68,6 +68,7 @@ import java.util.regex.Pattern;
  *   <li>A MessageEvent Posted whose Message has a replyTo is {@code replied}, with in_reply_to = replyTo id.
  *       A posted or replied Message's parent_id is its thread ({@link #thread}; docs/ingest-discussions.md); any
  *       other object's parent_id is its isPartOf.</li>
+ *   <li>An observed object's skills are the ids of its {@code learningObjectives} ({@link #learningObjectives}).</li>
  *   <li>referrer, edApp (beyond the course fallback), session and federatedSession are validated, not mapped.</li>
  * </ul>
  */
@@ -541,9 +542,29 @@ public final class CaliperMapper implements Serializable {
             Instant due = target.path("dateToSubmit").isTextual()
                     ? Iso8601.parseDateTime(target.get("dateToSubmit").asText()).orElse(null) : null;
             obs.add(new ObjectObservation(courseId, objectId, objectType, parentId, text(target.get("name")), max,
-                    due, null, tenant, eventTime));
+                    due, null, tenant, eventTime, learningObjectives(target)));
         }
         return new Event(ev, obs);
+    }
+
+    /**
+     * The skills of a learning object: the ids of its {@code learningObjectives} (LearningObjective entities, or
+     * their IRIs), trimmed, blanks and repeats dropped, in the order given. Null when the entity has no
+     * learningObjectives (it says nothing about skills), an empty list when the list is empty.
+     */
+    static List<String> learningObjectives(JsonNode entity) {
+        JsonNode objectives = entity.get("learningObjectives");
+        if (objectives == null || objectives.isNull()) {
+            return null;
+        }
+        Set<String> ids = new java.util.LinkedHashSet<>();
+        for (JsonNode o : objectives.isArray() ? objectives : List.of(objectives)) {
+            String id = idOf(o);
+            if (id != null && !id.isBlank()) {
+                ids.add(id.trim());
+            }
+        }
+        return List.copyOf(ids);
     }
 
     /**

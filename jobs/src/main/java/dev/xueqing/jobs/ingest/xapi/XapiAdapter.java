@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.function.Consumer;
 
 /** xAPI statements (1.0.x, 2.0) in any JSON layout → canonical events, voided ids, observations, quarantine. */
@@ -26,9 +27,9 @@ public final class XapiAdapter implements SourceAdapter {
     private final String runId;
     private final Instant runStart;
 
-    public XapiAdapter(XueqingConfig.Xapi xapi, Pseudonymizer pseudonymizer, ZoneId zone, String tenant,
-                       String runId, Instant runStart) {
-        this.mapper = new XapiMapper(xapi, pseudonymizer, zone, tenant, runId);
+    public XapiAdapter(XueqingConfig.Xapi xapi, List<String> skillExtensions, Pseudonymizer pseudonymizer,
+                       ZoneId zone, String tenant, String runId, Instant runStart) {
+        this.mapper = new XapiMapper(xapi, skillExtensions, pseudonymizer, zone, tenant, runId);
         this.tenant = tenant;
         this.runId = runId;
         this.runStart = runStart;

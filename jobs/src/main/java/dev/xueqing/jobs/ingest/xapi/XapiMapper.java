@@ -18,12 +18,14 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -60,7 +62,8 @@ import java.util.stream.Collectors;
  *   <li>attempt comes from {@link #ATTEMPT_EXTENSIONS} (context, then result) when it holds an integer.</li>
  *   <li>Observations: the object activity always (so that course_items knows every object of the course, with its
  *       parent), the course (objectId = course_id, type course) always, and every other context activity that has
- *       a definition; one observation per object id.</li>
+ *       a definition; one observation per object id. An activity's skills come from its definition's extensions
+ *       named in {@code xueqing.skills.extensions} ({@link #skills}).</li>
  * </ul>
  *
  * <p>Serializable so that Spark tasks can carry it.
@@ -92,6 +95,7 @@ public final class XapiMapper implements Serializable {
     public record Rejected(QuarantineReason reason, String detail) implements Mapped {}
 
     private final XueqingConfig.Xapi xapi;
+    private final List<String> skillExtensions;
     private final Pseudonymizer pseudonymizer;
     private final IdScrubber scrubber;
     private final ZoneId zoneId;
@@ -99,9 +103,14 @@ public final class XapiMapper implements Serializable {
     private final String runId;
     private final XapiValidator validator = new XapiValidator();
 
-    public XapiMapper(XueqingConfig.Xapi xapi, Pseudonymizer pseudonymizer, ZoneId zoneId, String tenant,
-                      String runId) {
+    /**
+     * @param skillExtensions activity definition extensions read as the activity's skill ids
+     *                        ({@code xueqing.skills.extensions})
+     */
+    public XapiMapper(XueqingConfig.Xapi xapi, List<String> skillExtensions, Pseudonymizer pseudonymizer,
+                      ZoneId zoneId, String tenant, String runId) {
         this.xapi = Objects.requireNonNull(xapi, "xapi");
+        this.skillExtensions = List.copyOf(skillExtensions);
         this.pseudonymizer = Objects.requireNonNull(pseudonymizer, "pseudonymizer");
         this.zoneId = Objects.requireNonNull(zoneId, "zoneId");
         this.tenant = Objects.requireNonNull(tenant, "tenant");
@@ -555,7 +564,32 @@ public final class XapiMapper implements Serializable {
             }
         }
         return new ObjectObservation(courseId, activity.path("id").asText(), type, parentId,
-                title(definition.path("name")), maxScore, due, weight, tenant, eventTime);
+                title(definition.path("name")), maxScore, due, weight, tenant, eventTime, skills(extensions));
+    }
+
+    /**
+     * The skill ids of an activity definition's extensions: each configured extension that is present holds a JSON
+     * array of strings or one string; ids are trimmed, blanks and repeats dropped, first-seen order kept (over the
+     * extensions in configured order). Null when none of the extensions is present (the statement says nothing),
+     * an empty list when they are present and hold no id. Values that are not strings are ignored.
+     */
+    List<String> skills(JsonNode extensions) {
+        Set<String> ids = null;
+        for (String key : skillExtensions) {
+            JsonNode v = extensions.get(key);
+            if (v == null || v.isNull()) {
+                continue;
+            }
+            if (ids == null) {
+                ids = new LinkedHashSet<>();
+            }
+            for (JsonNode id : v.isArray() ? v : List.of(v)) {
+                if (id.isTextual() && !id.asText().isBlank()) {
+                    ids.add(id.asText().trim());
+                }
+            }
+        }
+        return ids == null ? null : List.copyOf(ids);
     }
 
     /** First value of a language map, preferring en-US, then zh-CN, then any. */

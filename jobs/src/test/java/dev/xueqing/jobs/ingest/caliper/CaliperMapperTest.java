@@ -159,6 +159,39 @@ class CaliperMapperTest {
     }
 
     @Test
+    void learningObjectivesAreTheSkillsOfTheObservedObject() throws Exception {
+        ObjectNode e = view();
+        e.put("type", "AssessmentItemEvent").put("action", "Completed").put("profile", "AssessmentProfile");
+        // LearningObjective entities and bare IRIs; a repeat (after trimming) is dropped, the order kept
+        e.set("object", JSON.readTree("{\"id\":\"https://ex.edu/q/3\",\"type\":\"AssessmentItem\","
+                + "\"isPartOf\":{\"id\":\"https://ex.edu/assess/1\",\"type\":\"Assessment\"},"
+                + "\"learningObjectives\":[{\"id\":\"https://ex.edu/objectives/fractions\","
+                + "\"type\":\"LearningObjective\",\"name\":\"Fractions\"},"
+                + "\"https://ex.edu/objectives/add\", \"https://ex.edu/objectives/fractions\"]}"));
+        List<ObjectObservation> obs = ((CaliperMapper.Event) MAPPER.map(e, "f:1")).observations();
+        assertThat(obs.get(1).objectId()).isEqualTo("https://ex.edu/q/3");
+        assertThat(obs.get(1).skills()).containsExactly("https://ex.edu/objectives/fractions",
+                "https://ex.edu/objectives/add");
+        assertThat(obs.get(0).skills()).as("the course's observation says nothing about skills").isNull();
+
+        // an empty list says the item practises none; no learningObjectives says nothing
+        ((ObjectNode) e.get("object")).set("learningObjectives", JSON.readTree("[]"));
+        assertThat(((CaliperMapper.Event) MAPPER.map(e, "f:1")).observations().get(1).skills()).isEmpty();
+        ((ObjectNode) e.get("object")).remove("learningObjectives");
+        assertThat(((CaliperMapper.Event) MAPPER.map(e, "f:1")).observations().get(1).skills()).isNull();
+
+        // an Attempt stands for its assignable: the Assessment's objectives
+        ObjectNode graded = view();
+        graded.put("type", "GradeEvent").put("action", "Graded").put("profile", "GradingProfile");
+        graded.set("object", JSON.readTree("{\"id\":\"https://ex.edu/a/1\",\"type\":\"Attempt\",\"count\":1,"
+                + "\"assignee\":\"https://ex.edu/users/554433\",\"assignable\":{\"id\":\"https://ex.edu/assess/1\","
+                + "\"type\":\"Assessment\",\"learningObjectives\":[\"https://ex.edu/objectives/add\"]}}"));
+        List<ObjectObservation> gradedObs = ((CaliperMapper.Event) MAPPER.map(graded, "f:1")).observations();
+        assertThat(gradedObs.get(1).objectId()).isEqualTo("https://ex.edu/assess/1");
+        assertThat(gradedObs.get(1).skills()).containsExactly("https://ex.edu/objectives/add");
+    }
+
+    @Test
     void aMessageWithReplyToIsAReply() throws Exception {
         ObjectNode e = view();
         e.put("type", "MessageEvent").put("action", "Posted").put("profile", "ForumProfile");

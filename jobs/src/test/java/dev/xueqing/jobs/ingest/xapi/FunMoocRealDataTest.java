@@ -49,7 +49,7 @@ class FunMoocRealDataTest extends SparkTestBase {
         Path file = data.resolve("xapi-fun-mooc/statements.json.gz");
         XueqingConfig config = ConfigLoader.load(null, List.of("timezone=Europe/Paris"), Map.of());
         Instant now = Instant.parse("2026-11-28T00:00:00Z");
-        XapiAdapter adapter = new XapiAdapter(config.xapi(),
+        XapiAdapter adapter = new XapiAdapter(config.xapi(), config.skills().extensions(),
                 new Pseudonymizer("test-key-0123456789abcdef".getBytes(StandardCharsets.UTF_8)), config.timezone(),
                 "fun", "r1", now);
         Warehouse wh = new Warehouse(spark(), dir.toString());

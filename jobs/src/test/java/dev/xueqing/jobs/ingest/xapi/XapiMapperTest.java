@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.UUID;
 import java.util.function.Consumer;
 
@@ -39,7 +40,8 @@ class XapiMapperTest {
     private static final String CLASS = "https://lms.example.edu.cn/course/42/class/2";
     private static final String RAW_EMAIL = "li.hua@mail.test";
 
-    private final XapiMapper mapper = new XapiMapper(CONFIG.xapi(), PSEUDONYMIZER, SHANGHAI, "uni-a", "run-1");
+    private final XapiMapper mapper = new XapiMapper(CONFIG.xapi(), CONFIG.skills().extensions(),
+            PSEUDONYMIZER, SHANGHAI, "uni-a", "run-1");
 
     static ObjectNode statement() {
         return (ObjectNode) parse("""
@@ -137,7 +139,8 @@ class XapiMapperTest {
         CanonicalEvent a = map(s -> { });
         CanonicalEvent b = map(s -> at(s, "/actor").put("mbox", "mailto:li.hua@mail.test"));
         assertThat(b.learnerKey()).isEqualTo(a.learnerKey()).matches("[0-9a-f]{32}");
-        XapiMapper other = new XapiMapper(CONFIG.xapi(), PSEUDONYMIZER, SHANGHAI, "uni-b", "run-1");
+        XapiMapper other = new XapiMapper(CONFIG.xapi(), CONFIG.skills().extensions(), PSEUDONYMIZER, SHANGHAI,
+                "uni-b", "run-1");
         CanonicalEvent c = ((XapiMapper.Event) other.map(statement(), "x")).event();
         assertThat(c.learnerKey()).isNotEqualTo(a.learnerKey());
 
@@ -274,7 +277,7 @@ class XapiMapperTest {
         XapiMapper strict = new XapiMapper(new XueqingConfig.Xapi(x.verbs(), x.activityTypes(), false,
                 x.roleExtensions(), x.dueTimeExtensions(), x.weightExtensions(), x.videoLengthExtensions(),
                 x.threadActivityTypes()),
-                PSEUDONYMIZER, SHANGHAI, "uni-a", "run-1");
+                CONFIG.skills().extensions(), PSEUDONYMIZER, SHANGHAI, "uni-a", "run-1");
         ObjectNode s = statement();
         at(s, "/context").set("contextActivities", parse(
                 "{\"grouping\": [{\"id\": \"https://lms.example.edu.cn/c/77\"}]}"));
@@ -301,7 +304,8 @@ class XapiMapperTest {
         assertThat(offset.eventTime()).isEqualTo(Instant.parse("2026-03-01T13:30:00Z"));
         CanonicalEvent noOffset = map(s -> s.put("timestamp", "2026-03-01T16:30:00"));
         assertThat(noOffset.eventTime()).isEqualTo(Instant.parse("2026-03-01T16:30:00Z"));
-        XapiMapper utc = new XapiMapper(CONFIG.xapi(), PSEUDONYMIZER, ZoneId.of("UTC"), "uni-a", "run-1");
+        XapiMapper utc = new XapiMapper(CONFIG.xapi(), CONFIG.skills().extensions(), PSEUDONYMIZER,
+                ZoneId.of("UTC"), "uni-a", "run-1");
         ObjectNode s = statement();
         s.put("timestamp", "2026-03-01T16:30:00Z");
         assertThat(((XapiMapper.Event) utc.map(s, "x")).event().eventDate()).isEqualTo(LocalDate.of(2026, 3, 1));
@@ -487,6 +491,41 @@ class XapiMapperTest {
         assertThat(fallback.observations()).extracting(ObjectObservation::objectId, ObjectObservation::objectType)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(QUESTION, "question"),
                         org.assertj.core.groups.Tuple.tuple("https://lms.example.edu.cn/c/77", "course"));
+    }
+
+    @Test
+    void skillsFromTheConfiguredDefinitionExtension() {
+        String skills = "urn:xueqing:extension:skills";
+        // an array: trimmed, blanks and repeats dropped, order kept
+        XapiMapper.Event array = event(s -> at(s, "/object/definition/extensions").set(skills,
+                parse("[\" fractions \", \"add\", \"\", \"fractions\", 7]")));
+        assertThat(array.observations().get(0).objectId()).isEqualTo(QUESTION);
+        assertThat(array.observations().get(0).skills()).containsExactly("fractions", "add");
+        // one string
+        XapiMapper.Event one = event(s -> at(s, "/object/definition/extensions").put(skills, "fractions"));
+        assertThat(one.observations().get(0).skills()).containsExactly("fractions");
+        // missing: the statement says nothing (null), unlike an empty array (no skills)
+        XapiMapper.Event missing = event(s -> { });
+        assertThat(missing.observations()).extracting(ObjectObservation::skills).containsOnlyNulls();
+        XapiMapper.Event empty = event(s -> at(s, "/object/definition/extensions").set(skills, parse("[]")));
+        assertThat(empty.observations().get(0).skills()).isEmpty();
+        // a context activity with a definition is observed with its own skills
+        XapiMapper.Event parent = event(s -> at(s, "/context/contextActivities/parent/0/definition")
+                .set("extensions", parse("{\"urn:xueqing:extension:skills\": [\"quiz-skill\"]}")));
+        assertThat(parent.observations()).filteredOn(o -> o.objectId().equals(QUIZ))
+                .extracting(ObjectObservation::skills).containsExactly(List.of("quiz-skill"));
+        assertThat(parent.observations().get(0).skills()).isNull();
+    }
+
+    @Test
+    void skillsFromEveryConfiguredExtensionInOrder() {
+        XapiMapper two = new XapiMapper(CONFIG.xapi(), List.of("urn:a", "urn:b"), PSEUDONYMIZER, SHANGHAI, "uni-a",
+                "run-1");
+        ObjectNode s = statement();
+        at(s, "/object/definition/extensions").put("urn:b", "y").set("urn:a", parse("[\"x\", \"y\"]"));
+        at(s, "/object/definition/extensions").put("urn:xueqing:extension:skills", "not configured here");
+        XapiMapper.Event e = (XapiMapper.Event) two.map(s, "f:1");
+        assertThat(e.observations().get(0).skills()).containsExactly("x", "y");
     }
 
     @Test

@@ -20,7 +20,8 @@ class XapiThreadsTest {
     private static final String POST_TYPE = "urn:xueqing:activity-type:forum-post";
     private static final String DISCUSSION = "http://id.tincanapi.com/activitytype/discussion";
 
-    private final XapiMapper mapper = new XapiMapper(ConfigLoader.defaults().xapi(), PSEUDO, ZoneOffset.UTC, "t",
+    private final XapiMapper mapper = new XapiMapper(ConfigLoader.defaults().xapi(), ConfigLoader.defaults().skills().extensions(),
+            PSEUDO, ZoneOffset.UTC, "t",
             "r");
 
     /** A statement; {@code parents} and {@code extra} are JSON fragments of the context (may be empty). */

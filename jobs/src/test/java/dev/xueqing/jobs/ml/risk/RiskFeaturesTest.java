@@ -162,6 +162,6 @@ class RiskFeaturesTest extends SparkTestBase {
     }
 
     private static Row weighted(String course, String objectId, String type, String due, double weight) {
-        return RowFactory.create(course, objectId, type, null, objectId, 100.0, local(due), weight);
+        return RowFactory.create(course, objectId, type, null, objectId, 100.0, local(due), weight, new String[0]);
     }
 }

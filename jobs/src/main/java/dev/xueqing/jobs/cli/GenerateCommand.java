@@ -51,6 +51,12 @@ final class GenerateCommand extends BaseCommand {
             description = "Start a new file after about this many lines (default: ${DEFAULT-VALUE}).")
     long linesPerFile = 1_000_000;
 
+    @Option(names = "--skills", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "A skill graph per course and weekly skill-practice questions answered by BKT, with the "
+                    + "skill truth files; --no-skills leaves them out, the other events are the same either way "
+                    + "(default: on).")
+    boolean skills = true;
+
     @Override
     public Integer call() {
         if (!ScaleGenerator.FORMATS.contains(format)) {
@@ -58,14 +64,21 @@ final class GenerateCommand extends BaseCommand {
                     + ScaleGenerator.FORMATS + ".");
         }
         var s = ScaleGenerator.generate(new ScaleGenerator.Options(learners, courses, weeks, out, format, seed,
-                eventsPerLearnerWeek, duplicates, late, malformed, linesPerFile));
+                eventsPerLearnerWeek, duplicates, late, malformed, linesPerFile, true, true, skills));
         out().printf(Locale.ROOT, "wrote %s: %d %s files, %,d lines = %,d events + %,d duplicates + %,d malformed (%s)"
                         + "; %,d late; %d learners, %d courses, %d enrolments; %.1f s, %,.0f events/s%n",
                 out.toAbsolutePath(), s.files(), format, s.lines(), s.events(), s.duplicates(), s.malformed(),
                 s.malformedReason(), s.late(), s.learners(), s.courses(), s.enrolments(), s.took().toMillis() / 1000.0,
                 s.eventsPerSecond());
+        if (skills) {
+            out().printf(Locale.ROOT, "%,d of the events are skill-practice answers%s%n", s.practiceAnswers(),
+                    format.equals("moodle") ? " (none: the Moodle log has no per-question answers)" : "");
+        }
         out().println("truth: " + out.toAbsolutePath().resolve("_truth") + " (learners.csv, enrolments.csv, items.csv"
-                + (format.equals("csv") ? "; ingest with --conf _truth/csv-mapping.conf --mapping generated)" : ")"));
+                + (skills ? ", skills.csv, skill-mapping.csv, skill-prerequisites.csv" : "")
+                + (format.equals("csv") ? "; ingest with --conf _truth/" + (skills ? "skills.conf" : "csv-mapping.conf")
+                        + " --mapping generated)" : skills ? "; skills and prerequisites: --conf _truth/skills.conf)"
+                        : ")"));
         return XueqingCli.OK;
     }
 }

@@ -2,6 +2,7 @@ package dev.xueqing.jobs.cli;
 
 import dev.xueqing.jobs.samples.FormatSamples;
 import dev.xueqing.jobs.samples.SampleDataGenerator;
+import dev.xueqing.jobs.samples.SkillSamples;
 import dev.xueqing.jobs.samples.TableSamples;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -25,6 +26,9 @@ final class GenerateSamplesCommand extends BaseCommand {
         var tables = TableSamples.generate(outDir, seed);
         out().println("wrote " + outDir.toAbsolutePath().resolve("oulad") + " and "
                 + outDir.toAbsolutePath().resolve("csv") + ": " + tables.rowsPerFile());
+        var skills = SkillSamples.generate(outDir);
+        out().println("wrote " + outDir.toAbsolutePath().resolve("skills") + ": " + skills.prerequisites()
+                + " prerequisites, an example mapping file of " + skills.mappingRows() + " rows");
         var formats = FormatSamples.generate(outDir, seed);
         formats.generated().forEach((file, s) -> out().println("wrote " + outDir.toAbsolutePath().resolve(file)
                 + ": " + s.lines() + " lines (" + s.events() + " events, " + s.duplicates() + " duplicates)"));

@@ -13,7 +13,8 @@ import static dev.xueqing.jobs.samples.Xapi.*;
  * out by hand in {@code docs/hand-course.md}. Change a statement here and that page must change with it.
  *
  * <p>Three learners (hand-a, hand-b, hand-c), one class, one tutor, two pages, one video, a two-question quiz and
- * an assignment, both due 2026-09-09 23:59 +08:00. hand-a works in two sessions split by a 31-minute gap, asks a
+ * an assignment, both due 2026-09-09 23:59 +08:00; question 1 practises the skill {@code basics}, question 2
+ * {@code applications}, which requires it. hand-a works in two sessions split by a 31-minute gap, asks a
  * question answered by the tutor after exactly 3 hours and submits on time; hand-b works across local midnight
  * (one statement written in UTC), replies to hand-a as a peer and submits the assignment late; hand-c enrols and
  * never acts.
@@ -32,6 +33,12 @@ final class HandCourse {
     static final String FORUM = COURSE + "/forum";
     static final String DUE = "2026-09-09T23:59:00+08:00";
     static final String QUESTION_ID = id(20);
+    /** The course's skills: question 1 (on the readings) practises the basics, question 2 their application. */
+    static final List<SampleDataGenerator.SkillDef> SKILLS = List.of(
+            new SampleDataGenerator.SkillDef("basics", List.of()),
+            new SampleDataGenerator.SkillDef("applications", List.of("basics")));
+    static final String SKILL_BASICS = SampleDataGenerator.skillId(COURSE, "basics");
+    static final String SKILL_APPLICATIONS = SampleDataGenerator.skillId(COURSE, "applications");
 
     private HandCourse() {}
 
@@ -59,9 +66,9 @@ final class HandCourse {
         // 31 minutes later: session 2 (21:11-21:22)
         s.add(st(9, "hand-a", V_ATTEMPTED, quiz(), null, ctx("learner", MODULE, T_MODULE),
                 "2026-09-07T21:11:00+08:00"));
-        s.add(st(10, "hand-a", V_ANSWERED, question(Q1, "Question 1", "b"), answer(true, "b"),
+        s.add(st(10, "hand-a", V_ANSWERED, q1(), answer(true, "b"),
                 ctx("learner", QUIZ, T_QUIZ), "2026-09-07T21:15:00+08:00"));
-        s.add(st(11, "hand-a", V_ANSWERED, question(Q2, "Question 2", "a"), answer(false, "c"),
+        s.add(st(11, "hand-a", V_ANSWERED, q2(), answer(false, "c"),
                 ctx("learner", QUIZ, T_QUIZ), "2026-09-07T21:20:00+08:00"));
         s.add(st(12, "hand-a", V_SUBMIT, quiz(), completion(), ctx("learner", MODULE, T_MODULE),
                 "2026-09-07T21:22:00+08:00"));
@@ -90,9 +97,9 @@ final class HandCourse {
                 "2026-09-08T21:01:00+08:00"));
         s.add(st(24, "hand-b", V_ATTEMPTED, quiz(), null, ctx("learner", MODULE, T_MODULE),
                 "2026-09-08T21:03:00+08:00"));
-        s.add(st(25, "hand-b", V_ANSWERED, question(Q1, "Question 1", "b"), answer(true, "b"),
+        s.add(st(25, "hand-b", V_ANSWERED, q1(), answer(true, "b"),
                 ctx("learner", QUIZ, T_QUIZ), "2026-09-08T21:06:00+08:00"));
-        s.add(st(26, "hand-b", V_ANSWERED, question(Q2, "Question 2", "a"), answer(true, "a"),
+        s.add(st(26, "hand-b", V_ANSWERED, q2(), answer(true, "a"),
                 ctx("learner", QUIZ, T_QUIZ), "2026-09-08T21:09:00+08:00"));
         s.add(st(27, "hand-b", V_SUBMIT, quiz(), completion(), ctx("learner", MODULE, T_MODULE),
                 "2026-09-08T21:10:00+08:00"));
@@ -127,6 +134,14 @@ final class HandCourse {
 
     private static ObjectNode course() {
         return activity(COURSE, T_COURSE, "Hand-checked course", "手算课程");
+    }
+
+    private static ObjectNode q1() {
+        return withSkill(question(Q1, "Question 1", "b"), SKILL_BASICS);
+    }
+
+    private static ObjectNode q2() {
+        return withSkill(question(Q2, "Question 2", "a"), SKILL_APPLICATIONS);
     }
 
     private static ObjectNode lms() {

@@ -107,7 +107,13 @@ public final class SampleDataGenerator {
 
     record Content(String id, String name, int week, int lengthSeconds) {}
 
-    record Item(String id, String name, String key, String distractor, double difficulty, boolean miskeyed) {}
+    /**
+     * A single-choice question. {@code skill}: the id of the one skill it practises (written in xAPI as the
+     * {@code urn:xueqing:extension:skills} extension of its definition), or null; {@code difficulty} is NaN for
+     * the scale generator's skill-practice questions, which are answered by BKT, not by the Rasch model.
+     */
+    record Item(String id, String name, String key, String distractor, double difficulty, boolean miskeyed,
+            String skill) {}
 
     record Quiz(String id, String name, int week, Instant due, int weight, List<Item> items) {}
 
@@ -280,19 +286,26 @@ public final class SampleDataGenerator {
 
     // ---------------------------------------------------------------------------------------------- courses
 
+    /** The four courses: code, names (en, zh), weeks, classes, time style of their file. */
+    private static final String[][] COURSE_DEFS = {
+        {"DS101-2026A", "Introduction to Data Science", "数据科学导论", "16", "3", "LOCAL"},
+        {"PY102-2026A", "Python Programming", "Python 程序设计", "16", "3", "UTC"},
+        {"ST105-2026A", "Applied Statistics (short course)", "应用统计（短期课程）", "6", "2", "LOCAL"},
+        {"EC110-2026A", "Principles of Economics", "经济学原理", "16", "2", "LOCAL"},
+    };
+
+    /** The id of course ci (0–3), e.g. {@code https://lms.example.edu/course/DS101-2026A}. */
+    static String courseId(int ci) {
+        return HOME + "/course/" + COURSE_DEFS[ci][0];
+    }
+
     private void buildCourses() {
-        String[][] defs = {
-            {"DS101-2026A", "Introduction to Data Science", "数据科学导论", "16", "3", "LOCAL"},
-            {"PY102-2026A", "Python Programming", "Python 程序设计", "16", "3", "UTC"},
-            {"ST105-2026A", "Applied Statistics (short course)", "应用统计（短期课程）", "6", "2", "LOCAL"},
-            {"EC110-2026A", "Principles of Economics", "经济学原理", "16", "2", "LOCAL"},
-        };
         String[] tutorNames = {"Li Wei", "Zhang Min", "Wang Fang", "Chen Jie", "Liu Yang", "Zhao Lei", "Huang Jing",
             "Zhou Tao"};
-        for (int ci = 0; ci < defs.length; ci++) {
-            String[] d = defs[ci];
+        for (int ci = 0; ci < COURSE_DEFS.length; ci++) {
+            String[] d = COURSE_DEFS[ci];
             String code = d[0];
-            String id = HOME + "/course/" + code;
+            String id = courseId(ci);
             int courseWeeks = Integer.parseInt(d[3]);
             int weeks = Math.min(courseWeeks, DATA_WEEKS);
             boolean ended = courseWeeks <= DATA_WEEKS;
@@ -312,6 +325,8 @@ public final class SampleDataGenerator {
             List<List<Content>> pages = new ArrayList<>();
             List<List<Content>> videos = new ArrayList<>();
             List<Quiz> quizzes = new ArrayList<>();
+            List<SkillDef> skills = SKILLS.get(ci);
+            int question = 0;
             for (int w = 1; w <= weeks; w++) {
                 List<Content> wp = new ArrayList<>();
                 int np = 2 + rng.nextInt(2);
@@ -345,8 +360,9 @@ public final class SampleDataGenerator {
                     } else if (q == 2 && w == 5) {
                         miskeyed = true; // the key is wrong: strong learners "fail" it
                     }
-                    items.add(new Item(quizId + "/q" + q, String.format(Locale.ROOT, "Week %d question %d", w, q), key, distractor,
-                            b, miskeyed));
+                    String skill = skillId(id, skills.get(question++ % skills.size()).name());
+                    items.add(new Item(quizId + "/q" + q, String.format(Locale.ROOT, "Week %d question %d", w, q), key,
+                            distractor, b, miskeyed, skill));
                 }
                 Instant due = TERM_START.plusWeeks(w - 1).plusDays(6).atTime(23, 59).atZone(ZONE).toInstant();
                 quizzes.add(new Quiz(quizId, String.format(Locale.ROOT, "Week %d quiz", w), w, due, 5, items));
@@ -363,6 +379,37 @@ public final class SampleDataGenerator {
             courses.add(new Course(ci, code, id, d[1], d[2], weeks, ended, TimeStyle.valueOf(d[5]),
                     List.copyOf(classes), List.copyOf(tutors), pages, videos, quizzes, assignments));
         }
+    }
+
+    // ---------------------------------------------------------------------------------------------- skills
+
+    /** A skill of a sample course: its name (the last part of its id) and the names of the skills it requires. */
+    record SkillDef(String name, List<String> requires) {}
+
+    /**
+     * The skills of the four courses, in course order (DS101, PY102, ST105, EC110), each listed after the skills it
+     * requires. Question n of a course, counted over its weekly quizzes from week 1 question 1 (n = 0, 1, …),
+     * practises skill n mod 3: every quiz mixes the three, so each skill is answered by every learner who answers a
+     * question of the course (53–113 learners a course, 5.4–7.2 questions each on average). Consumes no randomness:
+     * the samples' answers are what they were, only their question definitions carry the skill.
+     */
+    static final List<List<SkillDef>> SKILLS = List.of(
+            List.of(new SkillDef("tabular-data", List.of()),
+                    new SkillDef("visualisation", List.of("tabular-data")),
+                    new SkillDef("summary-statistics", List.of("tabular-data"))),
+            List.of(new SkillDef("expressions", List.of()),
+                    new SkillDef("control-flow", List.of("expressions")),
+                    new SkillDef("functions", List.of("control-flow"))),
+            List.of(new SkillDef("descriptive-statistics", List.of()),
+                    new SkillDef("probability", List.of("descriptive-statistics")),
+                    new SkillDef("inference", List.of("descriptive-statistics", "probability"))),
+            List.of(new SkillDef("supply-and-demand", List.of()),
+                    new SkillDef("elasticity", List.of("supply-and-demand")),
+                    new SkillDef("market-structures", List.of("supply-and-demand"))));
+
+    /** A skill's id: {@code <course id>/skill/<name>}, unique across courses. */
+    static String skillId(String courseId, String name) {
+        return courseId + "/skill/" + name;
     }
 
     // ---------------------------------------------------------------------------------------------- learners
@@ -630,7 +677,8 @@ public final class SampleDataGenerator {
             result.set("score", score(ok ? 1 : 0, 0, 1, null));
             result.put("success", ok);
             result.put("response", response);
-            add(t, c, statement(uuid(), e.learner.agent(), V_ANSWERED, question(item.id, item.name, item.key), result,
+            add(t, c, statement(uuid(), e.learner.agent(), V_ANSWERED,
+                    withSkill(question(item.id, item.name, item.key), item.skill), result,
                     context("learner", List.of(ref(q.id, T_QUIZ)), grouping(e))));
         }
         t = t.plusSeconds(20 + rng.nextInt(60));

@@ -24,8 +24,10 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.zip.GZIPOutputStream;
@@ -52,7 +54,9 @@ import static dev.xueqing.jobs.samples.Xapi.ZONE;
  * <p>The model reuses the sample generator's world records: latent ability (Rasch: P(correct) =
  * sigmoid(ability − difficulty)), engagement (activity volume, video completion, dropout) and conscientiousness
  * (lateness); outcomes passed / failed (final weighted score ≥ {@link #PASS_MARK}) a week after the course ends,
- * or withdrawn.
+ * or withdrawn. Beside the Rasch quizzes, each course has a small skill graph and weekly practice sets whose answers
+ * follow Bayesian Knowledge Tracing with known parameters per skill ({@link #buildSkills}, {@link #practice}),
+ * drawn from streams of their own.
  */
 public final class ScaleGenerator {
     public static final List<String> FORMATS = List.of("xapi", "csv", "edx", "moodle", "caliper");
@@ -71,10 +75,14 @@ public final class ScaleGenerator {
      * @param threads              the richer forum threads of {@link #ask} (learner additions, second answers,
      *                             follow-ups, announcements) and Caliper's Thread entity; off gives the earlier
      *                             one-question-one-reply threads (the committed data-samples are made that way)
+     * @param skills               a skill graph per course and weekly skill-practice sets answered by BKT
+     *                             ({@link #practice}), with the skill truth files; drawn from streams of their own,
+     *                             so every other event is the same with or without them; off for the committed
+     *                             data-samples and {@code generate --no-skills}
      */
     public record Options(int learners, int courses, int weeks, Path out, String format, long seed,
             int eventsPerLearnerWeek, double duplicateShare, double lateShare, double malformedShare,
-            long linesPerFile, boolean profiles, boolean threads) {
+            long linesPerFile, boolean profiles, boolean threads, boolean skills) {
         public Options {
             if (learners < 1 || courses < 1 || weeks < 1 || weeks > 52) {
                 throw new dev.xueqing.common.config.UsageException(
@@ -96,15 +104,26 @@ public final class ScaleGenerator {
             }
         }
 
-        /** Profiles as given; richer threads with them (off for the committed samples). */
+        /** Profiles and threads as given; skill practice with the profiles (off for the committed samples). */
+        public Options(int learners, int courses, int weeks, Path out, String format, long seed,
+                int eventsPerLearnerWeek, double duplicateShare, double lateShare, double malformedShare,
+                long linesPerFile, boolean profiles, boolean threads) {
+            this(learners, courses, weeks, out, format, seed, eventsPerLearnerWeek, duplicateShare, lateShare,
+                    malformedShare, linesPerFile, profiles, threads, profiles);
+        }
+
+        /** Profiles as given; richer threads and skill practice with them (off for the committed samples). */
         public Options(int learners, int courses, int weeks, Path out, String format, long seed,
                 int eventsPerLearnerWeek, double duplicateShare, double lateShare, double malformedShare,
                 long linesPerFile, boolean profiles) {
             this(learners, courses, weeks, out, format, seed, eventsPerLearnerWeek, duplicateShare, lateShare,
-                    malformedShare, linesPerFile, profiles, profiles);
+                    malformedShare, linesPerFile, profiles, profiles, profiles);
         }
 
-        /** With behaviour profiles planted and richer threads (the default of {@code xueqing generate}). */
+        /**
+         * With behaviour profiles planted, richer threads and skill practice (the default of
+         * {@code xueqing generate}).
+         */
         public Options(int learners, int courses, int weeks, Path out, String format, long seed,
                 int eventsPerLearnerWeek, double duplicateShare, double lateShare, double malformedShare,
                 long linesPerFile) {
@@ -118,9 +137,13 @@ public final class ScaleGenerator {
         }
     }
 
-    /** What a generation wrote: lines = events + duplicates + malformed (+ one header per CSV file). */
+    /**
+     * What a generation wrote: lines = events + duplicates + malformed (+ one header per CSV file);
+     * {@code practiceAnswers} of the events are answers to skill-practice questions.
+     */
     public record Summary(int files, long lines, long events, long duplicates, long late, long malformed,
-            int learners, int courses, int enrolments, String malformedReason, Duration took) {
+            int learners, int courses, int enrolments, String malformedReason, long practiceAnswers,
+            Duration took) {
         public double eventsPerSecond() {
             return events / Math.max(0.001, took.toMillis() / 1000.0);
         }
@@ -129,6 +152,8 @@ public final class ScaleGenerator {
     private static final long COURSE_STREAM = 0x436F75727365L;
     private static final long LEARNER_STREAM = 0x4C6561726E6572L;
     private static final long THREAD_STREAM = 0x546872656164L;
+    private static final long SKILL_STREAM = 0x536B696C6CL;
+    private static final long PRACTICE_STREAM = 0x5072616374696365L;
     static final String TRUTH = "_truth";
     /** Final score (0–100, missing work counts 0) needed to pass: 40, as in the OULAD courses. */
     static final int PASS_MARK = 40;
@@ -136,6 +161,8 @@ public final class ScaleGenerator {
     private final Options o;
     private final EventFormat format;
     private final List<Course> courses = new ArrayList<>();
+    /** Each course's skills and practice sets, by course index (empty when skills are off). */
+    private final List<CourseSkills> skills = new ArrayList<>();
 
     private ScaleGenerator(Options o) {
         this.o = o;
@@ -158,8 +185,14 @@ public final class ScaleGenerator {
         Path truth = Files.createDirectories(o.out().resolve(TRUTH));
         for (int c = 0; c < o.courses(); c++) {
             courses.add(buildCourse(c));
+            if (o.skills()) {
+                skills.add(buildSkills(courses.get(c)));
+            }
         }
         writeItems(truth.resolve("items.csv"));
+        if (o.skills()) {
+            writeSkills(truth);
+        }
         writeTutors(truth);
         Files.writeString(truth.resolve("csv-mapping.conf"),
                 "# for --format csv: --conf this file, --mapping generated\n" + CsvEventFormat.MAPPING);
@@ -169,6 +202,7 @@ public final class ScaleGenerator {
         long duplicates = 0;
         long late = 0;
         long malformed = 0;
+        long practiceAnswers = 0;
         int files = 0;
         int enrolmentCount = 0;
         long linesInFile = 0;
@@ -179,13 +213,15 @@ public final class ScaleGenerator {
             enrolCsv.write("learner_id,course_id,class_id,outcome,final_score,events\n");
             for (int i = 0; i < o.learners(); i++) {
                 Random r = stream(o.seed(), LEARNER_STREAM, i);
+                // skill practice draws from its own stream: the learner's other events are as without it
+                Random pr = o.skills() ? stream(o.seed(), PRACTICE_STREAM, i) : null;
                 Learner l = new Learner(learnerId(i), null, gaussian(r), gaussian(r), gaussian(r));
                 BehaviourProfile profile = o.profiles() ? BehaviourProfile.draw(r) : null;
                 learnersCsv.write(String.format(Locale.ROOT, "%s,%.4f,%.4f,%.4f,%s\n", l.account(), l.ability(),
                         l.engagement(), l.conscientiousness(), profile == null ? "" : profile.truthName));
                 List<SimEvent> mine = new ArrayList<>();
                 for (int ci : coursesOf(i, r)) {
-                    Enrol e = simulate(l, profile, courses.get(ci), r, mine);
+                    Enrol e = simulate(l, profile, courses.get(ci), r, pr, mine);
                     enrolmentCount++;
                     enrolCsv.write(String.format(Locale.ROOT, "%s,%s,%s,%s,%s,%d\n", l.account(), e.course.id(),
                             e.klass.id(), e.outcome, e.finalScore == null ? "" : String.format(Locale.ROOT, "%.4f",
@@ -201,18 +237,20 @@ public final class ScaleGenerator {
                         continue;
                     }
                     events++;
-                    if (r.nextDouble() < o.lateShare()) {
+                    Random d = ev.practice() ? pr : r;
+                    practiceAnswers += ev.practice() ? 1 : 0;
+                    if (d.nextDouble() < o.lateShare()) {
                         tail.add(0, line);
                         late++;
                     } else {
                         block.add(line);
                     }
-                    if (r.nextDouble() < o.duplicateShare()) {
+                    if (d.nextDouble() < o.duplicateShare()) {
                         tail.add(line);
                         duplicates++;
                     }
-                    if (r.nextDouble() < o.malformedShare()) {
-                        block.add(format.malformed(line, ev, r));
+                    if (d.nextDouble() < o.malformedShare()) {
+                        block.add(format.malformed(line, ev, d));
                         malformed++;
                     }
                 }
@@ -241,7 +279,8 @@ public final class ScaleGenerator {
             }
         }
         return new Summary(files, lines, events, duplicates, late, malformed, o.learners(), o.courses(),
-                enrolmentCount, format.malformedReason(), Duration.ofNanos(System.nanoTime() - started));
+                enrolmentCount, format.malformedReason(), practiceAnswers,
+                Duration.ofNanos(System.nanoTime() - started));
     }
 
     private static Writer open(Path file) throws IOException {
@@ -311,7 +350,7 @@ public final class ScaleGenerator {
                 String distractor = String.valueOf((char) ('a' + (key.charAt(0) - 'a' + 1 + r.nextInt(3)) % 4));
                 double difficulty = Math.round((gaussian(r) * 1.0 - 0.8) * 1000) / 1000.0;
                 items.add(new Item(quizId + "/q" + q, String.format(Locale.ROOT, "Week %d question %d", w, q), key,
-                        distractor, difficulty, false));
+                        distractor, difficulty, false, null));
             }
             Instant due = TERM_START.plusWeeks(w - 1).plusDays(6).atTime(23, 59).atZone(ZONE).toInstant();
             quizzes.add(new Quiz(quizId, String.format(Locale.ROOT, "Week %d quiz", w), w, due, 5, items));
@@ -370,8 +409,200 @@ public final class ScaleGenerator {
         }
         Files.writeString(truth.resolve("moodle-roles.conf"), "# for --format moodle: --conf this file (the tutors'"
                 + " role assignments, as the SQL in docs/moodle.md exports them)\n"
-                + "xueqing.moodle.role-assignments-file = \"" + roles.toAbsolutePath().toString()
-                        .replace("\\", "\\\\").replace("\"", "\\\"") + "\"\n");
+                + "xueqing.moodle.role-assignments-file = " + hoconString(roles) + "\n");
+    }
+
+    // ---------------------------------------------------------------------------------------------- skills
+
+    /**
+     * Skill names by theme, in curriculum order: course c takes the first 6–8 of theme c mod 3. Single words, so
+     * that no name is part of another's id and a glob per skill ({@link #mappingGlob}) matches its questions only.
+     */
+    private static final List<List<String>> SKILL_NAMES = List.of(
+            List.of("numbers", "fractions", "decimals", "ratios", "equations", "inequalities", "graphs", "functions"),
+            List.of("sampling", "averages", "spread", "probability", "distributions", "estimation", "testing",
+                    "regression"),
+            List.of("variables", "conditionals", "loops", "lists", "dictionaries", "functions", "recursion",
+                    "classes"));
+
+    /**
+     * The true BKT parameters of a skill (pyBKT's names, no forgetting): P(known before the first opportunity),
+     * P(unknown → known after an opportunity), P(correct | unknown), P(wrong | known).
+     */
+    record BktTruth(double prior, double learn, double guess, double slip) {}
+
+    /**
+     * A skill of a generated course: id {@code <course id>/skill/<name>}, the ids of the skills it requires
+     * (earlier skills of the course: the graph is a DAG), its true parameters, and its practice questions in the
+     * order a learner meets them, spread over weeks {@code firstWeek}–{@code lastWeek}.
+     */
+    record Skill(String id, String name, List<String> requires, BktTruth truth, List<Item> questions, int firstWeek,
+            int lastWeek) {}
+
+    /**
+     * A course's skills in prerequisite order (each after the skills it requires) and its weekly practice sets
+     * (index week − 1; null for a week without practice questions), each an assessment without due time or weight
+     * whose questions practise the skills of that week, in skill order.
+     */
+    record CourseSkills(List<Skill> skills, Map<String, Integer> indexById, List<Quiz> practice) {}
+
+    /**
+     * The course's skill graph and practice questions, from the course's own skill stream (the course itself is
+     * built from another, so it is the same with or without skills). 6–8 skills; skill k ≥ 1 requires skill k − 1
+     * (p = 0.7, else a random earlier one: a branch) and, for k ≥ 2 with p = 0.25, a second earlier skill (a join).
+     * Truth per skill uniform in prior 0.1–0.5, learn 0.05–0.3, guess 0.05–0.3, slip 0.05–0.2 (3 decimals).
+     * Skill k is introduced in week 1 + ⌊k·W/S⌋ and practised over round(2W/S) weeks (at least 1, at most to the
+     * end), by 8–15 questions spread evenly over them: a week's practice set holds the questions of the one to three
+     * skills of that week.
+     */
+    private CourseSkills buildSkills(Course c) {
+        Random r = stream(o.seed(), SKILL_STREAM, c.index());
+        List<String> names = SKILL_NAMES.get(c.index() % SKILL_NAMES.size());
+        int n = 6 + r.nextInt(3);
+        int weeks = o.weeks();
+        int span = Math.max(1, (int) Math.round(2.0 * weeks / n));
+        List<Skill> list = new ArrayList<>();
+        Map<String, Integer> index = new HashMap<>();
+        List<List<Item>> byWeek = new ArrayList<>();
+        for (int w = 0; w < weeks; w++) {
+            byWeek.add(new ArrayList<>());
+        }
+        for (int k = 0; k < n; k++) {
+            List<Integer> requires = new ArrayList<>();
+            if (k > 0) {
+                int first = k == 1 || r.nextDouble() < 0.7 ? k - 1 : r.nextInt(k - 1);
+                requires.add(first);
+                if (k > 1 && r.nextDouble() < 0.25) {
+                    int second = r.nextInt(k - 1);
+                    requires.add(second >= first ? second + 1 : second);
+                }
+                requires.sort(null);
+            }
+            BktTruth truth = new BktTruth(round3(0.1 + 0.4 * r.nextDouble()), round3(0.05 + 0.25 * r.nextDouble()),
+                    round3(0.05 + 0.25 * r.nextDouble()), round3(0.05 + 0.15 * r.nextDouble()));
+            int count = 8 + r.nextInt(8);
+            int firstWeek = 1 + k * weeks / n;
+            int lastWeek = Math.min(weeks, firstWeek + span - 1);
+            String name = names.get(k);
+            String id = SampleDataGenerator.skillId(c.id(), name);
+            List<Item> questions = new ArrayList<>();
+            for (int q = 0; q < count; q++) {
+                int w = firstWeek + q * (lastWeek - firstWeek + 1) / count;
+                String key = String.valueOf((char) ('a' + r.nextInt(4)));
+                String distractor = String.valueOf((char) ('a' + (key.charAt(0) - 'a' + 1 + r.nextInt(3)) % 4));
+                Item item = new Item(String.format(Locale.ROOT, "%s/practice/w%02d/%s-q%d", c.id(), w, name, q + 1),
+                        String.format(Locale.ROOT, "Practice: %s %d", name, q + 1), key, distractor, Double.NaN,
+                        false, id);
+                questions.add(item);
+                byWeek.get(w - 1).add(item);
+            }
+            index.put(id, k);
+            list.add(new Skill(id, name, requires.stream().map(i -> list.get(i).id()).toList(), truth,
+                    List.copyOf(questions), firstWeek, lastWeek));
+        }
+        List<Quiz> practice = new ArrayList<>();
+        for (int w = 1; w <= weeks; w++) {
+            List<Item> items = byWeek.get(w - 1);
+            practice.add(items.isEmpty() ? null : new Quiz(String.format(Locale.ROOT, "%s/practice/w%02d", c.id(), w),
+                    String.format(Locale.ROOT, "Week %d practice", w), w, null, 0, List.copyOf(items)));
+        }
+        return new CourseSkills(List.copyOf(list), Map.copyOf(index), practice);
+    }
+
+    private static double round3(double x) {
+        return Math.round(x * 1000) / 1000.0;
+    }
+
+    /**
+     * The practice sets of the weeks the learner was active in, each a few minutes after the last event of the
+     * week's last session (so they add no session, day or week of activity): every question of the set, in order.
+     * Answers follow BKT: per skill a hidden state, known with P = prior before the first opportunity; an answer is
+     * correct with P = 1 − slip when known, guess when not; after each answer an unknown skill becomes known with
+     * P = learn (never forgotten). A learner who withdraws or stops stops practising, so the number of opportunities
+     * varies. Everything, the event ids included, is drawn from the learner's practice stream.
+     */
+    private void practice(Enrol e) {
+        CourseSkills cs = skills.get(e.course.index());
+        Random pr = e.practice;
+        Boolean[] known = new Boolean[cs.skills().size()];  // null: not met yet
+        for (ActiveWeek aw : e.activeWeeks) {
+            Quiz set = cs.practice().get(aw.week() - 1);
+            if (set == null) {
+                continue;
+            }
+            Instant t = aw.lastSessionEnd().plusSeconds(gap(pr));
+            for (Item item : set.items()) {
+                int k = cs.indexById().get(item.skill());
+                BktTruth p = cs.skills().get(k).truth();
+                if (known[k] == null) {
+                    known[k] = pr.nextDouble() < p.prior();
+                }
+                boolean ok = pr.nextDouble() < (known[k] ? 1 - p.slip() : p.guess());
+                if (!known[k]) {
+                    known[k] = pr.nextDouble() < p.learn();
+                }
+                t = t.plusSeconds(30 + pr.nextInt(120));
+                String response = ok ? item.key() : pr.nextDouble() < 0.6 ? item.distractor()
+                        : String.valueOf((char) ('a' + (item.key().charAt(0) - 'a' + 1 + pr.nextInt(3)) % 4));
+                e.practiceAnswer(t, set, item, ok, response);
+            }
+        }
+    }
+
+    /**
+     * The skill truth: {@code skills.csv} (each skill's course, true parameters, prerequisites and practice), the
+     * mapping file {@code skill-mapping.csv} (one glob per skill over the format's ids of its questions),
+     * {@code skill-prerequisites.csv}, and {@code skills.conf}, which sets both files (absolute paths) and, for
+     * csv and moodle, includes the format's own configuration file, so one {@code --conf} serves every format.
+     */
+    private void writeSkills(Path truth) throws IOException {
+        Path mapping = truth.resolve("skill-mapping.csv");
+        Path prerequisites = truth.resolve("skill-prerequisites.csv");
+        try (Writer w = Files.newBufferedWriter(truth.resolve("skills.csv"), StandardCharsets.UTF_8);
+                Writer m = Files.newBufferedWriter(mapping, StandardCharsets.UTF_8);
+                Writer p = Files.newBufferedWriter(prerequisites, StandardCharsets.UTF_8)) {
+            w.write("course_id,skill_id,prior,learn,guess,slip,prerequisites,questions,first_week,last_week\n");
+            m.write("item_id,skill_id\n");
+            p.write("skill_id,requires_skill_id\n");
+            for (Course c : courses) {
+                for (Skill k : skills.get(c.index()).skills()) {
+                    BktTruth t = k.truth();
+                    w.write(String.format(Locale.ROOT, "%s,%s,%.3f,%.3f,%.3f,%.3f,%s,%d,%d,%d\n", c.id(), k.id(),
+                            t.prior(), t.learn(), t.guess(), t.slip(), String.join(";", k.requires()),
+                            k.questions().size(), k.firstWeek(), k.lastWeek()));
+                    m.write(mappingGlob(c, k) + "," + k.id() + "\n");
+                    for (String req : k.requires()) {
+                        p.write(k.id() + "," + req + "\n");
+                    }
+                }
+            }
+        }
+        String include = switch (o.format()) {
+            case "csv" -> "include \"csv-mapping.conf\"\n";
+            case "moodle" -> "include \"moodle-roles.conf\"\n";
+            default -> "";
+        };
+        Files.writeString(truth.resolve("skills.conf"), "# --conf this file: the skills of the practice questions"
+                + " (xAPI statements carry them too) and their prerequisites"
+                + (include.isEmpty() ? "" : ", with the " + o.format() + " settings of this folder") + "\n" + include
+                + "xueqing.skills.mapping-file = " + hoconString(mapping) + "\n"
+                + "xueqing.skills.prerequisites-file = " + hoconString(prerequisites) + "\n");
+    }
+
+    /**
+     * The glob over the ids the format writes for a skill's practice questions: {@code <course>/practice/*}{@code
+     * /<name>-q*} (the edX problem block {@code …+block@practice_w*_<name>_q*}). Skill names are single words, so
+     * it matches that skill's questions and nothing else.
+     */
+    String mappingGlob(Course c, Skill k) {
+        if (o.format().equals("edx")) {
+            return EdxEventFormat.blockId(c, "problem", c.id() + "/practice") + "_w*_" + k.name() + "_q*";
+        }
+        return c.id() + "/practice/*/" + k.name() + "-q*";
+    }
+
+    private static String hoconString(Path file) {
+        return "\"" + file.toAbsolutePath().toString().replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
     // ---------------------------------------------------------------------------------------------- simulation
@@ -382,7 +613,11 @@ public final class ScaleGenerator {
         final Course course;
         final Klass klass;
         final Random r;
+        /** The learner's skill-practice stream (null when skills are off). */
+        final Random practice;
         final List<SimEvent> sink;
+        /** Weeks the learner was active in, and when the last session of each ended (for the practice sets). */
+        final List<ActiveWeek> activeWeeks = new ArrayList<>();
         double engagement;
         /** The learner's planted profile, null when the generation plants none. */
         BehaviourProfile profile;
@@ -395,11 +630,12 @@ public final class ScaleGenerator {
         int events;
         int posts;
 
-        Enrol(Learner learner, Course course, Klass klass, Random r, List<SimEvent> sink) {
+        Enrol(Learner learner, Course course, Klass klass, Random r, Random practice, List<SimEvent> sink) {
             this.learner = learner;
             this.course = course;
             this.klass = klass;
             this.r = r;
+            this.practice = practice;
             this.sink = sink;
             this.quizScaled = new double[course.quizzes().size()];
             this.assignmentScaled = new double[course.assignments().size()];
@@ -442,15 +678,28 @@ public final class ScaleGenerator {
             return e;
         }
 
+        /** An answer to a skill-practice question, its id drawn from the practice stream. */
+        SimEvent practiceAnswer(Instant t, Quiz set, Item item, boolean ok, String response) {
+            SimEvent e = new SimEvent(uuid(practice), t, SimEvent.Kind.ANSWERED, course, klass, learner.account(),
+                    learner.account(), "learner", item.id(), item.name(), set.id(), set.week(), ok ? 1.0 : 0.0, 1.0,
+                    null, ok, response, null, item, null, null, 0, null, null);
+            sink.add(e);
+            events++;
+            return e;
+        }
+
         SimEvent simple(Instant t, SimEvent.Kind kind, String objectId, String objectName, int week) {
             return add(t, kind, "learner", learner.account(), objectId, objectName, null, week, null, null, null,
                     null, null, null, null, null, null, 0);
         }
     }
 
-    private Enrol simulate(Learner l, BehaviourProfile p, Course c, Random r, List<SimEvent> sink) {
+    /** A week the learner was active in, and the time of the last event of its last session. */
+    private record ActiveWeek(int week, Instant lastSessionEnd) {}
+
+    private Enrol simulate(Learner l, BehaviourProfile p, Course c, Random r, Random pr, List<SimEvent> sink) {
         Klass k = c.classes().get(r.nextInt(c.classes().size()));
-        Enrol e = new Enrol(l, c, k, r, sink);
+        Enrol e = new Enrol(l, c, k, r, pr, sink);
         e.engagement = l.engagement() + 0.4 * gaussian(r);
         e.profile = p;
         e.scoringAbility = l.ability() + (p == null ? 0.0 : p.abilityShift);
@@ -498,7 +747,11 @@ public final class ScaleGenerator {
             if (r.nextDouble() >= activeWeekChance(e, w, startWeek, fadeWeek)) {
                 continue;
             }
-            week(e, w, volume, unenrolledAt != null && w == last);
+            Instant end = week(e, w, volume, unenrolledAt != null && w == last);
+            e.activeWeeks.add(new ActiveWeek(w, end));
+        }
+        if (o.skills()) {
+            practice(e);
         }
         for (int a = 0; a < c.assignments().size(); a++) {
             Assignment as = c.assignments().get(a);
@@ -573,8 +826,10 @@ public final class ScaleGenerator {
      * One active week: 1–3 sessions of page views and videos, the quiz (maybe late), maybe a forum question. A
      * last-minute learner's sessions (at most two) fall on Saturday and Sunday, the quiz's due day and the day
      * before; everyone else's on random days of the week.
+     *
+     * @return the time of the last event of the week's last session (a late quiz, next week, not counted)
      */
-    private void week(Enrol e, int w, double volume, boolean withdrawsThisWeek) {
+    private Instant week(Enrol e, int w, double volume, boolean withdrawsThisWeek) {
         Random r = e.r;
         Course c = e.course;
         Learner l = e.learner;
@@ -591,6 +846,7 @@ public final class ScaleGenerator {
         sessions = Math.min(sessions, days.size());
         days = new ArrayList<>(days.subList(0, sessions));
         days.sort(null);
+        Instant end = null;
         for (int s = 0; s < sessions; s++) {
             Instant t = sessionStart(r, w, days.get(s));
             e.simple(t, SimEvent.Kind.LOGGED_IN, HOME, "LMS", w);
@@ -614,14 +870,16 @@ public final class ScaleGenerator {
             }
             if (quiz && !quizLate && s == sessions - 1) {
                 t = t.plusSeconds(gap(r));
-                quiz(e, w, t);
+                t = quiz(e, w, t);
             }
+            end = t;
         }
         if (quizLate) {
             Instant t = sessionStart(r, w + 1, r.nextInt(2));
             e.simple(t, SimEvent.Kind.LOGGED_IN, HOME, "LMS", w);
             quiz(e, w, t.plusSeconds(gap(r)));
         }
+        return end;
     }
 
     private Instant video(Enrol e, Content v, Instant t, int w) {
@@ -644,7 +902,8 @@ public final class ScaleGenerator {
         return t;
     }
 
-    private void quiz(Enrol e, int w, Instant t) {
+    /** The quiz of week w from time t; returns the time of its last event (the score). */
+    private Instant quiz(Enrol e, int w, Instant t) {
         Random r = e.r;
         Quiz q = e.course.quizzes().get(w - 1);
         String who = e.learner.account();
@@ -670,6 +929,7 @@ public final class ScaleGenerator {
         e.quizScaled[w - 1] = Math.max(e.quizScaled[w - 1], scaled);
         e.add(t.plusSeconds(2), SimEvent.Kind.QUIZ_SCORED, "system", who, q.id(), q.name(), module, w,
                 (double) correct, (double) n, scaled, scaled >= 0.6, null, null, null, null, q.due(), q.weight());
+        return t.plusSeconds(2);
     }
 
     private void assignment(Enrol e, int index, Instant submitAt) {

@@ -17,7 +17,8 @@ import java.time.Instant;
  * @param objectId    the object's id (course, page, video, quiz, question, assignment or forum post)
  * @param objectName  its display name
  * @param parentId    the containing object: module, quiz of a question, forum of a question, question of a reply
- * @param quizItem    for {@link Kind#ANSWERED}: the item (its key is written in xAPI definitions)
+ * @param quizItem    for {@link Kind#ANSWERED}: the item (its key, and its skill if any, are written in xAPI
+ *                    definitions)
  * @param inReplyTo   for {@link Kind#REPLIED}: the {@code id} of the post event answered (the question, a reply)
  * @param due         due time of a quiz or assignment object, else null
  * @param threadId    for {@link Kind#ASKED} and {@link Kind#REPLIED}: the {@code id} of the event that opened the
@@ -28,6 +29,11 @@ record SimEvent(String id, Instant time, Kind kind, Course course, Klass klass, 
         String role, String objectId, String objectName, String parentId, int week, Double raw, Double max,
         Double scaled, Boolean success, String response, Long durationS, SampleDataGenerator.Item quizItem,
         String inReplyTo, Instant due, int weight, String threadId, String replyTo) {
+
+    /** Whether this is an answer to a skill-practice question (drawn from the learner's practice stream). */
+    boolean practice() {
+        return quizItem != null && quizItem.skill() != null;
+    }
 
     /** Whether the actor is staff (a tutor); their account is {@link #actor}, else the learner's. */
     boolean byStaff() {

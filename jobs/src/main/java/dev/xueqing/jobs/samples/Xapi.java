@@ -60,6 +60,8 @@ final class Xapi {
     static final String X_ROLE = "urn:xueqing:extension:role";
     static final String X_DUE = "urn:xueqing:extension:due-time";
     static final String X_WEIGHT = "urn:xueqing:extension:weight";
+    /** On a question's activity definition: a JSON array of the skill ids the question practises. */
+    static final String X_SKILLS = "urn:xueqing:extension:skills";
 
     static final String PLATFORM = "Xueqing demo LMS";
 
@@ -149,6 +151,17 @@ final class Xapi {
             ch.putObject("description").put("en-US", "Option " + c.toUpperCase(Locale.ROOT));
         }
         return q;
+    }
+
+    /**
+     * Adds the skills extension ({@link #X_SKILLS}, a JSON array of skill ids) to an activity's definition; a null
+     * skill leaves the activity as it was.
+     */
+    static ObjectNode withSkill(ObjectNode activity, String skill) {
+        if (skill != null) {
+            ((ObjectNode) activity.get("definition")).putObject("extensions").putArray(X_SKILLS).add(skill);
+        }
+        return activity;
     }
 
     static ObjectNode context(String role, List<ObjectNode> parents, List<ObjectNode> grouping) {

@@ -112,7 +112,8 @@ final class XapiEventFormat implements EventFormat {
                 result.set("score", score(e.raw(), 0, e.max(), null));
                 result.put("success", e.success());
                 result.put("response", e.response());
-                yield statement(e.id(), actor, V_ANSWERED, question(item.id(), item.name(), item.key()), result,
+                yield statement(e.id(), actor, V_ANSWERED, withSkill(question(item.id(), item.name(), item.key()), item.skill()),
+                        result,
                         context(e.role(), List.of(ref(e.parentId(), T_QUIZ)), grouping));
             }
             case ASKED -> statement(e.id(), actor, V_ASKED, activity(e.objectId(), T_POST, e.objectName(), null),

@@ -57,9 +57,11 @@ class ScaleGeneratorTest extends SparkTestBase {
             Map<String, byte[]> second = contents(dir.resolve(format + "-b"));
             Map<String, byte[]> other = contents(dir.resolve(format + "-c"));
             assertThat(second.keySet()).isEqualTo(first.keySet());
-            // moodle-roles.conf names its own folder (an absolute path), the one file that differs between the two
-            first.forEach((f, bytes) -> assertThat(f.endsWith("moodle-roles.conf") ? 0 : second.get(f))
-                    .as(format + " " + f).isEqualTo(f.endsWith("moodle-roles.conf") ? 0 : bytes));
+            // moodle-roles.conf and skills.conf name their own folder (absolute paths): the files that differ
+            first.forEach((f, bytes) -> assertThat(namesItsFolder(f) ? 0 : second.get(f))
+                    .as(format + " " + f).isEqualTo(namesItsFolder(f) ? 0 : bytes));
+            assertThat(first).containsKeys("_truth/skills.csv", "_truth/skill-mapping.csv",
+                    "_truth/skill-prerequisites.csv", "_truth/skills.conf");
             assertThat(other.get("part-00000" + EventFormat.of(format).suffix()))
                     .isNotEqualTo(first.get("part-00000" + EventFormat.of(format).suffix()));
             assertThat(other.get("_truth/learners.csv")).isNotEqualTo(first.get("_truth/learners.csv"));
@@ -236,6 +238,10 @@ class ScaleGeneratorTest extends SparkTestBase {
             i = j + 1;
         }
         return ranks;
+    }
+
+    private static boolean namesItsFolder(String file) {
+        return file.endsWith("moodle-roles.conf") || file.endsWith("skills.conf");
     }
 
     private static Map<String, byte[]> contents(Path root) throws IOException {

@@ -79,7 +79,7 @@ final class StatusCommand extends BaseCommand {
                 // the last top-level run decides (ingest runs inside a nightly carry the nightly's id as prefix);
                 // failed and interrupted runs (recorded by the run that took over their lock) are both problems
                 List<Row> last = all.filter(col("job").isin("nightly", "marts", "ingest", "dims", "train-risk",
-                                "score-risk"))
+                                "score-risk", "train-skills"))
                         .filter("not (job = 'ingest' and run_id rlike '-[a-z]+-[0-9]+$')")
                         .orderBy(col("started_at").desc()).limit(1).collectAsList();
                 if (!last.isEmpty() && !"succeeded".equals(last.get(0).getAs("status"))) {

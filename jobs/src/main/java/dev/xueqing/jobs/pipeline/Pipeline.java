@@ -460,6 +460,19 @@ public final class Pipeline implements AutoCloseable {
     }
 
     /**
+     * The knowledge-tracing step of {@link #nightly} alone, under the warehouse lock, without ingest, dims and marts
+     * (and without a {@code _runs} row): for tests of fitting, refitting and scoring, which would otherwise rebuild
+     * every mart each time.
+     */
+    List<MartsJob.MartResult> nightlySkillsStep(LocalDate asOf) {
+        Instant start = Instant.now();
+        String runId = RunLog.newRunId(start);
+        try (WarehouseLock ignored = lock(runId, "nightly-skills")) {
+            return nightlySkills(asOf, runId);
+        }
+    }
+
+    /**
      * The risk step of {@link #nightly} alone, under the warehouse lock, without ingest, dims and marts (and without a
      * {@code _runs} row): for tests of retraining and its failure, which would otherwise rebuild every mart each time.
      */

@@ -70,7 +70,7 @@ final class QualityView {
         csv.add(OverviewView.csvOf(file, csvRows));
         // the chart: duration of the top-level runs, oldest first, one series per status
         List<Map<String, Object>> top = new ArrayList<>(data.runs().stream()
-                .filter(r -> List.of("nightly", "marts", "ingest", "train-risk", "score-risk").contains(r.get("job")))
+                .filter(r -> List.of("nightly", "marts", "ingest", "train-risk", "score-risk", "train-skills").contains(r.get("job")))
                 .filter(r -> !((String) r.get("run_id")).matches(".*-[a-z]+-[0-9]+$")).toList());
         java.util.Collections.reverse(top);
         List<String> x = top.stream().map(r -> t.dateTime((Instant) r.get("started_at"))).toList();

@@ -126,10 +126,14 @@ public final class SkillScoring {
         Dataset<Row> fitted = model.filter(col("learn").isNotNull())
                 .select("course_id", "skill_id", "prior", "learn", "guess", "slip", "forget");
         // the course's questions with their skills and their place in the course
-        Dataset<Row> answers = MartFrames.learnerEvents(in, ctx)
-                .filter(col("action").equalTo(Actions.ANSWERED).and(col("object_type").equalTo(ObjectTypes.QUESTION)))
-                .withColumn("score", Answers.score())
-                .filter(col("score").isNotNull());
+        // read twice (first answers per question, last answer per learner): materialised once, only what is needed
+        Dataset<Row> answers = in.derivedCached("skill-question-answers:" + ctx.asOf(), () ->
+                MartFrames.learnerEvents(in, ctx)
+                        .filter(col("action").equalTo(Actions.ANSWERED)
+                                .and(col("object_type").equalTo(ObjectTypes.QUESTION)))
+                        .withColumn("score", Answers.score())
+                        .filter(col("score").isNotNull())
+                        .select("course_id", "learner_key", "object_id", "event_time", "event_id", "score"));
         Dataset<Row> firstSeen = answers.groupBy("course_id", "object_id").agg(min("event_time").as("_first"));
         Dataset<Row> questions = in.get(DatasetRef.COURSE_ITEMS)
                 .filter(col("object_type").equalTo(ObjectTypes.QUESTION).and(size(col("skills")).gt(0)))
@@ -141,7 +145,8 @@ public final class SkillScoring {
         Dataset<Row> enrolled = MartFrames.enrollmentsAsOf(in, ctx).filter(col("unenrolled_at").isNull())
                 .select("learner_key", "course_id", "class_id")
                 .join(fitted.select("course_id").distinct(), new String[] {"course_id"}, "left_semi");
-        Dataset<Row> state = enrolled.join(fitted.select("course_id", "skill_id", "prior"),
+        // each enrolled learner x fitted skill of the course: read three times below, so materialised once
+        Dataset<Row> state = in.derivedCached("skill-learner-state:" + ctx.asOf(), () -> enrolled.join(fitted.select("course_id", "skill_id", "prior"),
                         new String[] {"course_id"})
                 .join(mastery.select("learner_key", "course_id", "skill_id", "p_mastery", "opportunities", "correct"),
                         new String[] {"learner_key", "course_id", "skill_id"}, "left")
@@ -149,7 +154,7 @@ public final class SkillScoring {
                 .withColumn("is_mastered", col("p").geq(threshold))
                 .withColumn("opportunities", coalesce(col("opportunities"), lit(0L)))
                 .withColumn("correct", coalesce(col("correct"), lit(0L)))
-                .join(skillOrder, new String[] {"course_id", "skill_id"}, "left");
+                .join(skillOrder, new String[] {"course_id", "skill_id"}, "left"));
         // prerequisites that are fitted skills of the course, with whether the learner masters them
         Dataset<Row> requires = prerequisites(in.get(DatasetRef.EVENTS).sparkSession(), settings);
         Dataset<Row> prereqState = state.select(col("learner_key"), col("course_id"), col("skill_id"))
@@ -160,8 +165,9 @@ public final class SkillScoring {
                         sort_array(collect_list(when(col("_req_mastered"), col("requires")))).as("mastered_prereqs"),
                         sort_array(collect_list(when(col("_req_mastered").unary_$bang(), col("requires"))))
                                 .as("open_prereqs"));
-        Dataset<Row> judged = state.join(prereqState, new String[] {"learner_key", "course_id", "skill_id"}, "left")
-                .withColumn("blocked", coalesce(size(col("open_prereqs")).gt(0), lit(false)));
+        Dataset<Row> judged = in.derivedCached("skill-learner-judged:" + ctx.asOf(), () -> state
+                .join(prereqState, new String[] {"learner_key", "course_id", "skill_id"}, "left")
+                .withColumn("blocked", coalesce(size(col("open_prereqs")).gt(0), lit(false))));
         Dataset<Row> candidates = judged.filter(col("is_mastered").unary_$bang().and(col("blocked").unary_$bang()))
                 .withColumn("rank", row_number().over(Window.partitionBy("learner_key", "course_id")
                         .orderBy(col("skill_order").asc_nulls_last(), col("skill_id"))))

@@ -39,6 +39,10 @@ final class CourseView {
     static final String ABILITY = "learner_ability";
     static final String QUESTIONS = "learner_questions";
     static final String TUTORS = "tutor_service_quality";
+    static final String SKILL_MODEL = "skill_model";
+    static final String SKILL_EVALUATION = "skill_model_evaluation";
+    static final String MASTERY = "learner_skill_mastery";
+    static final String NEXT_STEPS = "learner_next_steps";
     static final List<String> STATUSES = List.of("not_started", "on_track", "behind", "inactive", "completed",
             "withdrawn");
 
@@ -71,9 +75,17 @@ final class CourseView {
         }
         sections.add(tutors(data, t, course, dataDir, csv));
         sections.add(risk(data, t, course, maxRows, dataDir));
+        sections.add(skills(data, t, course, maxRows, dataDir, csv));
         sections.add(assessment(data, t, course, maxRows, dataDir, csv));
         String subtitle = t.t("course.subtitle", course, t.date(data.asOf()));
         return new Page(file, data.title(course), subtitle, sections, csv);
+    }
+
+    /** Where a course's full list of next steps goes (written by the report writer from the whole mart). */
+    static String nextStepsCsv(String course) {
+        String file = Views.courseFile(course);
+        return "data/" + file.substring("course/".length(), file.length() - ".html".length()) + "/"
+                + NEXT_STEPS + ".csv";
     }
 
     /** Where a course's full list of risk scores goes (written by the report writer from the whole mart). */
@@ -436,6 +448,89 @@ final class CourseView {
                     null, 300));
         }
         return s.build();
+    }
+
+    /**
+     * Knowledge mastery: each skill of the current model with its learners, how many have mastered it, and the
+     * cross-validated AUC of BKT beside PFA's (flagged where PFA predicts at least as well: the skill's mastery figures
+     * then say little); then the learners' next steps, those waiting on a prerequisite first.
+     */
+    private static Section skills(ReportData data, ReportText t, String course, int maxRows, String dataDir,
+                                  List<CsvFile> csv) {
+        Section.Builder s = Section.of("skills", t.t("course.skills.title")).intro(t.t("course.skills.intro"));
+        if (!data.mart(SKILL_MODEL).present() && data.mart(SKILL_MODEL).failedAt() == null) {
+            s.notice(new Notice("missing", t.t("course.skills.nomodel")));
+            return s.build();
+        }
+        Views.require(s, data, t, SKILL_MODEL, MASTERY, NEXT_STEPS);
+        List<Map<String, Object>> skills = ReportData.of(data.skills(), course);
+        if (data.mart(SKILL_MODEL).present() && skills.isEmpty()) {
+            s.notice(new Notice("empty", t.t("course.skills.none")));
+            return s.build();
+        }
+        if (!skills.isEmpty()) {
+            List<Column> cols = List.of(Views.column(t, SKILL_MODEL, "skill_id", false),
+                    Views.column(t, SKILL_MODEL, "status", false), Views.column(t, SKILL_MODEL, "learners", true),
+                    Views.column(t, SKILL_MODEL, "mean_opportunities", true),
+                    Views.column(t, SKILL_MODEL, "correct_rate", true),
+                    Views.plain(t, "col.mastered_learners", true), Views.plain(t, "col.bkt_auc", true),
+                    Views.plain(t, "col.pfa_auc", true));
+            List<List<Cell>> rows = new ArrayList<>();
+            for (Map<String, Object> r : skills) {
+                Long mastered = MartRows.lng(r, "mastered_learners");
+                Long practised = MartRows.lng(r, "practised_learners");
+                Double share = mastered == null || practised == null || practised == 0 ? null
+                        : mastered / (double) practised;
+                Double bkt = MartRows.dbl(r, "bkt_auc");
+                Double pfa = MartRows.dbl(r, "pfa_auc");
+                boolean weak = bkt != null && pfa != null && bkt <= pfa;
+                String status = (String) r.get("status");
+                String skill = (String) r.get("skill_id");
+                rows.add(List.of(new Cell(skillLabel(course, skill), skill, false, skill, null, null),
+                        new Cell(t.code("skill.status", status), status, !"fitted".equals(status), null, null, null),
+                        Cell.number(t.count(MartRows.lng(r, "learners")), MartRows.lng(r, "learners")),
+                        Cell.number(t.decimal(MartRows.dbl(r, "mean_opportunities"), 1),
+                                MartRows.dbl(r, "mean_opportunities")),
+                        Cell.number(t.percent(MartRows.dbl(r, "correct_rate")), MartRows.dbl(r, "correct_rate")),
+                        Cell.number(mastered == null ? t.none() : t.t("course.skills.mastered", t.count(mastered),
+                                t.percent(share)), share),
+                        new Cell(t.decimal(bkt, 3), bkt == null ? "" : bkt.toString(), weak,
+                                weak ? t.t("course.skills.weak") : null, null, null),
+                        Cell.number(t.decimal(pfa, 3), pfa)));
+            }
+            String file = dataDir + SKILL_MODEL + ".csv";
+            csv.add(OverviewView.csvOf(file, skills));
+            s.table(new Table("skills-table", t.t("course.skills.caption", skills.size()), cols, rows,
+                    skills.size() > 10, "../" + file, t.t("course.skills.note")));
+        }
+        List<Map<String, Object>> steps = ReportData.of(data.nextSteps(), course);
+        if (data.mart(NEXT_STEPS).present() && !steps.isEmpty()) {
+            List<Column> cols = List.of(Views.column(t, NEXT_STEPS, "learner_key", false),
+                    Views.column(t, NEXT_STEPS, "class_id", false), Views.column(t, NEXT_STEPS, "status", false),
+                    Views.plain(t, "col.next_skills", false), Views.column(t, NEXT_STEPS, "summary", false));
+            List<List<Cell>> rows = new ArrayList<>();
+            for (Map<String, Object> r : steps) {
+                String status = (String) r.get("status");
+                List<String> next = new ArrayList<>();
+                for (Object o : (List<?>) r.get("steps")) {
+                    next.add(skillLabel(course, String.valueOf(((Map<?, ?>) o).get("skill_id"))));
+                }
+                rows.add(List.of(Cell.plain((String) r.get("learner_key")),
+                        Cell.plain(Views.classLabel(t, r.get("class_id"), course)),
+                        new Cell(t.code("steps.status", status), status, "blocked".equals(status), null, null, null),
+                        Cell.plain(String.join(t.t("list.separator"), next)),
+                        Cell.plain((String) r.get("summary"))));
+            }
+            s.table(new Table("steps-table", t.t("course.steps.caption", steps.size(), maxRows), cols, rows, true,
+                    "../" + nextStepsCsv(course), t.t("course.steps.full")));
+        }
+        return s.build();
+    }
+
+    /** A skill id for the page: without the course id where it starts with it (ids such as {@code <course>/skill/x}). */
+    static String skillLabel(String course, String skill) {
+        return skill.startsWith(course + "/") && skill.length() > course.length() + 1
+                ? skill.substring(course.length() + 1) : skill;
     }
 
     /** The evaluation of the model the course's scores came from; else the newest chosen model. */

@@ -49,7 +49,22 @@ public record ReportData(
         List<Map<String, Object>> abilityBins,
         List<Map<String, Object>> dataQuality,
         List<Map<String, Object>> runs,
-        List<Map<String, Object>> tutors) {
+        List<Map<String, Object>> tutors,
+        List<Map<String, Object>> skills,
+        List<Map<String, Object>> nextSteps) {
+
+    /** Without knowledge tracing (no skill marts). */
+    public ReportData(LocalDate asOf, Map<String, MartState> marts, List<Map<String, Object>> courses,
+                      List<Map<String, Object>> summary, List<Map<String, Object>> weekly,
+                      List<Map<String, Object>> retention, List<Map<String, Object>> statusCounts,
+                      List<Map<String, Object>> topRisk, List<Map<String, Object>> riskEvaluation,
+                      List<Map<String, Object>> items, List<Map<String, Object>> difficulty,
+                      List<Map<String, Object>> reliability, List<Map<String, Object>> abilityBins,
+                      List<Map<String, Object>> dataQuality, List<Map<String, Object>> runs,
+                      List<Map<String, Object>> tutors) {
+        this(asOf, marts, courses, summary, weekly, retention, statusCounts, topRisk, riskEvaluation, items,
+                difficulty, reliability, abilityBins, dataQuality, runs, tutors, List.of(), List.of());
+    }
 
     /** Width of the item–person map's bins, in logits. */
     public static final double ABILITY_BIN = 0.5;
@@ -197,12 +212,18 @@ public record ReportData(
                         org.apache.spark.sql.functions.max("unanswered_hours").as("oldest_unanswered_hours"),
                         lit(medianResponseHoursMax).as("median_response_hours_threshold"))
                 .orderBy(col("course_id"), col("within_sla_share").asc_nulls_last(), col("staff_key"))));
+        // each skill of the current model with its learners mastered (a count of learner_skill_mastery's rows) and
+        // the cross-validated AUC of BKT and PFA from the same fit's rows of skill_model_evaluation
+        var skills = q.mart("skill_model", () -> MartRows.collect(skills(wh, read)));
+        var nextSteps = q.mart("learner_next_steps", () -> MartRows.collect(topSteps(read.apply(
+                "learner_next_steps"), maxRows)));
         var dataQuality = q.mart("data_quality", () -> MartRows.collect(wh.read(DatasetRef.mart("data_quality"))
                 .orderBy(col("started_at"), col("run_id"), col("source"), col("reason"))));
         try {
             return new ReportData(asOf, states, q.get(coursesDim), q.get(summary), q.get(weekly), q.get(retention),
                     q.get(status), q.get(risk), q.get(evaluation), q.get(items), q.get(difficulty),
-                    q.get(reliability), q.get(ability), q.get(dataQuality), runs, q.get(tutors));
+                    q.get(reliability), q.get(ability), q.get(dataQuality), runs, q.get(tutors), q.get(skills),
+                    q.get(nextSteps));
         } finally {
             q.close();
         }
@@ -271,6 +292,49 @@ public record ReportData(
         public void close() {
             pool.shutdownNow();
         }
+    }
+
+    /**
+     * The current model's skills, in course and skill order, with {@code mastered_learners} and
+     * {@code practised_learners} (rows of learner_skill_mastery with mastered true, and all of them) and
+     * {@code bkt_auc}, {@code pfa_auc} (the skill's rows of the fit in skill_model_evaluation; null when missing).
+     */
+    static Dataset<Row> skills(Warehouse wh, Function<String, Dataset<Row>> read) {
+        Dataset<Row> model = read.apply("skill_model").select("course_id", "skill_id", "model_run_id", "status",
+                "learners", "opportunities", "mean_opportunities", "correct_rate", "prior", "learn", "guess", "slip");
+        Dataset<Row> out = model;
+        if (wh.exists(DatasetRef.mart("learner_skill_mastery"))) {
+            out = out.join(read.apply("learner_skill_mastery").groupBy("course_id", "skill_id").agg(
+                    count(when(col("mastered"), lit(1))).as("mastered_learners"),
+                    count(lit(1)).as("practised_learners")), new String[] {"course_id", "skill_id"}, "left");
+        } else {
+            out = out.withColumn("mastered_learners", lit(null).cast("long"))
+                    .withColumn("practised_learners", lit(null).cast("long"));
+        }
+        if (wh.exists(DatasetRef.mart("skill_model_evaluation"))) {
+            Dataset<Row> eval = read.apply("skill_model_evaluation");
+            out = out.join(eval.filter(col("model").equalTo("bkt")).select(col("model_run_id"), col("course_id"),
+                            col("skill_id"), col("auc").as("bkt_auc")),
+                    new String[] {"model_run_id", "course_id", "skill_id"}, "left")
+                    .join(eval.filter(col("model").equalTo("pfa")).select(col("model_run_id"), col("course_id"),
+                            col("skill_id"), col("auc").as("pfa_auc")),
+                            new String[] {"model_run_id", "course_id", "skill_id"}, "left");
+        } else {
+            out = out.withColumn("bkt_auc", lit(null).cast("double")).withColumn("pfa_auc", lit(null).cast("double"));
+        }
+        return out.orderBy("course_id", "skill_id");
+    }
+
+    /**
+     * The learners whose next steps a page lists: per course, those waiting on a prerequisite first, then those with
+     * steps, then those who have mastered every skill, each by learner; at most {@code n}.
+     */
+    static Dataset<Row> topSteps(Dataset<Row> steps, int n) {
+        Column order = when(col("status").equalTo("blocked"), 0).when(col("status").equalTo("has_steps"), 1)
+                .otherwise(2);
+        return steps.withColumn("rank", row_number().over(Window.partitionBy("course_id").orderBy(order,
+                        col("learner_key"))))
+                .filter(col("rank").leq(n)).drop("rank").orderBy(col("course_id"), order, col("learner_key"));
     }
 
     /** The learners at risk a page lists: per course, by probability, highest first, at most {@code n}. */

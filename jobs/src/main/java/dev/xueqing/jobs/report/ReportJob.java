@@ -147,6 +147,20 @@ public final class ReportJob {
                     w.csvPerCourse(scores.orderBy(col("course_id"), col("probability").desc(), col("learner_key")),
                             CourseView::riskCsv);
                 }
+                if (data.mart("learner_next_steps").present()) {
+                    // one row per learner: the next skills and their questions flattened to text for a spreadsheet
+                    Dataset<Row> steps = warehouse.read(DatasetRef.mart("learner_next_steps"));
+                    if (!options.courses().isEmpty()) {
+                        steps = steps.filter(col("course_id").isin(options.courses().toArray()));
+                    }
+                    w.csvPerCourse(steps.select(col("course_id"), col("learner_key"), col("class_id"),
+                                    col("status"), org.apache.spark.sql.functions.expr(
+                                            "array_join(transform(steps, s -> s.skill_id), ' | ')").as("next_skills"),
+                                    org.apache.spark.sql.functions.expr("array_join(transform(steps, s -> "
+                                            + "array_join(s.items, ' ')), ' | ')").as("items"),
+                                    col("summary"))
+                            .orderBy(col("course_id"), col("status"), col("learner_key")), CourseView::nextStepsCsv);
+                }
             }
             publish(staging, target, options.out() == null);
         } catch (RuntimeException e) {

@@ -280,4 +280,63 @@ class ReportViewsTest {
         assertThat(map.data().rows().get(0).stream().map(Cell::text).toList()).containsExactly("-3.0…-2.5", "0", "1");
         assertThat(map.data().rows().get(8).stream().map(Cell::text).toList()).containsExactly("1.0…1.5", "28", "0");
     }
+    @Test
+    void knowledgeMasteryShowsEachSkillBesidePfaAndTheLearnersNextSteps() {
+        ReportData d = data();
+        // no skill marts: the section says how to get them
+        Section none = section(CourseView.build(d, EN, "C1", 100), "skills");
+        assertThat(none.notices()).extracting(ReportModel.Notice::kind).containsExactly("missing");
+        assertThat(none.tables()).isEmpty();
+
+        Map<String, ReportData.MartState> marts = new LinkedHashMap<>(d.marts());
+        for (String m : List.of("skill_model", "skill_model_evaluation", "learner_skill_mastery",
+                "learner_next_steps")) {
+            marts.put(m, new ReportData.MartState(m, PUBLISHED, null, null, null));
+        }
+        List<Map<String, Object>> skills = List.of(
+                row("course_id", "C1", "skill_id", "fractions", "status", "fitted", "learners", 120L,
+                        "mean_opportunities", 6.25, "correct_rate", 0.7, "mastered_learners", 30L,
+                        "practised_learners", 120L, "bkt_auc", 0.78, "pfa_auc", 0.74),
+                row("course_id", "C1", "skill_id", "ratio", "status", "fitted", "learners", 90L,
+                        "mean_opportunities", 5.0, "correct_rate", 0.6, "mastered_learners", 9L,
+                        "practised_learners", 90L, "bkt_auc", 0.6, "pfa_auc", 0.63),
+                row("course_id", "C1", "skill_id", "proof", "status", "insufficient_data", "learners", 12L,
+                        "mean_opportunities", 2.0, "correct_rate", 0.5, "mastered_learners", 0L,
+                        "practised_learners", 12L, "bkt_auc", null, "pfa_auc", null),
+                row("course_id", "C2", "skill_id", "other", "status", "fitted"));
+        List<Map<String, Object>> steps = List.of(
+                row("course_id", "C1", "learner_key", "k-1", "class_id", "A", "status", "blocked",
+                        "steps", List.of(), "summary", "waiting for prerequisites: fractions"),
+                row("course_id", "C1", "learner_key", "k-2", "class_id", "A", "status", "has_steps",
+                        "steps", List.of(row("rank", 1, "skill_id", "ratio", "items", List.of("q7")),
+                                row("rank", 2, "skill_id", "fractions", "items", List.of())),
+                        "summary", "2 of 5 answers right on ratio (P(mastery) 0.41)"));
+        ReportData k = new ReportData(d.asOf(), marts, d.courses(), d.summary(), d.weekly(), d.retention(),
+                d.statusCounts(), d.topRisk(), d.riskEvaluation(), d.items(), d.difficulty(), d.reliability(),
+                d.abilityBins(), d.dataQuality(), d.runs(), d.tutors(), skills, steps);
+        Section s = section(CourseView.build(k, EN, "C1", 100), "skills");
+        assertThat(s.notices()).isEmpty();
+        Table t = table(s, "skills-table");
+        assertThat(t.rows()).hasSize(3);
+        assertThat(t.rows().get(0).stream().map(Cell::text).toList())
+                .containsExactly("fractions", "fitted", "120", "6.3", "70.0%", "30 (25.0%)", "0.780", "0.740");
+        assertThat(t.rows().get(0).get(6).flagged()).isFalse();
+        // PFA predicts better on ratio: its BKT AUC is flagged with the reason
+        assertThat(t.rows().get(1).get(6).flagged()).isTrue();
+        assertThat(t.rows().get(1).get(6).title()).contains("PFA predicts at least as well");
+        assertThat(t.rows().get(2).get(1).text()).isEqualTo("too little data");
+        assertThat(t.rows().get(2).get(1).flagged()).isTrue();
+        Table n = table(s, "steps-table");
+        assertThat(n.rows().get(1).stream().map(Cell::text).toList()).containsExactly("k-2", "A", "has next steps",
+                "ratio; fractions", "2 of 5 answers right on ratio (P(mastery) 0.41)");
+        assertThat(n.rows().get(0).get(2).flagged()).isTrue();
+        assertThat(n.csv()).isEqualTo("../" + CourseView.nextStepsCsv("C1"));
+        // the Chinese page words the same rows in Chinese
+        Section zh = section(CourseView.build(k, new ReportText("zh-CN", java.time.ZoneId.of("UTC")), "C1", 100), "skills");
+        assertThat(zh.title()).isEqualTo("知识掌握");
+        assertThat(CourseView.skillLabel("https://x.edu/c/1", "https://x.edu/c/1/skill/ratio")).isEqualTo("skill/ratio");
+        assertThat(CourseView.skillLabel("https://x.edu/c/1", "https://x.edu/c/10/skill/ratio"))
+                .isEqualTo("https://x.edu/c/10/skill/ratio");
+        assertThat(table(zh, "steps-table").rows().get(0).get(2).text()).isEqualTo("等待先修技能");
+    }
 }

@@ -279,9 +279,15 @@ public final class Bench implements Callable<Integer> {
 
     static String table(Map<String, Object> result) {
         StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "%nInput: %s (%,d bytes), %,d statements read, %,d events%n",
-                result.get("input"), result.get("input_bytes"), result.get("statements_read"),
-                result.get("events_accepted")));
+        if (result.get("input") != null) {
+            b.append(String.format(Locale.ROOT, "%nInput: %s (%,d bytes), %,d statements read, %,d events%n",
+                    result.get("input"), result.get("input_bytes"), result.get("statements_read"),
+                    result.get("events_accepted")));
+        } else if (result.get("skills_answers") != null) {
+            b.append(String.format(Locale.ROOT, "%nInput: %,d first answers simulated from BKT over %d skills"
+                    + " (mean absolute error of the fit %s; cross-validated AUC %s)%n", result.get("skills_answers"),
+                    result.get("skills"), result.get("skills_mean_abs_error"), result.get("skills_auc")));
+        }
         b.append(String.format(Locale.ROOT, "%-52s %9s %9s %12s %12s %10s %10s %7s %12s%n", "phase", "seconds",
                 "CPU s", "records", "records/s", "heap MiB", "RSS MiB", "files", "bytes"));
         @SuppressWarnings("unchecked")

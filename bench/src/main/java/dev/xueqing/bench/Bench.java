@@ -218,9 +218,12 @@ public final class Bench implements Callable<Integer> {
                 err[2] += Math.abs(r.<Double>getAs("guess") - truth.guess());
                 err[3] += Math.abs(r.<Double>getAs("slip") - truth.slip());
             }
-            result.put("skills_mean_abs_error", Map.of("prior", round(err[0] / fits.size()),
-                    "learn", round(err[1] / fits.size()), "guess", round(err[2] / fits.size()),
-                    "slip", round(err[3] / fits.size())));
+            Map<String, Object> error = new LinkedHashMap<>();
+            String[] names = {"prior", "learn", "guess", "slip"};
+            for (int i = 0; i < names.length; i++) {
+                error.put(names[i], round(err[i] / fits.size()));
+            }
+            result.put("skills_mean_abs_error", error);
             Meter e = Meter.start();
             var fit = dev.xueqing.jobs.ml.skills.SkillTraining.fromOpportunities(opportunities, settings, "bench",
                     java.sql.Timestamp.from(Instant.now()),

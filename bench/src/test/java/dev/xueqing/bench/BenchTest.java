@@ -55,4 +55,29 @@ class BenchTest extends SparkTestBase {
         assertThat(phases.get("duckdb ingest").get("records").asLong()).isEqualTo(accepted);
         assertThat(phases.get("all marts").get("cpuSeconds").asDouble()).isPositive();
     }
+
+    @Test
+    void measuresKnowledgeTracingAloneOnSimulatedAnswers(@TempDir Path work) throws Exception {
+        int code = new CommandLine(new Bench()).execute("--only-skills", "--skills-answers", "20000", "--skills", "4",
+                "--work", work.toString());
+        assertThat(code).isZero();
+        JsonNode r = new ObjectMapper().readTree(work.resolve("result.json").toFile());
+        long answers = r.get("skills_answers").asLong();
+        assertThat(answers).isBetween(15_000L, 25_000L);
+        assertThat(r.get("skills").asInt()).isEqualTo(4);
+        Map<String, JsonNode> phases = new HashMap<>();
+        r.get("phases").forEach(p -> phases.put(p.get("name").asText(), p));
+        assertThat(phases).containsOnlyKeys("knowledge tracing: BKT fit with 5-fold predictions (4 skills)",
+                "knowledge tracing: fit + evaluation with PFA (4 skills)");
+        phases.values().forEach(p -> {
+            assertThat(p.get("records").asLong()).isEqualTo(answers);
+            assertThat(p.get("heapPeakBytes").asLong()).isPositive();
+        });
+        for (String p : new String[] {"prior", "learn", "guess", "slip"}) {
+            assertThat(r.get("skills_mean_abs_error").get(p).asDouble()).isBetween(0.0, 1.0);
+        }
+        JsonNode auc = r.get("skills_auc");
+        assertThat(auc.get("bkt").asDouble()).isGreaterThan(auc.get("majority").asDouble());
+        assertThat(auc.has("pfa")).isTrue();
+    }
 }

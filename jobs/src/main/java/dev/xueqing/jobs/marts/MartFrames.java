@@ -1,6 +1,7 @@
 package dev.xueqing.jobs.marts;
 
 import dev.xueqing.common.io.DatasetRef;
+import dev.xueqing.common.metrics.Answers;
 import dev.xueqing.common.metrics.LearnerActivity;
 import dev.xueqing.common.metrics.Sessionization;
 import dev.xueqing.common.metrics.TenantTime;
@@ -53,6 +54,39 @@ public final class MartFrames {
 
     public static Dataset<Row> learnerEvents(MartInputs in, MartContext ctx) {
         return eventsUpTo(in, ctx).filter(LearnerActivity.isLearnerInitiated());
+    }
+
+    /**
+     * Every scored answer to a question up to the run date: course_id, learner_key, object_id, parent_id, event_time,
+     * event_id, score (in [0, 1], {@link Answers#score}), response. Two kinds of events give one:
+     * <ul>
+     *   <li>the learner's {@code answered} event that carries a score (xAPI, edX, CSV);</li>
+     *   <li>a {@code scored} event on the question itself: the item graded on its own, as Caliper's GradeEvent on the
+     *       Attempt of an AssessmentItem, whose learner is the graded one (the Attempt's assignee). Its response is
+     *       the learner's first response to the question (the AssessmentItemEvent that carried it), if any.</li>
+     * </ul>
+     * The first answers of the assessment marts and the opportunities of knowledge tracing are ranked from these rows.
+     */
+    public static Dataset<Row> scoredAnswers(MartInputs in, MartContext ctx) {
+        Dataset<Row> answered = learnerEvents(in, ctx)
+                .filter(col("action").equalTo(Actions.ANSWERED).and(col("object_type").equalTo(ObjectTypes.QUESTION)));
+        Dataset<Row> scored = answered.withColumn("score", Answers.score()).filter(col("score").isNotNull())
+                .select("course_id", "learner_key", "object_id", "parent_id", "event_time", "event_id", "score",
+                        "response");
+        Dataset<Row> firstResponse = answered.filter(col("response").isNotNull())
+                .withColumn("_r", org.apache.spark.sql.functions.row_number().over(
+                        org.apache.spark.sql.expressions.Window.partitionBy("course_id", "learner_key", "object_id")
+                                .orderBy(col("event_time"), col("event_id"))))
+                .filter(col("_r").equalTo(1))
+                .select(col("course_id"), col("learner_key"), col("object_id"), col("response").as("_response"));
+        Dataset<Row> graded = eventsUpTo(in, ctx)
+                .filter(col("action").equalTo(Actions.SCORED).and(col("object_type").equalTo(ObjectTypes.QUESTION))
+                        .and(col("learner_key").isNotNull()))
+                .withColumn("score", Answers.score()).filter(col("score").isNotNull())
+                .join(firstResponse, new String[] {"course_id", "learner_key", "object_id"}, "left")
+                .select(col("course_id"), col("learner_key"), col("object_id"), col("parent_id"), col("event_time"),
+                        col("event_id"), col("score"), col("_response").as("response"));
+        return scored.unionByName(graded);
     }
 
     /** learner_key, course_id, class_id, enrolled_at, unenrolled_at, outcome of enrolments made by the asOf day. */

@@ -1,8 +1,5 @@
 package dev.xueqing.jobs.marts.assessment;
 
-import dev.xueqing.common.metrics.Answers;
-import dev.xueqing.common.model.Actions;
-import dev.xueqing.common.model.ObjectTypes;
 import dev.xueqing.jobs.marts.MartContext;
 import dev.xueqing.jobs.marts.MartFrames;
 import dev.xueqing.jobs.marts.MartInputs;
@@ -14,10 +11,9 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.row_number;
 
 /**
- * The item responses every assessment mart is computed from: each learner's <b>first</b> answer to each question
- * (learner-initiated {@code answered} events on objects of type question, up to the run date, ordered by event
- * time): first attempts measure the question, later ones what the learner learned from feedback. The score is
- * {@code score_scaled} when it is in [0, 1], else 1/0 from {@code success}; answers with neither are not scored.
+ * The item responses every assessment mart is computed from: each learner's <b>first</b> scored answer to each
+ * question ({@link MartFrames#scoredAnswers}, ordered by event time): first attempts measure the question, later ones
+ * what the learner learned from feedback.
  * The assessment is the question's {@code parent_id} (its quiz): the one most of its first answers carry.
  */
 final class AssessmentResponses {
@@ -32,10 +28,7 @@ final class AssessmentResponses {
     }
 
     private static Dataset<Row> rank(MartInputs in, MartContext ctx) {
-        Dataset<Row> first = MartFrames.learnerEvents(in, ctx)
-                .filter(col("action").equalTo(Actions.ANSWERED).and(col("object_type").equalTo(ObjectTypes.QUESTION)))
-                .withColumn("score", Answers.score())
-                .filter(col("score").isNotNull())
+        Dataset<Row> first = MartFrames.scoredAnswers(in, ctx)
                 .withColumn("_n", row_number().over(Window.partitionBy("course_id", "learner_key", "object_id")
                         .orderBy(col("event_time"), col("event_id"))))
                 .filter(col("_n").equalTo(1))

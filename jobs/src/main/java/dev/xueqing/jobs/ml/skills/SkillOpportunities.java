@@ -2,8 +2,6 @@ package dev.xueqing.jobs.ml.skills;
 
 import dev.xueqing.common.io.DatasetRef;
 import dev.xueqing.common.metrics.Answers;
-import dev.xueqing.common.model.Actions;
-import dev.xueqing.common.model.ObjectTypes;
 import dev.xueqing.jobs.marts.MartContext;
 import dev.xueqing.jobs.marts.MartFrames;
 import dev.xueqing.jobs.marts.MartInputs;
@@ -33,10 +31,7 @@ final class SkillOpportunities {
      * (first answer) and item id (order of opportunities).
      */
     static Dataset<Row> of(MartInputs in, MartContext ctx) {
-        Dataset<Row> first = MartFrames.learnerEvents(in, ctx)
-                .filter(col("action").equalTo(Actions.ANSWERED).and(col("object_type").equalTo(ObjectTypes.QUESTION)))
-                .withColumn("score", Answers.score())
-                .filter(col("score").isNotNull())
+        Dataset<Row> first = MartFrames.scoredAnswers(in, ctx)
                 .withColumn("_n", row_number().over(Window.partitionBy("course_id", "learner_key", "object_id")
                         .orderBy(col("event_time"), col("event_id"))))
                 .filter(col("_n").equalTo(1))

@@ -3,7 +3,6 @@ package dev.xueqing.jobs.ml.skills;
 import dev.xueqing.common.config.XueqingConfig;
 import dev.xueqing.common.io.DatasetRef;
 import dev.xueqing.common.metrics.Answers;
-import dev.xueqing.common.model.Actions;
 import dev.xueqing.common.model.ObjectTypes;
 import dev.xueqing.jobs.marts.MartContext;
 import dev.xueqing.jobs.marts.MartFrames;
@@ -128,11 +127,7 @@ public final class SkillScoring {
         // the course's questions with their skills and their place in the course
         // read twice (first answers per question, last answer per learner): materialised once, only what is needed
         Dataset<Row> answers = in.derivedCached("skill-question-answers:" + ctx.asOf(), () ->
-                MartFrames.learnerEvents(in, ctx)
-                        .filter(col("action").equalTo(Actions.ANSWERED)
-                                .and(col("object_type").equalTo(ObjectTypes.QUESTION)))
-                        .withColumn("score", Answers.score())
-                        .filter(col("score").isNotNull())
+                MartFrames.scoredAnswers(in, ctx)
                         .select("course_id", "learner_key", "object_id", "event_time", "event_id", "score"));
         Dataset<Row> firstSeen = answers.groupBy("course_id", "object_id").agg(min("event_time").as("_first"));
         Dataset<Row> questions = in.get(DatasetRef.COURSE_ITEMS)

@@ -12,10 +12,8 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.map_from_entries;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.sqrt;
-import static org.apache.spark.sql.functions.stddev_samp;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.var_samp;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.collect_list;
 
@@ -65,6 +63,19 @@ public final class ItemStatistics {
         return stats.join(options, new String[] {"course_id", "assessment_id", "item_id"}, "left");
     }
 
+    /** The sum of the group's values added in ascending order: the same double whatever order the rows came in. */
+    static org.apache.spark.sql.Column orderedSum(org.apache.spark.sql.Column values) {
+        return org.apache.spark.sql.functions.aggregate(org.apache.spark.sql.functions.array_sort(
+                collect_list(values.cast("double"))), lit(0.0), (acc, x) -> acc.plus(x));
+    }
+
+    /** The sample variance (n − 1) from n, Σx and Σx², never below 0; null when n < 2. */
+    static org.apache.spark.sql.Column sampleVariance(org.apache.spark.sql.Column n, org.apache.spark.sql.Column sx,
+                                                      org.apache.spark.sql.Column sxx) {
+        return when(n.gt(1), org.apache.spark.sql.functions.greatest(lit(0.0),
+                sxx.minus(sx.multiply(sx).divide(n)).divide(n.minus(1))));
+    }
+
     /**
      * Pearson's r from sums: (nΣxy − ΣxΣy) / √((nΣx² − (Σx)²)(nΣy² − (Σy)²)); null when either variable is
      * constant (Spark's {@code corr} aborts on that under ANSI mode).
@@ -90,14 +101,23 @@ public final class ItemStatistics {
                 .withColumn("_answered", count(lit(1)).over(Window.partitionBy("course_id", "assessment_id",
                         "learner_key")))
                 .filter(col("_answered").equalTo(col("_k")));
+        // every sum below adds its values in ascending order (orderedSum): Spark's sums of doubles depend on the
+        // order rows arrive in after a shuffle, and a rerun over the same answers must publish the same alpha
         Dataset<Row> itemVar = complete.groupBy("course_id", "assessment_id", "item_id")
-                .agg(var_samp("score").as("_vi"))
-                .groupBy("course_id", "assessment_id").agg(sum("_vi").as("_sum_vi"), count(lit(1)).as("items"));
+                .agg(sampleVariance(count(lit(1)), orderedSum(col("score")),
+                        orderedSum(col("score").multiply(col("score")))).as("_vi"))
+                .groupBy("course_id", "assessment_id").agg(orderedSum(col("_vi")).as("_sum_vi"),
+                        count(lit(1)).as("items"));
         Dataset<Row> totals = complete.groupBy("course_id", "assessment_id", "learner_key")
-                .agg(sum("score").as("_t"), min(when(col("score").isin(0.0, 1.0), 1).otherwise(0)).as("_d"))
+                .agg(orderedSum(col("score")).as("_t"),
+                        min(when(col("score").isin(0.0, 1.0), 1).otherwise(0)).as("_d"))
                 .groupBy("course_id", "assessment_id")
-                .agg(countDistinct("learner_key").as("learners"), avg("_t").as("mean"),
-                        stddev_samp("_t").as("sd"), var_samp("_t").as("_vt"), min("_d").as("_dich"));
+                .agg(countDistinct("learner_key").as("learners"), count(lit(1)).as("_n"),
+                        orderedSum(col("_t")).as("_st"), orderedSum(col("_t").multiply(col("_t"))).as("_stt"),
+                        min("_d").as("_dich"))
+                .withColumn("mean", col("_st").divide(col("_n")))
+                .withColumn("_vt", sampleVariance(col("_n"), col("_st"), col("_stt")))
+                .withColumn("sd", sqrt(col("_vt")));
         Dataset<Row> joined = itemVar.join(totals, new String[] {"course_id", "assessment_id"});
         org.apache.spark.sql.Column k = col("items").cast("double");
         org.apache.spark.sql.Column alpha = when(col("items").gt(1).and(col("_vt").gt(0)),

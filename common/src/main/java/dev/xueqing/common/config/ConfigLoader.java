@@ -192,7 +192,8 @@ public final class ConfigLoader {
             }
             XueqingConfig.SparkSettings spark = new XueqingConfig.SparkSettings(
                     nonBlank(x, "spark.master"), nonBlank(x, "spark.app-name"),
-                    intIn(x, "spark.shuffle-partitions", 1, 100_000), Map.copyOf(sparkConf));
+                    intIn(x, "spark.shuffle-partitions", 1, 100_000), Map.copyOf(sparkConf),
+                    intIn(x, "spark.concurrent-marts", 1, 64), nonNegativeBytes(x, "spark.small-input"));
 
             XueqingConfig.Activity activity = new XueqingConfig.Activity(
                     intIn(x, "activity.idle-cutoff-minutes", 1, 24 * 60), intIn(x, "activity.inactive-days", 1, 365));
@@ -769,6 +770,20 @@ public final class ConfigLoader {
         String v = x.getString(key);
         if (v.isBlank()) {
             throw new ConfigException("xueqing." + key + " must not be empty.");
+        }
+        return v;
+    }
+
+    /** A size in bytes (a number, or with a unit: "256M", "1 GiB"), zero or more. */
+    private static long nonNegativeBytes(Config x, String key) {
+        long v;
+        try {
+            v = x.getBytes(key);
+        } catch (com.typesafe.config.ConfigException.WrongType | BadValue e) {
+            throw new ConfigException("xueqing." + key + " must be a size in bytes, such as 256M or 1G.");
+        }
+        if (v < 0) {
+            throw new ConfigException("xueqing." + key + " = " + v + " must not be negative.");
         }
         return v;
     }

@@ -59,8 +59,18 @@ public record XueqingConfig(
 
     public record Pseudonym(String keyEnv, String keyFile) implements Serializable {}
 
-    public record SparkSettings(String master, String appName, int shufflePartitions, Map<String, String> conf)
-            implements Serializable {}
+    /**
+     * The Spark section: master, app name, shuffle partitions, extra settings, how many marts are built at the same
+     * time, and the size of events (bytes on disk) under which a run uses the small-input settings
+     * ({@code SparkSessions.fitToInput}).
+     */
+    public record SparkSettings(String master, String appName, int shufflePartitions, Map<String, String> conf,
+                                int concurrentMarts, long smallInputBytes) implements Serializable {
+        /** Settings building two marts at a time, small-input settings under 256 MiB of events (the defaults). */
+        public SparkSettings(String master, String appName, int shufflePartitions, Map<String, String> conf) {
+            this(master, appName, shufflePartitions, conf, 2, 256L << 20);
+        }
+    }
 
     /** Sessionisation and inactivity settings shared by every mart. */
     /** Classical item statistics: the minimum data and the flag thresholds (DESIGN.md "Definitions"). */

@@ -93,6 +93,16 @@ public final class Warehouse {
      * True when the dataset has been published: a partitioned or appended dataset whose folder exists, or a
      * versioned one with a committed version (or, from releases before versioning, Parquet files in its folder).
      */
+    /** The bytes a dataset takes on disk (every file under its folder, older versions included), or -1 if absent. */
+    public long bytesOnDisk(DatasetRef ref) {
+        try {
+            Path p = path(ref);
+            return fs.exists(p) ? fs.getContentSummary(p).getLength() : -1;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public boolean exists(DatasetRef ref) {
         try {
             if (!fs.exists(path(ref))) {

@@ -92,6 +92,8 @@ public final class SparkSessions {
         wanted.put("spark.sql.adaptive.coalescePartitions.enabled", "true");
         wanted.put("spark.sql.parquet.compression.codec", "zstd");
         wanted.put("spark.ui.showConsoleProgress", "false");
+        // marts built at the same time (xueqing.spark.concurrent-marts) share the executors fairly
+        wanted.put("spark.scheduler.mode", "FAIR");
         wanted.put("spark.sql.warehouse.dir", catalogDir().toUri().toString());
         String master = submitted.getOrDefault("spark.master", s.conf().getOrDefault("spark.master", s.master()));
         if (master.startsWith("local")) {
@@ -147,6 +149,39 @@ public final class SparkSessions {
             }
         }
         return out;
+    }
+
+    /**
+     * The settings of a run over small data (see {@link #fitToInput}): interpreted expressions instead of whole-stage
+     * code generation, and shuffle partitions merged by size rather than kept one per core.
+     */
+    public static final Map<String, String> SMALL_INPUT = Map.of(
+            "spark.sql.codegen.wholeStage", "false",
+            "spark.sql.codegen.factoryMode", "NO_CODEGEN",
+            "spark.sql.adaptive.coalescePartitions.parallelismFirst", "false");
+
+    /**
+     * Fits the session's run-time settings to the size of the data it is about to process: under
+     * {@code xueqing.spark.small-input} bytes of events, the {@link #SMALL_INPUT} settings; at or over it (or when
+     * the size is unknown, negative), Spark's defaults. A key set in {@code xueqing.spark.conf} or given to
+     * {@code spark-submit} is never touched. Results do not depend on these settings, only the time does.
+     *
+     * @return whether the small-input settings are now in effect
+     */
+    public static boolean fitToInput(SparkSession spark, XueqingConfig.SparkSettings s, long inputBytes) {
+        boolean small = inputBytes >= 0 && inputBytes < s.smallInputBytes();
+        Map<String, String> submitted = submitted(System.getProperties());
+        for (Map.Entry<String, String> e : SMALL_INPUT.entrySet()) {
+            if (s.conf().containsKey(e.getKey()) || submitted.containsKey(e.getKey())) {
+                continue;
+            }
+            if (small) {
+                spark.conf().set(e.getKey(), e.getValue());
+            } else {
+                spark.conf().unset(e.getKey());
+            }
+        }
+        return small;
     }
 
     /** Labels the Spark jobs that follow, so that the Spark UI reads ("MART learner_course_progress 2026-11-27"). */

@@ -52,6 +52,21 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void sparkBuildsTwoMartsAtATimeAndTakesTheSmallInputSizeWithAUnit() {
+        XueqingConfig.SparkSettings d = ConfigLoader.defaults().spark();
+        assertThat(d.concurrentMarts()).isEqualTo(2);
+        assertThat(d.smallInputBytes()).isEqualTo(256L * 1024 * 1024);
+        XueqingConfig.SparkSettings s = ConfigLoader.load(null,
+                List.of("xueqing.spark.small-input=1G", "xueqing.spark.concurrent-marts=1"), Map.of()).spark();
+        assertThat(s.smallInputBytes()).isEqualTo(1024L * 1024 * 1024);
+        assertThat(s.concurrentMarts()).isEqualTo(1);
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of("xueqing.spark.small-input=lots"), Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("xueqing.spark.small-input");
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of("xueqing.spark.concurrent-marts=0"), Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("xueqing.spark.concurrent-marts");
+    }
+
+    @Test
     void unknownKeyIsNamed() {
         assertThatThrownBy(() -> ConfigLoader.load(null, List.of("xueqing.timezon=UTC"), Map.of()))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("xueqing.timezon");

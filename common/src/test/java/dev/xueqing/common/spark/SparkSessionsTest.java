@@ -79,4 +79,39 @@ class SparkSessionsTest {
         p.setProperty("user.timezone", "UTC");
         assertThat(SparkSessions.submitted(p)).containsOnlyKeys("spark.master", "spark.app.name");
     }
+
+    @Test
+    void smallInputsRunOnInterpretedExpressionsUnlessTheSiteSaysOtherwise() {
+        org.apache.spark.sql.SparkSession spark = dev.xueqing.common.testing.SparkTestBase.spark();
+        org.apache.spark.sql.RuntimeConfig conf = spark.conf();
+        Map<String, String> was = Map.of(
+                "spark.sql.codegen.wholeStage", conf.get("spark.sql.codegen.wholeStage"),
+                "spark.sql.codegen.factoryMode", conf.get("spark.sql.codegen.factoryMode"),
+                "spark.sql.adaptive.coalescePartitions.parallelismFirst",
+                conf.get("spark.sql.adaptive.coalescePartitions.parallelismFirst"));
+        XueqingConfig.SparkSettings site = new XueqingConfig.SparkSettings("local[*]", "xueqing", 16, Map.of(), 2,
+                1_000_000);
+        try {
+            assertThat(SparkSessions.fitToInput(spark, site, 999_999)).isTrue();
+            SparkSessions.SMALL_INPUT.forEach((k, v) -> assertThat(conf.get(k)).as(k).isEqualTo(v));
+
+            // at the size and over it: Spark's own defaults again
+            assertThat(SparkSessions.fitToInput(spark, site, 1_000_000)).isFalse();
+            assertThat(conf.get("spark.sql.codegen.wholeStage")).isEqualTo("true");
+            assertThat(conf.get("spark.sql.codegen.factoryMode")).isEqualTo("FALLBACK");
+            assertThat(conf.get("spark.sql.adaptive.coalescePartitions.parallelismFirst")).isEqualTo("true");
+
+            // an unknown size is not small
+            assertThat(SparkSessions.fitToInput(spark, site, -1)).isFalse();
+
+            // a key the site set in xueqing.spark.conf is left as it is
+            XueqingConfig.SparkSettings pinned = new XueqingConfig.SparkSettings("local[*]", "xueqing", 16,
+                    Map.of("spark.sql.codegen.wholeStage", "true"), 2, 1_000_000);
+            assertThat(SparkSessions.fitToInput(spark, pinned, 10)).isTrue();
+            assertThat(conf.get("spark.sql.codegen.wholeStage")).isEqualTo("true");
+            assertThat(conf.get("spark.sql.codegen.factoryMode")).isEqualTo("NO_CODEGEN");
+        } finally {
+            was.forEach(conf::set);
+        }
+    }
 }

@@ -12,8 +12,9 @@ import java.nio.file.Path;
  *
  * <p>Expressions are interpreted, not compiled: the tests' inputs are a few thousand rows, on which compiling each
  * query's generated Java (Janino) costs more than running it; a sample nightly compiles about 1,300 classes. Results
- * are the same either way (Spark tests both paths). The compiled path, which production runs, is what the child-JVM
- * runs (NightlyAcceptanceTest's two nightlies, FaultInjectionTest's killed runs) and the cluster tests use;
+ * are the same either way (Spark tests both paths), and a nightly over small data interprets them too
+ * ({@code xueqing.spark.small-input}). The compiled path, which a large warehouse runs, is what
+ * NightlyAcceptanceTest's two child-JVM nightlies use;
  * {@code -Dxueqing.test.codegen=true} runs this JVM's tests on it too.
  */
 public abstract class SparkTestBase {
@@ -39,6 +40,11 @@ public abstract class SparkTestBase {
                     .config("spark.sql.codegen.factoryMode", CODEGEN ? "FALLBACK" : "NO_CODEGEN")
                     .getOrCreate();
             session.sparkContext().setLogLevel("WARN");
+            if (CODEGEN) {
+                // as if given to spark-submit, so that a pipeline's small-input settings leave them alone
+                System.setProperty("spark.sql.codegen.wholeStage", "true");
+                System.setProperty("spark.sql.codegen.factoryMode", "FALLBACK");
+            }
         }
         return session;
     }

@@ -17,7 +17,8 @@ import java.util.Map;
  * size of a memory page however few its rows, and makes every later plan and plan description grow with it.
  */
 public record MartInputs(Map<DatasetRef, Dataset<Row>> datasets, Map<String, Object> derivedResults,
-                         java.util.List<MartInputs> variants, Materialiser materialiser) {
+                         java.util.List<MartInputs> variants, Materialiser materialiser,
+                         java.util.concurrent.ConcurrentMap<String, Object> keyLocks) {
 
     /** Stores a derived dataset and returns a dataset that reads what was stored. */
     @FunctionalInterface
@@ -37,18 +38,28 @@ public record MartInputs(Map<DatasetRef, Dataset<Row>> datasets, Map<String, Obj
 
     public MartInputs(Map<DatasetRef, Dataset<Row>> datasets, Materialiser materialiser) {
         this(datasets, new java.util.concurrent.ConcurrentHashMap<>(),
-                java.util.Collections.synchronizedList(new java.util.ArrayList<>()), materialiser);
+                java.util.Collections.synchronizedList(new java.util.ArrayList<>()), materialiser,
+                new java.util.concurrent.ConcurrentHashMap<>());
     }
 
-    /** The value derived under this key in this build, computed on first use. */
+    /**
+     * The value derived under this key in this build, computed once, on first use. Marts built at the same time
+     * (see {@code MartsJob}) that ask for the same key wait for the one computing it; a computation may derive
+     * other keys itself (the facts use the sessions): a lock per key, never held across two keys in a cycle, since
+     * no derived value is derived from itself.
+     */
     @SuppressWarnings("unchecked")
     public <T> T derived(String key, java.util.function.Supplier<T> compute) {
-        // not computeIfAbsent: a computation may derive other values (facts use the sessions), and a
-        // ConcurrentHashMap refuses a nested update; marts are built one after another, so get-then-put is enough
         Object v = derivedResults.get(key);
-        if (v == null) {
-            v = compute.get();
-            derivedResults.put(key, v);
+        if (v != null) {
+            return (T) v;
+        }
+        synchronized (keyLocks.computeIfAbsent(key, k -> new Object())) {
+            v = derivedResults.get(key);
+            if (v == null) {
+                v = compute.get();
+                derivedResults.put(key, v);
+            }
         }
         return (T) v;
     }

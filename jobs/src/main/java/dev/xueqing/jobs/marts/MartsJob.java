@@ -63,8 +63,19 @@ public final class MartsJob {
     }
 
     private java.util.function.Consumer<String> onMartStart = name -> { };
+    private int concurrency = 2;
 
-    /** Called with each mart's name as it starts (progress reports). */
+    /**
+     * How many marts are built at the same time ({@code xueqing.spark.concurrent-marts}). Marts read events and dims,
+     * never each other, and share what they derive in common through {@link MartInputs#derived}, so the order and
+     * the overlap do not change a row; the results keep the order of the marts asked for.
+     */
+    public MartsJob concurrency(int marts) {
+        this.concurrency = Math.max(1, marts);
+        return this;
+    }
+
+    /** Called with each mart's name as it starts (progress reports), from the thread that builds it. */
     public MartsJob onMartStart(java.util.function.Consumer<String> hook) {
         this.onMartStart = hook;
         return this;
@@ -105,64 +116,112 @@ public final class MartsJob {
                     ? d.drop(LINEAGE_COLUMNS).persist(StorageLevel.MEMORY_AND_DISK()) : d);
         }
         MartInputs martInputs = new MartInputs(inputs, new ScratchFiles(warehouse, runId));
-        List<MartResult> results = new ArrayList<>();
+        MartResult[] results = new MartResult[marts.size()];
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
+                Math.max(1, Math.min(concurrency, marts.size())), builders());
         try {
-            for (Mart m : marts) {
-                Instant start = Instant.now();
-                String name = m.spec().name();
-                onMartStart.accept(name);
-                SparkSessions.label(warehouse.spark(), "MART", name, context.asOf().toString());
-                Dataset<Row> out = null;
-                DayRebuild.Plan plan = new DayRebuild.Full("not of day grain");
-                try {
-                    plan = DayRebuild.plan(m, context, warehouse, request);
-                    java.util.function.Function<Dataset<Row>, Dataset<Row>> check = rows -> {
-                        ExpectationChecker.require(m.spec(), rows,
-                                r -> inputs.containsKey(r) ? inputs.get(r) : warehouse.read(r));
-                        return rows;
-                    };
-                    if (plan instanceof DayRebuild.Days days) {
-                        out = DayRebuild.rebuild(m, days, martInputs, context, warehouse.read(m.ref()))
-                                .persist(StorageLevel.MEMORY_AND_DISK());
-                        try {
-                            check.apply(out);
-                        } catch (ExpectationChecker.ExpectationFailure e) {
-                            // rows kept from the previous version may no longer fit (a learner erased): start over
-                            LOG.warn("MART {}: the rebuilt days break an expectation ({}); rebuilding it whole",
-                                    name, e.getMessage());
-                            out.unpersist();
-                            out = null;
-                            plan = new DayRebuild.Full("kept rows broke an expectation");
-                        }
-                    }
-                    if (out == null) {
-                        out = check.apply(m.transform(martInputs, context).persist(StorageLevel.MEMORY_AND_DISK()));
-                    }
-                    long rows = warehouse.publish(m.ref(), sized(out), runId);
-                    warehouse.writeVersionNote(m.ref(), DayRebuild.NOTE, DayRebuild.note(m, context));
-                    dev.xueqing.common.io.FaultPoints.reached("mart-published:" + name);
-                    Duration took = Duration.between(start, Instant.now());
-                    LOG.info("MART {} as of {}: {} row(s) in {} ms{}", name, context.asOf(), rows, took.toMillis(),
-                            m.dayColumn() == null ? "" : ", " + plan.describe());
-                    results.add(new MartResult(name, rows, took, null, plan.describe()));
-                } catch (Exception e) {
-                    // Exception, not RuntimeException: Spark's AnalysisException is a checked exception to Java
-                    LOG.error("MART {} failed: {}", name, e.getMessage(), e);
-                    warehouse.cleanStaging(runId);
-                    results.add(new MartResult(name, 0, Duration.between(start, Instant.now()),
-                            dev.xueqing.jobs.runs.RunLog.describe(e),
-                            plan.describe()));
-                } finally {
-                    if (out != null) {
-                        out.unpersist();
-                    }
-                }
+            List<java.util.concurrent.Future<?>> running = new ArrayList<>();
+            for (int i = 0; i < marts.size(); i++) {
+                int at = i;
+                running.add(pool.submit(() -> {
+                    results[at] = build(marts.get(at), context, runId, request, inputs, martInputs);
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : running) {
+                awaitBuild(f);
             }
         } finally {
+            pool.shutdownNow();
             martInputs.release();
             inputs.values().forEach(Dataset::unpersist);
             warehouse.cleanScratch(runId);
         }
-        return results;
+        return List.of(results);
+    }
+
+    /** Threads that build marts, each in a Spark scheduler pool of its own (fair shares under FAIR scheduling). */
+    private java.util.concurrent.ThreadFactory builders() {
+        org.apache.spark.SparkContext sc = warehouse.spark().sparkContext();
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        return r -> {
+            int id = n.incrementAndGet();
+            Thread t = new Thread(() -> {
+                sc.setLocalProperty("spark.scheduler.pool", "marts-" + id);
+                r.run();
+            }, "xueqing-marts-" + id);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /** Waits for one mart's build; an Error in it (out of memory) is rethrown as itself. */
+    private static void awaitBuild(java.util.concurrent.Future<?> f) {
+        try {
+            f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while building the marts", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** One mart: plan (day rebuild or whole), transform, check, publish; a failure becomes a failed result. */
+    private MartResult build(Mart m, MartContext context, String runId, DayRebuild.Request request,
+                             Map<DatasetRef, Dataset<Row>> inputs, MartInputs martInputs) {
+        Instant start = Instant.now();
+        String name = m.spec().name();
+        onMartStart.accept(name);
+        SparkSessions.label(warehouse.spark(), "MART", name, context.asOf().toString());
+        Dataset<Row> out = null;
+        DayRebuild.Plan plan = new DayRebuild.Full("not of day grain");
+        try {
+            plan = DayRebuild.plan(m, context, warehouse, request);
+            java.util.function.Function<Dataset<Row>, Dataset<Row>> check = rows -> {
+                ExpectationChecker.require(m.spec(), rows,
+                        r -> inputs.containsKey(r) ? inputs.get(r) : warehouse.read(r));
+                return rows;
+            };
+            if (plan instanceof DayRebuild.Days days) {
+                out = DayRebuild.rebuild(m, days, martInputs, context, warehouse.read(m.ref()))
+                        .persist(StorageLevel.MEMORY_AND_DISK());
+                try {
+                    check.apply(out);
+                } catch (ExpectationChecker.ExpectationFailure e) {
+                    // rows kept from the previous version may no longer fit (a learner erased): start over
+                    LOG.warn("MART {}: the rebuilt days break an expectation ({}); rebuilding it whole",
+                            name, e.getMessage());
+                    out.unpersist();
+                    out = null;
+                    plan = new DayRebuild.Full("kept rows broke an expectation");
+                }
+            }
+            if (out == null) {
+                out = check.apply(m.transform(martInputs, context).persist(StorageLevel.MEMORY_AND_DISK()));
+            }
+            long rows = warehouse.publish(m.ref(), sized(out), runId);
+            warehouse.writeVersionNote(m.ref(), DayRebuild.NOTE, DayRebuild.note(m, context));
+            dev.xueqing.common.io.FaultPoints.reached("mart-published:" + name);
+            Duration took = Duration.between(start, Instant.now());
+            LOG.info("MART {} as of {}: {} row(s) in {} ms{}", name, context.asOf(), rows, took.toMillis(),
+                    m.dayColumn() == null ? "" : ", " + plan.describe());
+            return new MartResult(name, rows, took, null, plan.describe());
+        } catch (Exception e) {
+            // Exception, not RuntimeException: Spark's AnalysisException is a checked exception to Java
+            LOG.error("MART {} failed: {}", name, e.getMessage(), e);
+            warehouse.cleanStaging(runId);
+            return new MartResult(name, 0, Duration.between(start, Instant.now()),
+                    dev.xueqing.jobs.runs.RunLog.describe(e), plan.describe());
+        } finally {
+            if (out != null) {
+                out.unpersist();
+            }
+        }
     }
 }

@@ -119,6 +119,7 @@ public final class Pipeline implements AutoCloseable {
                 Duration.ofMinutes(config.ops().lockStaleMinutes()));
         try {
             int completed = warehouse.recover();
+            fitSparkToEvents();
             if (completed > 0) {
                 LOG.warn("Completed {} partition swap(s) that an interrupted run had committed", completed);
             }
@@ -665,7 +666,23 @@ public final class Pipeline implements AutoCloseable {
         }
     }
 
+    /**
+     * Fits Spark's settings to the published events ({@link SparkSessions#fitToInput}): at the start of a command,
+     * and again after its ingest, before the dims and marts. Before the first ingest the size is unknown and the
+     * settings stay as they are.
+     */
+    private void fitSparkToEvents() {
+        long bytes = warehouse.bytesOnDisk(dev.xueqing.common.io.DatasetRef.EVENTS);
+        if (bytes >= 0) {
+            boolean small = SparkSessions.fitToInput(spark, config.spark(), bytes);
+            LOG.info("Events take {} byte(s) on disk: {}", bytes, small
+                    ? "small-input settings (interpreted expressions, xueqing.spark.small-input)"
+                    : "Spark's generated code");
+        }
+    }
+
     private Map<String, Long> rebuildDims(String runId) {
+        fitSparkToEvents();
         progress.step("dims");
         return new DimsJob(warehouse, config.skills().mapping()).run(runId + "-dims");
     }
@@ -699,6 +716,7 @@ public final class Pipeline implements AutoCloseable {
                                                     DayRebuild.Request request) {
         List<Mart> marts = MartsJob.select(MartCatalog.all(), only);
         return new MartsJob(warehouse).onMartStart(name -> progress.step("mart " + name))
+                .concurrency(config.spark().concurrentMarts())
                 .run(marts, new MartContext(asOf, config), runId, request);
     }
 

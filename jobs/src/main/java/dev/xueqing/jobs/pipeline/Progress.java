@@ -48,8 +48,8 @@ public final class Progress implements AutoCloseable {
         return recordsRead;
     }
 
-    /** Starts the next step. */
-    public void step(String stepName) {
+    /** Starts the next step (marts built at the same time start theirs from their own threads). */
+    public synchronized void step(String stepName) {
         current++;
         name = stepName;
         stepStart = Instant.now();

@@ -24,7 +24,20 @@ final class CliProcess {
 
     private CliProcess() {}
 
+    /**
+     * JVM options that keep Spark's generated code on whatever the input's size (settings given to spark-submit win
+     * over {@code xueqing.spark.small-input}): the path a nightly over a large warehouse takes.
+     */
+    static final List<String> COMPILED = List.of("-Dspark.sql.codegen.wholeStage=true",
+            "-Dspark.sql.codegen.factoryMode=FALLBACK");
+
     static Result run(Path workDir, Map<String, String> env, String... args) throws IOException, InterruptedException {
+        return run(List.of(), workDir, env, args);
+    }
+
+    /** As {@link #run(Path, Map, String...)}, with extra JVM options for the child. */
+    static Result run(List<String> jvmOptions, Path workDir, Map<String, String> env, String... args)
+            throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -34,6 +47,7 @@ final class CliProcess {
             }
         }
         cmd.add("-Xmx2g");
+        cmd.addAll(jvmOptions);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(XueqingCli.class.getName());

@@ -66,9 +66,9 @@ public record XueqingConfig(
      */
     public record SparkSettings(String master, String appName, int shufflePartitions, Map<String, String> conf,
                                 int concurrentMarts, long smallInputBytes) implements Serializable {
-        /** Settings building two marts at a time, small-input settings under 256 MiB of events (the defaults). */
+        /** Settings building one mart at a time, small-input settings under 256 MiB of events (the defaults). */
         public SparkSettings(String master, String appName, int shufflePartitions, Map<String, String> conf) {
-            this(master, appName, shufflePartitions, conf, 2, 256L << 20);
+            this(master, appName, shufflePartitions, conf, 1, 256L << 20);
         }
     }
 

@@ -52,14 +52,14 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void sparkBuildsTwoMartsAtATimeAndTakesTheSmallInputSizeWithAUnit() {
+    void sparkBuildsOneMartAtATimeAndTakesTheSmallInputSizeWithAUnit() {
         XueqingConfig.SparkSettings d = ConfigLoader.defaults().spark();
-        assertThat(d.concurrentMarts()).isEqualTo(2);
+        assertThat(d.concurrentMarts()).isEqualTo(1);
         assertThat(d.smallInputBytes()).isEqualTo(256L * 1024 * 1024);
         XueqingConfig.SparkSettings s = ConfigLoader.load(null,
-                List.of("xueqing.spark.small-input=1G", "xueqing.spark.concurrent-marts=1"), Map.of()).spark();
+                List.of("xueqing.spark.small-input=1G", "xueqing.spark.concurrent-marts=3"), Map.of()).spark();
         assertThat(s.smallInputBytes()).isEqualTo(1024L * 1024 * 1024);
-        assertThat(s.concurrentMarts()).isEqualTo(1);
+        assertThat(s.concurrentMarts()).isEqualTo(3);
         assertThatThrownBy(() -> ConfigLoader.load(null, List.of("xueqing.spark.small-input=lots"), Map.of()))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("xueqing.spark.small-input");
         assertThatThrownBy(() -> ConfigLoader.load(null, List.of("xueqing.spark.concurrent-marts=0"), Map.of()))

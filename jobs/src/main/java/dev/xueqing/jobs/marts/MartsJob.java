@@ -63,7 +63,7 @@ public final class MartsJob {
     }
 
     private java.util.function.Consumer<String> onMartStart = name -> { };
-    private int concurrency = 2;
+    private int concurrency = 1;
 
     /**
      * How many marts are built at the same time ({@code xueqing.spark.concurrent-marts}). Marts read events and dims,

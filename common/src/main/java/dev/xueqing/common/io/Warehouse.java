@@ -89,10 +89,6 @@ public final class Warehouse {
         return new Path(root, ref.relative());
     }
 
-    /**
-     * True when the dataset has been published: a partitioned or appended dataset whose folder exists, or a
-     * versioned one with a committed version (or, from releases before versioning, Parquet files in its folder).
-     */
     /** The bytes a dataset takes on disk (every file under its folder, older versions included), or -1 if absent. */
     public long bytesOnDisk(DatasetRef ref) {
         try {
@@ -103,6 +99,10 @@ public final class Warehouse {
         }
     }
 
+    /**
+     * True when the dataset has been published: a partitioned or appended dataset whose folder exists, or a
+     * versioned one with a committed version (or, from releases before versioning, Parquet files in its folder).
+     */
     public boolean exists(DatasetRef ref) {
         try {
             if (!fs.exists(path(ref))) {

@@ -10,8 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
+import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
@@ -20,7 +22,8 @@ import static org.apache.spark.sql.functions.when;
 
 /**
  * Checks a Dataset against its {@link MartSpec}: first the schema (names, order, types), then every expectation.
- * Row-level expectations are counted in one aggregation pass; uniqueness and relationships take one pass each.
+ * Row-level expectations are counted in one aggregation; that aggregation, the uniqueness checks and the
+ * relationship checks run as one Spark query (one union of their failure counts).
  */
 public final class ExpectationChecker {
 
@@ -66,46 +69,66 @@ public final class ExpectationChecker {
         if (schemaProblem != null) {
             return results;
         }
-        List<Expectation> rowLevel = new ArrayList<>();
-        List<Column> aggs = new ArrayList<>();
+        // every expectation becomes a branch giving (its index, the rows that break it); the branches run as one
+        // Spark query, so their scans and shuffles are planned and scheduled together instead of one job each
+        List<Expectation> checked = new ArrayList<>();
+        List<Column> rowLevel = new ArrayList<>();
+        List<Dataset<Row>> branches = new ArrayList<>();
         for (Expectation e : spec.allExpectations()) {
-            Column bad = null;
-            if (e instanceof Expectation.NotNull n) {
-                bad = n.columns().stream().map(c -> col(c).isNull()).reduce(Column::or).orElse(lit(false));
-            } else if (e instanceof Expectation.Between b) {
-                bad = col(b.column()).isNotNull()
-                        .and(col(b.column()).lt(b.min()).or(col(b.column()).gt(b.max())).or(col(b.column()).isNaN()));
-            } else if (e instanceof Expectation.InSet s) {
-                bad = col(s.column()).isNotNull().and(not(col(s.column()).isin(s.values().toArray())));
-            } else if (e instanceof Expectation.Holds h) {
-                bad = not(expr(h.sqlCondition())).or(expr(h.sqlCondition()).isNull());
-            }
+            Column bad = rowLevelFailure(e);
             if (bad != null) {
-                rowLevel.add(e);
-                aggs.add(sum(when(bad, 1).otherwise(0)));
+                rowLevel.add(org.apache.spark.sql.functions.struct(lit(checked.size()).as("i"),
+                        sum(when(bad, 1L).otherwise(0L)).as("n")));
+                checked.add(e);
             }
         }
-        if (!aggs.isEmpty()) {
-            Row counts = data.agg(count(lit(1)), aggs.toArray(Column[]::new)).first();
-            for (int i = 0; i < rowLevel.size(); i++) {
-                Object v = counts.get(i + 1);
-                results.add(new Result(spec.name(), rowLevel.get(i).describe(), v == null ? 0 : ((Number) v).longValue()));
-            }
+        if (!rowLevel.isEmpty()) {
+            branches.add(data.agg(array(rowLevel.toArray(Column[]::new)).as("_counts"))
+                    .select(explode(col("_counts")).as("r")).select(col("r.i").as("i"), col("r.n").as("n")));
         }
         for (Expectation e : spec.allExpectations()) {
             if (e instanceof Expectation.Unique u) {
                 Column[] cols = u.columns().stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new);
-                Row dup = data.groupBy(cols).count().filter(col("count").gt(1)).agg(sum("count")).first();
-                long dupRows = dup.isNullAt(0) ? 0 : dup.getLong(0);
-                results.add(new Result(spec.name(), u.describe(), dupRows));
+                branches.add(data.groupBy(cols).count().filter(col("count").gt(1))
+                        .agg(sum("count").as("n")).select(lit(checked.size()).as("i"), col("n")));
+                checked.add(e);
             } else if (e instanceof Expectation.References r) {
                 Dataset<Row> other = resolveRef.apply(r.ref()).select(col(r.refColumn()).as("__ref")).distinct();
-                long orphans = data.filter(col(r.column()).isNotNull())
-                        .join(other, col(r.column()).equalTo(col("__ref")), "left_anti").count();
-                results.add(new Result(spec.name(), r.describe(), orphans));
+                branches.add(data.filter(col(r.column()).isNotNull())
+                        .join(other, col(r.column()).equalTo(col("__ref")), "left_anti")
+                        .agg(count(lit(1)).as("n")).select(lit(checked.size()).as("i"), col("n")));
+                checked.add(e);
             }
         }
+        long[] failing = new long[checked.size()];
+        if (!branches.isEmpty()) {
+            Dataset<Row> all = branches.get(0);
+            for (Dataset<Row> branch : branches.subList(1, branches.size())) {
+                all = all.union(branch);
+            }
+            for (Row row : all.collectAsList()) {
+                failing[row.getInt(0)] = row.isNullAt(1) ? 0 : row.getLong(1);
+            }
+        }
+        for (int i = 0; i < checked.size(); i++) {
+            results.add(new Result(spec.name(), checked.get(i).describe(), failing[i]));
+        }
         return results;
+    }
+
+    /** The condition under which a row breaks a row-level expectation, or null for uniqueness and references. */
+    private static Column rowLevelFailure(Expectation e) {
+        if (e instanceof Expectation.NotNull n) {
+            return n.columns().stream().map(c -> col(c).isNull()).reduce(Column::or).orElse(lit(false));
+        } else if (e instanceof Expectation.Between b) {
+            return col(b.column()).isNotNull()
+                    .and(col(b.column()).lt(b.min()).or(col(b.column()).gt(b.max())).or(col(b.column()).isNaN()));
+        } else if (e instanceof Expectation.InSet s) {
+            return col(s.column()).isNotNull().and(not(col(s.column()).isin(s.values().toArray())));
+        } else if (e instanceof Expectation.Holds h) {
+            return not(expr(h.sqlCondition())).or(expr(h.sqlCondition()).isNull());
+        }
+        return null;
     }
 
     /** Checks and throws {@link ExpectationFailure} when any expectation fails. */

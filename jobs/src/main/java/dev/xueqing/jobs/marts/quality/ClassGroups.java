@@ -8,7 +8,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
@@ -24,22 +26,20 @@ final class ClassGroups {
     private ClassGroups() {}
 
     /**
-     * Aggregates {@code facts} (which has course_id, class_id and the {@code by} columns) per course and per class.
+     * Aggregates {@code facts} (which has course_id, class_id and the {@code by} columns) per course and per class,
+     * in one aggregation: each fact row stands for its class (when it has one) and for the whole course, so the
+     * facts are computed and shuffled once, not once per grouping.
      *
      * @return course_id, _class, the by columns, the aggregates
      */
     static Dataset<Row> aggregate(Dataset<Row> facts, List<String> by, Column... aggs) {
-        List<Column> courseKeys = new ArrayList<>(List.of(col("course_id")));
-        by.forEach(b -> courseKeys.add(col(b)));
-        List<Column> classKeys = new ArrayList<>(List.of(col("course_id"), col("class_id").as(GROUP)));
-        by.forEach(b -> classKeys.add(col(b)));
-        Column first = aggs[0];
-        Column[] rest = Arrays.copyOfRange(aggs, 1, aggs.length);
-        Dataset<Row> course = facts.groupBy(courseKeys.toArray(Column[]::new)).agg(first, rest)
-                .withColumn(GROUP, lit(WHOLE_COURSE));
-        Dataset<Row> perClass = facts.filter(col("class_id").isNotNull())
-                .groupBy(classKeys.toArray(Column[]::new)).agg(first, rest);
-        return perClass.unionByName(course);
+        List<Column> keys = new ArrayList<>(List.of(col("course_id"), col(GROUP)));
+        by.forEach(b -> keys.add(col(b)));
+        Column groups = when(col("class_id").isNotNull(), array(col("class_id"), lit(WHOLE_COURSE)))
+                .otherwise(array(lit(WHOLE_COURSE)));
+        return facts.withColumn(GROUP, explode(groups))
+                .groupBy(keys.toArray(Column[]::new))
+                .agg(aggs[0], Arrays.copyOfRange(aggs, 1, aggs.length));
     }
 
     /** course_id, _class: one row per course in {@code courses} and per (course, class) in {@code classes}. */

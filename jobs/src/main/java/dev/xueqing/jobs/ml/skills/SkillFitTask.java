@@ -14,7 +14,8 @@ import java.util.List;
 /**
  * The work of one skill, run inside a Spark task for every skill of every course at once: its learners' answer
  * sequences in time order, the eligibility rule, the BKT fit on all of them, and the cross-validated predictions
- * of BKT and of the floor (the majority answer of the training folds) for every answer of every held-out learner.
+ * of BKT, of {@link Pfa} and of the floor (the majority answer of the training folds) for every answer of every
+ * held-out learner.
  *
  * <p>Input: a partition of rows course_id, skill_id, learner_key, item_id, event_time, correct, fold, sorted by
  * course, skill, learner, time and item, every row of a skill in the same partition. One output row per skill,
@@ -28,6 +29,7 @@ final class SkillFitTask implements MapPartitionsFunction<Row, Row> {
             .add("fold", DataTypes.IntegerType, false)
             .add("y", DataTypes.IntegerType, false)
             .add("p_bkt", DataTypes.DoubleType, false)
+            .add("p_pfa", DataTypes.DoubleType, false)
             .add("p_majority", DataTypes.DoubleType, false);
 
     static final StructType SCHEMA = new StructType()
@@ -118,21 +120,35 @@ final class SkillFitTask implements MapPartitionsFunction<Row, Row> {
     }
 
     /**
-     * For each fold: BKT fitted on the other folds' learners predicts every answer of the fold's learners from the
-     * answers before it; the floor predicts the other folds' majority answer (correct on a tie).
+     * For each fold: BKT and PFA fitted on the other folds' learners predict every answer of the fold's learners from
+     * the answers before it; the floor predicts the other folds' majority answer (correct on a tie). A fold with no
+     * learners, or with all of them, is skipped.
      */
     private List<Row> crossValidate(List<List<Answer>> byLearner, int[][] sequences, long seed) {
+        // each answer's earlier successes and failures of its learner on this skill (PFA's factors)
+        int[][] successes = new int[sequences.length][];
+        int[][] failures = new int[sequences.length][];
+        for (int i = 0; i < sequences.length; i++) {
+            successes[i] = new int[sequences[i].length];
+            failures[i] = new int[sequences[i].length];
+            for (int t = 1; t < sequences[i].length; t++) {
+                successes[i][t] = successes[i][t - 1] + sequences[i][t - 1];
+                failures[i][t] = failures[i][t - 1] + 1 - sequences[i][t - 1];
+            }
+        }
         List<Row> predictions = new ArrayList<>();
         for (int f = 0; f < settings.folds(); f++) {
             List<int[]> train = new ArrayList<>();
+            Pfa.Counts pfaTrain = new Pfa.Counts();
             long trainCorrect = 0;
             long trainAnswers = 0;
             for (int i = 0; i < sequences.length; i++) {
                 if (byLearner.get(i).get(0).fold() != f) {
                     train.add(sequences[i]);
                     trainAnswers += sequences[i].length;
-                    for (int x : sequences[i]) {
-                        trainCorrect += x;
+                    for (int t = 0; t < sequences[i].length; t++) {
+                        trainCorrect += sequences[i][t];
+                        pfaTrain.add(successes[i][t], failures[i][t], sequences[i][t]);
                     }
                 }
             }
@@ -140,6 +156,7 @@ final class SkillFitTask implements MapPartitionsFunction<Row, Row> {
                 continue;
             }
             Bkt.Params p = Bkt.fit(train.toArray(int[][]::new), options(seed + 1 + f)).params();
+            Pfa.Coefficients pfa = Pfa.fit(pfaTrain);
             double majority = 2 * trainCorrect >= trainAnswers ? 1.0 : 0.0;
             for (int i = 0; i < sequences.length; i++) {
                 List<Answer> learner = byLearner.get(i);
@@ -149,7 +166,8 @@ final class SkillFitTask implements MapPartitionsFunction<Row, Row> {
                 double[] pc = Bkt.predictCorrect(p, sequences[i]);
                 for (int t = 0; t < pc.length; t++) {
                     Answer a = learner.get(t);
-                    predictions.add(RowFactory.create(a.learner(), a.item(), f, a.correct(), pc[t], majority));
+                    predictions.add(RowFactory.create(a.learner(), a.item(), f, a.correct(), pc[t],
+                            pfa.predict(successes[i][t], failures[i][t]), majority));
                 }
             }
         }

@@ -4,17 +4,9 @@ import dev.xueqing.common.config.XueqingConfig;
 import dev.xueqing.jobs.marts.MartContext;
 import dev.xueqing.jobs.marts.MartFrames;
 import dev.xueqing.jobs.marts.MartInputs;
-import org.apache.spark.ml.Pipeline;
-import org.apache.spark.ml.PipelineModel;
-import org.apache.spark.ml.PipelineStage;
-import org.apache.spark.ml.classification.LogisticRegression;
-import org.apache.spark.ml.feature.Interaction;
-import org.apache.spark.ml.feature.OneHotEncoder;
-import org.apache.spark.ml.feature.VectorAssembler;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.encoders.RowEncoder;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
@@ -28,7 +20,6 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.explode;
-import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.pmod;
 import static org.apache.spark.sql.functions.pow;
@@ -77,16 +68,14 @@ public final class SkillTraining {
         Dataset<Row> fitted = fits.filter(col("status").notEqual(SkillMarts.INSUFFICIENT_DATA));
         Dataset<Row> predictions = fitted.select(col("course_id"), col("skill_id"),
                         explode(col("predictions")).as("p"))
-                .select(col("course_id"), col("skill_id"), col("p.learner_key"), col("p.item_id"), col("p.fold"),
-                        col("p.y"), col("p.p_bkt"), col("p.p_majority"));
-        Dataset<Row> pfa = pfaPredictions(opportunities.join(fitted.select("course_id", "skill_id"),
-                new String[] {"course_id", "skill_id"}, "left_semi"), settings);
-        Dataset<Row> scored = materialiser.materialise("skill-predictions", predictions.select(col("course_id"), col("skill_id"), col("learner_key"), col("fold"),
-                        lit(SkillMarts.BKT).as("model"), col("y"), col("p_bkt").as("p"))
-                .unionByName(predictions.select(col("course_id"), col("skill_id"), col("learner_key"), col("fold"),
-                        lit(SkillMarts.MAJORITY).as("model"), col("y"), col("p_majority").as("p")))
-                .unionByName(pfa.select(col("course_id"), col("skill_id"), col("learner_key"), col("fold"),
-                        lit(SkillMarts.PFA).as("model"), col("y"), col("p"))));
+                .select(col("course_id"), col("skill_id"), col("p.learner_key"), col("p.fold"), col("p.y"),
+                        col("p.p_bkt"), col("p.p_pfa"), col("p.p_majority"));
+        Dataset<Row> scored = materialiser.materialise("skill-predictions", predictions.select(col("course_id"),
+                        col("skill_id"), col("learner_key"), col("fold"), col("y"),
+                        explode(array(model(SkillMarts.BKT, "p_bkt"), model(SkillMarts.PFA, "p_pfa"),
+                                model(SkillMarts.MAJORITY, "p_majority"))).as("m"))
+                .select(col("course_id"), col("skill_id"), col("learner_key"), col("fold"), col("m.model"), col("y"),
+                        col("m.p")));
         Dataset<Row> evaluation = Evaluation.metrics(scored, List.of("course_id", "skill_id"))
                 .unionByName(Evaluation.metrics(scored, List.of())
                         .withColumn("course_id", lit(SkillMarts.ALL_SKILLS)).withColumn("skill_id", lit(SkillMarts.ALL_SKILLS)))
@@ -115,78 +104,9 @@ public final class SkillTraining {
                 .mapPartitions(new SkillFitTask(settings), RowEncoder.encoderFor(SkillFitTask.SCHEMA));
     }
 
-    /**
-     * Performance Factors Analysis, cross-validated: P(correct) = σ(β_s + γ_s·successes + ρ_s·failures), with the
-     * learner's earlier successes and failures on skill s (m = Pavlik, Cen and Koedinger 2009, one coefficient set
-     * per skill). All folds are fitted in one MLlib logistic regression: each training row is repeated once for every
-     * fold it trains, and its features sit in that fold × skill's block of the design (an {@link Interaction} of the
-     * block's one-hot code with [1, successes, failures]), so the blocks do not interact and the fit is the
-     * folds' separate fits at once. A light ridge (1e-4) keeps a skill answered always right or always wrong finite.
-     * The training rows are first counted per distinct (block, successes, failures): the regression runs on one
-     * weighted row per label of each, which has the same likelihood.
-     *
-     * @return course_id, skill_id, learner_key, fold, y, p: one row per opportunity of every held-out learner
-     */
-    static Dataset<Row> pfaPredictions(Dataset<Row> opportunities, XueqingConfig.Skills settings) {
-        SparkSession spark = opportunities.sparkSession();
-        WindowSpec before = Window.partitionBy("course_id", "skill_id", "learner_key")
-                .orderBy(col("event_time"), col("item_id")).rowsBetween(Window.unboundedPreceding(), -1);
-        Dataset<Row> counted = opportunities
-                .withColumn("successes", coalesce(sum(col("correct")).over(before), lit(0L)).cast("double"))
-                .withColumn("failures", coalesce(sum(lit(1).minus(col("correct"))).over(before), lit(0L))
-                        .cast("double"));
-        // the skills are few (one row each): numbered in the driver, in a fixed order
-        List<Row> keys = opportunities.select("course_id", "skill_id").distinct()
-                .orderBy("course_id", "skill_id").collectAsList();
-        List<Row> indexed = new java.util.ArrayList<>();
-        for (int i = 0; i < keys.size(); i++) {
-            indexed.add(org.apache.spark.sql.RowFactory.create(keys.get(i).getString(0), keys.get(i).getString(1), i));
-        }
-        Dataset<Row> skills = spark.createDataFrame(indexed, new org.apache.spark.sql.types.StructType()
-                .add("course_id", "string").add("skill_id", "string").add("skill_index", "int"));
-        long nSkills = keys.size();
-        if (nSkills == 0) {
-            return spark.createDataFrame(List.of(), new org.apache.spark.sql.types.StructType()
-                    .add("course_id", "string").add("skill_id", "string").add("learner_key", "string")
-                    .add("fold", "int").add("y", "int").add("p", "double"));
-        }
-        int folds = settings.folds();
-        Dataset<Row> rows = counted.join(org.apache.spark.sql.functions.broadcast(skills),
-                new String[] {"course_id", "skill_id"});
-        Dataset<Row> train = rows.withColumn("model_fold",
-                        explode(expr("filter(sequence(0, " + (folds - 1) + "), k -> k != fold)")))
-                .withColumn("block", col("model_fold").multiply(nSkills).plus(col("skill_index")).cast("double"));
-        Dataset<Row> test = rows.withColumn("block", col("fold").multiply(nSkills).plus(col("skill_index"))
-                .cast("double"));
-        Dataset<Row> blocks = spark.range(folds * nSkills).select(col("id").cast("double").as("block"));
-        OneHotEncoder oneHot = new OneHotEncoder().setInputCols(new String[] {"block"})
-                .setOutputCols(new String[] {"block_code"}).setDropLast(false);
-        PipelineModel encoder = new Pipeline().setStages(new PipelineStage[] {oneHot}).fit(blocks);
-        VectorAssembler factors = new VectorAssembler().setInputCols(new String[] {"one", "successes", "failures"})
-                .setOutputCol("factors");
-        Interaction design = new Interaction().setInputCols(new String[] {"block_code", "factors"})
-                .setOutputCol("features");
-        LogisticRegression lr = new LogisticRegression().setFitIntercept(false).setStandardization(false)
-                .setRegParam(1e-4).setMaxIter(200).setLabelCol("label").setFeaturesCol("features")
-                .setWeightCol("weight");
-        // rows with the same block, successes and failures have the same features: one weighted row per label
-        // instead (the same likelihood, and thousands of rows instead of millions for every L-BFGS pass)
-        Dataset<Row> weighted = train.groupBy("block", "successes", "failures").agg(
-                        sum(col("correct")).cast("double").as("_right"),
-                        sum(lit(1).minus(col("correct"))).cast("double").as("_wrong"))
-                .withColumn("_label", explode(expr("array(named_struct('label', 1.0D, 'weight', _right), "
-                        + "named_struct('label', 0.0D, 'weight', _wrong))")))
-                .select(col("block"), col("successes"), col("failures"), col("_label.label").as("label"),
-                        col("_label.weight").as("weight"))
-                .filter(col("weight").gt(0));
-        Dataset<Row> trainRows = design.transform(factors.transform(encoder.transform(
-                weighted.withColumn("one", lit(1.0)))));
-        var model = lr.fit(trainRows);
-        Dataset<Row> predicted = model.transform(design.transform(factors.transform(encoder.transform(
-                test.withColumn("one", lit(1.0))))));
-        return predicted.select(col("course_id"), col("skill_id"), col("learner_key"), col("fold"),
-                col("correct").as("y"),
-                org.apache.spark.ml.functions.vector_to_array(col("probability"), "float64").getItem(1).as("p"));
+    /** A model's prediction column as a (model, p) struct. */
+    private static Column model(String name, String prediction) {
+        return org.apache.spark.sql.functions.struct(lit(name).as("model"), col(prediction).as("p"));
     }
 
     /** AUC and RMSE of cross-validated predictions, per group, as the mean over the folds (pyBKT's convention). */

@@ -45,9 +45,10 @@ class FaultInjectionTest extends SparkTestBase {
     /**
      * The marts each nightly here builds ({@code nightly --only}): publishing is the same code for every mart, so
      * three carry the test: the day-partitioned daily mart (rebuilt by changed days) and two whole-version marts,
-     * the kill points sit in the first two.
+     * the kill points sit in the first two, so the third is one not yet published at every kill. The whole-version
+     * marts are cheap ones (each nightly here is run eight times): what is tested is publishing, not the metrics.
      */
-    private static final String MARTS = "learner_daily_activity,learner_course_progress,course_weekly_quality";
+    private static final String MARTS = "learner_daily_activity,learner_course_progress,cohort_retention";
     private static final Map<String, String> ENV = Map.of("XUEQING_PSEUDONYM_KEY", "fault-test-key-0123456789abcdef");
     private static Path dir;
     private static Path base;

@@ -140,18 +140,13 @@ public final class CourseWeeklyQualityMart implements Mart {
                 .groupBy(c("learner_key"), c("course_id"), Weeks.weekStart(c("event_date")).as("week_start"))
                 .agg(sum("active_seconds").divide(60.0).as("_minutes"));
         String[] lcw = {"learner_key", "course_id", "week_start"};
-        Dataset<Row> engagement = ClassGroups.aggregate(
-                members.join(activeWeeks, lcw, "left").join(weekMinutes, lcw, "left"), WEEK,
-                count(lit(1)).as("enrolled"),
-                count(c("_active")).as("active_learners"),
-                Rates.median(when(c("_active"), coalesce(c("_minutes"), lit(0.0)))).as("median_active_minutes"));
+        Dataset<Row> memberFacts = members.join(activeWeeks, lcw, "left").join(weekMinutes, lcw, "left");
 
         // First submissions made in the week (learners of the group by their enrolment class).
         Dataset<Row> firstSubs = MartFrames.firstSubmissions(in, ctx)
                 .join(enr.select("learner_key", "course_id", "class_id"), new String[] {"learner_key", "course_id"});
-        Dataset<Row> submissions = ClassGroups.aggregate(
-                firstSubs.withColumn("week_start", Weeks.weekStart(TenantTime.localDate(c("submitted_at"), zone))), WEEK,
-                count(lit(1)).as("submissions"));
+        Dataset<Row> submissionFacts =
+                firstSubs.withColumn("week_start", Weeks.weekStart(TenantTime.localDate(c("submitted_at"), zone)));
 
         // Assessments due in the week (and by the end of asOf) × learners enrolled in the week.
         Dataset<Row> dueInWeek = MartFrames.assessmentItems(in)
@@ -160,17 +155,11 @@ public final class CourseWeeklyQualityMart implements Mart {
         Dataset<Row> assignedFacts = members.join(dueInWeek, new String[] {"course_id", "week_start"})
                 .join(firstSubs.select("learner_key", "course_id", "object_id", "submitted_at"),
                         new String[] {"learner_key", "course_id", "object_id"}, "left");
-        Dataset<Row> assigned = ClassGroups.aggregate(assignedFacts, WEEK,
-                count(lit(1)).as("assigned"),
-                count(c("submitted_at")).as("submitted_due"),
-                sum(when(c("submitted_at").leq(c("due_time")), 1L).otherwise(0L)).as("submitted_on_time_due"));
 
         // Scores of assessment events in the week.
-        Dataset<Row> scores = ClassGroups.aggregate(
-                MartFrames.assessmentScores(in, ctx)
-                        .join(enr.select("learner_key", "course_id", "class_id"), new String[] {"learner_key", "course_id"})
-                        .withColumn("week_start", Weeks.weekStart(c("event_date"))), WEEK,
-                sum("score_scaled").as("_score_sum"), count("score_scaled").as("_score_n"));
+        Dataset<Row> scoreFacts = MartFrames.assessmentScores(in, ctx)
+                .join(enr.select("learner_key", "course_id", "class_id"), new String[] {"learner_key", "course_id"})
+                .withColumn("week_start", Weeks.weekStart(c("event_date")));
 
         // Outcomes: each learner's last course-level passed/failed event, in its week.
         Dataset<Row> lastOutcome = MartFrames.courseOutcomeEvents(in, ctx)
@@ -180,9 +169,6 @@ public final class CourseWeeklyQualityMart implements Mart {
                 .filter(c("_rn").equalTo(1))
                 .join(enr.select("learner_key", "course_id", "class_id"), new String[] {"learner_key", "course_id"})
                 .withColumn("week_start", Weeks.weekStart(c("event_date")));
-        Dataset<Row> outcomes = ClassGroups.aggregate(lastOutcome, WEEK,
-                sum(when(c("action").equalTo(Actions.PASSED), 1L).otherwise(0L)).as("passed"),
-                sum(when(c("action").equalTo(Actions.FAILED), 1L).otherwise(0L)).as("failed"));
 
         // Newly inactive: last activity + inactive-days falls in the week, on or before asOf, still enrolled then.
         Dataset<Row> lastActive = learnerEvents.groupBy("learner_key", "course_id").agg(
@@ -193,34 +179,52 @@ public final class CourseWeeklyQualityMart implements Mart {
                 .filter(c("unenrolled_at").isNull()
                         .or(TenantTime.localDate(c("unenrolled_at"), zone).geq(c("_inactive_date"))))
                 .withColumn("week_start", Weeks.weekStart(c("_inactive_date")));
-        Dataset<Row> inactive = ClassGroups.aggregate(inactiveFacts, WEEK, count(lit(1)).as("newly_inactive"));
 
         // Dropouts: unenrolments (as of asOf) in the week.
-        Dataset<Row> dropouts = ClassGroups.aggregate(
-                enr.filter(c("unenrolled_at").isNotNull())
-                        .withColumn("week_start", Weeks.weekStart(TenantTime.localDate(c("unenrolled_at"), zone))), WEEK,
-                count(lit(1)).as("dropouts"));
+        Dataset<Row> dropoutFacts = enr.filter(c("unenrolled_at").isNotNull())
+                .withColumn("week_start", Weeks.weekStart(TenantTime.localDate(c("unenrolled_at"), zone)));
 
-        // Learner questions: asked in the week, and open at its end.
-        Dataset<Row> asked = ClassGroups.aggregate(dev.xueqing.jobs.marts.tutor.DiscussionThreads.questions(in, ctx),
-                WEEK, count(lit(1)).as("questions_asked"),
-                sum(when(c("within_sla"), 1L).otherwise(0L)).as("_within"), count(c("within_sla")).as("_decided"));
-        Dataset<Row> open = ClassGroups.aggregate(dev.xueqing.jobs.marts.tutor.DiscussionThreads.openAtWeekEnds(in, ctx),
-                WEEK, count(lit(1)).as("unanswered_questions"),
-                org.apache.spark.sql.functions.max("open_hours").as("oldest_unanswered_hours"));
+        // Every fact above as rows of one kind in one frame, so that one aggregation (per course and per class)
+        // counts them all: one shuffle and one join instead of one of each per measure.
+        Dataset<Row> facts = kind(memberFacts, MEMBER, "_active", "_minutes")
+                .unionByName(kind(submissionFacts, SUBMISSION), true)
+                .unionByName(kind(assignedFacts, ASSIGNED, "submitted_at", "due_time"), true)
+                .unionByName(kind(scoreFacts, SCORE, "score_scaled"), true)
+                .unionByName(kind(lastOutcome, OUTCOME, "action"), true)
+                .unionByName(kind(inactiveFacts, INACTIVE), true)
+                .unionByName(kind(dropoutFacts, DROPOUT), true)
+                // learner questions: asked in the week, and open at its end
+                .unionByName(kind(dev.xueqing.jobs.marts.tutor.DiscussionThreads.questions(in, ctx), ASKED,
+                        "within_sla"), true)
+                .unionByName(kind(dev.xueqing.jobs.marts.tutor.DiscussionThreads.openAtWeekEnds(in, ctx), OPEN,
+                        "open_hours"), true);
+        Column member = is(MEMBER);
+        Column assigned = is(ASSIGNED);
+        Column asked = is(ASKED);
+        Dataset<Row> measures = ClassGroups.aggregate(facts, WEEK,
+                count(when(member, 1)).as("enrolled"),
+                count(when(member.and(c("_active")), 1)).as("active_learners"),
+                Rates.median(when(member.and(c("_active")), coalesce(c("_minutes"), lit(0.0))))
+                        .as("median_active_minutes"),
+                count(when(is(SUBMISSION), 1)).as("submissions"),
+                count(when(assigned, 1)).as("assigned"),
+                count(when(assigned, c("submitted_at"))).as("submitted_due"),
+                count(when(assigned.and(c("submitted_at").leq(c("due_time"))), 1)).as("submitted_on_time_due"),
+                sum(when(is(SCORE), c("score_scaled"))).as("_score_sum"),
+                count(when(is(SCORE), c("score_scaled"))).as("_score_n"),
+                count(when(is(OUTCOME).and(c("action").equalTo(Actions.PASSED)), 1)).as("passed"),
+                count(when(is(OUTCOME).and(c("action").equalTo(Actions.FAILED)), 1)).as("failed"),
+                count(when(is(INACTIVE), 1)).as("newly_inactive"),
+                count(when(is(DROPOUT), 1)).as("dropouts"),
+                count(when(asked, 1)).as("questions_asked"),
+                count(when(asked.and(c("within_sla")), 1)).as("_within"),
+                count(when(asked, c("within_sla"))).as("_decided"),
+                count(when(is(OPEN), 1)).as("unanswered_questions"),
+                org.apache.spark.sql.functions.max(when(is(OPEN), c("open_hours"))).as("oldest_unanswered_hours"));
 
         String[] keys = {"course_id", ClassGroups.GROUP, "week_start"};
         Dataset<Row> frame = ClassGroups.frame(courses, enr).join(weeks.select("course_id", "week_start"), "course_id");
-        Dataset<Row> all = frame
-                .join(engagement, keys, "left")
-                .join(submissions, keys, "left")
-                .join(assigned, keys, "left")
-                .join(scores, keys, "left")
-                .join(outcomes, keys, "left")
-                .join(inactive, keys, "left")
-                .join(dropouts, keys, "left")
-                .join(asked, keys, "left")
-                .join(open, keys, "left");
+        Dataset<Row> all = frame.join(measures, keys, "left");
         Dataset<Row> rows = all.select(
                 c("course_id"), ClassGroups.classIdColumn(), c("week_start"),
                 zero("enrolled"), zero("active_learners"),
@@ -243,6 +247,30 @@ public final class CourseWeeklyQualityMart implements Mart {
             out.add(k.flag(cfg).as(k.name() + "_flag"));
         }
         return rows.select(out.toArray(Column[]::new));
+    }
+
+    private static final String MEMBER = "member";
+    private static final String SUBMISSION = "submission";
+    private static final String ASSIGNED = "assigned";
+    private static final String SCORE = "score";
+    private static final String OUTCOME = "outcome";
+    private static final String INACTIVE = "inactive";
+    private static final String DROPOUT = "dropout";
+    private static final String ASKED = "asked";
+    private static final String OPEN = "open";
+
+    /** A fact frame as rows of one kind: course_id, class_id, week_start, _kind and the measure columns named. */
+    private static Dataset<Row> kind(Dataset<Row> facts, String kind, String... measures) {
+        List<Column> cols = new java.util.ArrayList<>(List.of(c("course_id"), c("class_id"), c("week_start"),
+                lit(kind).as("_kind")));
+        for (String m : measures) {
+            cols.add(c(m));
+        }
+        return facts.select(cols.toArray(Column[]::new));
+    }
+
+    private static Column is(String kind) {
+        return c("_kind").equalTo(kind);
     }
 
     private static Column c(String name) {

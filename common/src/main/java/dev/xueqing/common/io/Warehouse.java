@@ -278,8 +278,39 @@ public final class Warehouse {
         if (!ref.partitions().isEmpty()) {
             return reader.parquet(path(ref).toString());
         }
-        Path version = currentVersion(ref);
-        return reader.parquet((version != null ? version : path(ref)) + "/*.parquet");
+        Path dir = currentVersion(ref);
+        dir = dir != null ? dir : path(ref);
+        if (!DatasetRef.EVENTS.equals(ref) && !DatasetRef.OBJECT_OBSERVATIONS.equals(ref)) {
+            org.apache.spark.sql.types.StructType written = writtenSchema(dir);
+            if (written != null) {
+                reader = reader.schema(written);
+            }
+        }
+        return reader.parquet(dir + "/*.parquet");
+    }
+
+    /**
+     * The schema Spark wrote into the footer of a Parquet file of the folder (the first by name), or null when
+     * there is none: Spark would otherwise infer it with a Spark job of its own, on every read of a mart or dim.
+     */
+    private org.apache.spark.sql.types.StructType writtenSchema(Path dir) {
+        try {
+            org.apache.hadoop.fs.FileStatus[] files = fs.listStatus(dir, p -> p.getName().endsWith(".parquet"));
+            if (files.length == 0) {
+                return null;
+            }
+            java.util.Arrays.sort(files);
+            try (var reader = org.apache.parquet.hadoop.ParquetFileReader.open(
+                    org.apache.parquet.hadoop.util.HadoopInputFile.fromStatus(files[0], fs.getConf()))) {
+                String json = reader.getFooter().getFileMetaData().getKeyValueMetaData()
+                        .get("org.apache.spark.sql.parquet.row.metadata");
+                return json == null ? null
+                        : (org.apache.spark.sql.types.StructType) org.apache.spark.sql.types.DataType.fromJson(json);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("no written schema in {}: {}", dir, e.toString());
+            return null;
+        }
     }
 
     /** Reads a published dataset, failing with a clear message when it is missing. */

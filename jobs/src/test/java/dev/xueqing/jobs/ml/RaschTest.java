@@ -111,4 +111,50 @@ class RaschTest extends SparkTestBase {
                 org.apache.spark.sql.functions.max("infit")).first().getDouble(0);
         assertThat(random.<Double>getAs("infit")).isGreaterThan(1.15).isGreaterThan(worstModelItem);
     }
+
+    /**
+     * The estimates are the maximum of the penalised likelihood: before centring by a shift s, every person's
+     * Σ(x − P) = λ(θ + s) and every item's Σ(P − x) = λ(b + s); summing the item equations gives s, and then every
+     * equation must hold. Pins the optimum without another optimiser, including a person with every answer right
+     * and an item nobody got right (finite thanks to the ridge).
+     */
+    @Test
+    void theEstimatesAreTheOptimumOfThePenalisedLikelihood() {
+        Random rnd = new Random(3);
+        int persons = 60;
+        int items = 8;
+        List<int[]> responses = new ArrayList<>();
+        for (int p = 0; p < persons; p++) {
+            double theta = rnd.nextGaussian();
+            for (int i = 0; i < items; i++) {
+                if (rnd.nextDouble() < 0.15) {
+                    continue;   // not every person answers every item
+                }
+                int x = p == 0 ? 1 : i == items - 1 ? 0 : rnd.nextDouble() < 1 / (1 + Math.exp(i * 0.4 - 1.4 - theta)) ? 1 : 0;
+                responses.add(new int[] {p, i, x});
+            }
+        }
+        int[] pp = responses.stream().mapToInt(r -> r[0]).toArray();
+        int[] ii = responses.stream().mapToInt(r -> r[1]).toArray();
+        int[] xx = responses.stream().mapToInt(r -> r[2]).toArray();
+        Rasch.Estimates e = Rasch.estimate(pp, ii, xx, persons, items);
+        double[] gp = new double[persons];
+        double[] gi = new double[items];
+        for (int r = 0; r < pp.length; r++) {
+            double prob = 1 / (1 + Math.exp(e.difficulty()[ii[r]] - e.ability()[pp[r]]));
+            gp[pp[r]] += xx[r] - prob;
+            gi[ii[r]] += prob - xx[r];
+        }
+        double shift = java.util.Arrays.stream(gi).sum() / (Rasch.RIDGE * items);
+        for (int p = 0; p < persons; p++) {
+            assertThat(gp[p]).as("person " + p).isCloseTo(Rasch.RIDGE * (e.ability()[p] + shift), within(1e-7));
+        }
+        for (int i = 0; i < items; i++) {
+            assertThat(gi[i]).as("item " + i).isCloseTo(Rasch.RIDGE * (e.difficulty()[i] + shift), within(1e-7));
+        }
+        assertThat(java.util.Arrays.stream(e.difficulty()).sum()).isCloseTo(0.0, within(1e-9));
+        assertThat(e.ability()[0]).isGreaterThan(e.ability()[1]).isLessThan(20);
+        assertThat(e.difficulty()[items - 1]).isGreaterThan(e.difficulty()[0]).isLessThan(20);
+        System.out.println("Rasch optimum reached in " + e.sweeps() + " sweeps");
+    }
 }

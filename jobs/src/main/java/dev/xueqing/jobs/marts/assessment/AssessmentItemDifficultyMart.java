@@ -28,8 +28,8 @@ import static org.apache.spark.sql.types.DataTypes.StringType;
 public final class AssessmentItemDifficultyMart implements Mart {
     public static final MartSpec SPEC = new MartSpec("assessment_item_difficulty", LearnerCourseProgressMart.AREA,
             List.of("course_id", "item_id"),
-            "Rasch (one-parameter IRT) difficulty of each question on its course's logit scale, fitted with Spark "
-                    + "MLlib on the learners' first answers (correct or not); items are centred at 0 within a course, "
+            "Rasch (one-parameter IRT) difficulty of each question on its course's logit scale, fitted by joint "
+                    + "maximum likelihood on the learners' first answers (correct or not); items are centred at 0 within a course, "
                     + "so a difficulty of 1 means the odds of a correct answer are e times lower than on an average "
                     + "item for the same learner. Questions answered by fewer than 6 learners are left out.",
             List.of(

@@ -67,6 +67,18 @@ public final class Bench implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}); each learner answers 10 questions per skill.")
     int skills = 100;
 
+    @Option(names = "--incremental", description = "Also measure the incremental day: a nightly over the input's "
+            + "history, then a nightly that brings one more day in (docs/performance.md).")
+    boolean incremental;
+
+    @Option(names = "--only-incremental", description = "Measure the incremental day only (no steps, whole nightly "
+            + "or DuckDB).")
+    boolean onlyIncremental;
+
+    @Option(names = "--growth", split = ",", paramLabel = "N[,N...]", description = "Measure the incremental day "
+            + "over generated inputs of these sizes (statements), one after the other, and print the growth table.")
+    List<Long> growth = List.of();
+
     @Option(names = "--only-skills", description = "Measure knowledge tracing only (no ingest, marts or DuckDB).")
     boolean onlySkills;
 
@@ -94,7 +106,28 @@ public final class Bench implements Callable<Integer> {
             knowledgeTracing(ConfigLoader.load(null, List.of(), System.getenv()), result);
             return finish(result);
         }
-        Path data = input != null ? input : generate();
+        if (!growth.isEmpty()) {
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("cores", Runtime.getRuntime().availableProcessors());
+            result.put("max_heap_bytes", Runtime.getRuntime().maxMemory());
+            XueqingConfig base = ConfigLoader.load(null, List.of(), System.getenv());
+            List<Map<String, Object>> rows = new ArrayList<>();
+            for (long n : growth) {
+                rows.add(incrementalDay(generate(n), base));
+            }
+            result.put("incremental_growth", rows);
+            return finish(result);
+        }
+        Path data = input != null ? input : generate(events);
+        if (onlyIncremental) {
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("input", data.toAbsolutePath().toString());
+            result.put("cores", Runtime.getRuntime().availableProcessors());
+            result.put("max_heap_bytes", Runtime.getRuntime().maxMemory());
+            result.put("incremental_growth", List.of(incrementalDay(data,
+                    ConfigLoader.load(null, List.of(), System.getenv()))));
+            return finish(result);
+        }
         long inputBytes = sizeOf(data, "");
         XueqingConfig base = ConfigLoader.load(null, List.of(), System.getenv());
         Map<String, Object> result = new LinkedHashMap<>();
@@ -181,10 +214,66 @@ public final class Bench implements Callable<Integer> {
             result.put("duckdb_ingest_plus_daily_seconds", round(d.total().toMillis() / 1000.0));
             result.put("spark_to_duckdb_time_ratio", round(sparkComparable / (d.total().toMillis() / 1000.0)));
         }
+        if (incremental) {
+            result.put("incremental_growth", List.of(incrementalDay(data, base)));
+        }
         if (skillsAnswers > 0) {
             knowledgeTracing(base, result);
         }
         return finish(result);
+    }
+
+    /**
+     * The incremental day on {@code data}: cut into a history and one more day ({@link DaySplit}), a nightly over
+     * the history into a fresh warehouse (as of the day before), then a nightly that reads the history's folder and
+     * the day's (as of the day): its ingest reads only the day's file, the rest is what the pipeline does with one
+     * more day in a warehouse that holds the history. Each nightly runs in its own {@link Pipeline}, as two nightly
+     * commands would; the report is off in both, as in the whole-nightly phase.
+     */
+    private Map<String, Object> incrementalDay(Path data, XueqingConfig base) throws Exception {
+        DaySplit.Result split = new DaySplit(base.timezone()).split(data,
+                work.resolve("split-" + data.getFileName()));
+        Path wh = clean(work.resolve("warehouse-incremental"));
+        List<String> history = List.of("warehouse=" + wh, "report.enabled=false",
+                "inputs=[{format=xapi,paths=[\"" + split.history().toAbsolutePath() + "\"]}]");
+        List<String> withDay = List.of("warehouse=" + wh, "report.enabled=false",
+                "inputs=[{format=xapi,paths=[\"" + split.history().toAbsolutePath() + "\",\""
+                        + split.day().toAbsolutePath() + "\"]}]");
+        Phase full;
+        try (Pipeline p = new Pipeline(ConfigLoader.load(null, history, System.getenv()), System.getenv())) {
+            Meter m = Meter.start();
+            Pipeline.Summary s = p.nightly(split.date().minusDays(1));
+            full = m.stop(String.format(Locale.ROOT, "incremental day: first nightly, %,d statements",
+                    split.historyLines()), split.historyLines(), filesOf(wh), sizeOf(wh, ".parquet"));
+            requireOk(s, "the history's nightly");
+        }
+        phases.add(full);
+        Phase day;
+        try (Pipeline p = new Pipeline(ConfigLoader.load(null, withDay, System.getenv()), System.getenv())) {
+            Meter m = Meter.start();
+            Pipeline.Summary s = p.nightly(split.date());
+            day = m.stop(String.format(Locale.ROOT, "incremental day: %s, %,d more", split.date(),
+                    split.dayLines()), split.dayLines(), filesOf(wh), sizeOf(wh, ".parquet"));
+            requireOk(s, "the incremental day's nightly");
+        }
+        phases.add(day);
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("input", data.toAbsolutePath().toString());
+        row.put("history_statements", split.historyLines());
+        row.put("day", split.date().toString());
+        row.put("day_statements", split.dayLines());
+        row.put("later_statements_left_out", split.laterLines());
+        row.put("first_nightly_seconds", round(full.seconds()));
+        row.put("incremental_day_seconds", round(day.seconds()));
+        row.put("incremental_to_first_ratio", round(day.seconds() / full.seconds()));
+        return row;
+    }
+
+    private static void requireOk(Pipeline.Summary s, String what) {
+        if (s.failed()) {
+            throw new IllegalStateException(what + " failed: " + (s.problem() != null ? s.problem()
+                    : s.marts().stream().filter(m -> !m.ok()).map(m -> m.name() + ": " + m.error()).toList()));
+        }
     }
 
     /**
@@ -248,8 +337,8 @@ public final class Bench implements Callable<Integer> {
         return 0;
     }
 
-    /** Calls {@code xueqing generate} with a shape that gives about {@link #events} statements. */
-    private Path generate() {
+    /** Calls {@code xueqing generate} with a shape that gives about {@code events} statements. */
+    private Path generate(long events) {
         Path dir = work.resolve("input-" + events + "-" + seed);
         if (Files.isDirectory(dir) && Files.exists(dir.resolve("_SUCCESS"))) {
             System.out.println("Using the input generated before: " + dir);
@@ -304,6 +393,17 @@ public final class Bench implements Callable<Integer> {
                     p.rssPeakBytes() == 0 ? "" : Long.toString(p.rssPeakBytes() >> 20),
                     p.files() == null ? "" : p.files().toString(),
                     p.bytes() == null ? "" : String.format(Locale.ROOT, "%,d", p.bytes())));
+        }
+        if (result.get("incremental_growth") instanceof List<?> rows && !rows.isEmpty()) {
+            b.append(String.format(Locale.ROOT, "%nIncremental day%n%-14s %-11s %10s %14s %14s %8s%n", "history",
+                    "day", "day stmts", "first nightly", "one more day", "ratio"));
+            for (Object o : rows) {
+                Map<?, ?> r = (Map<?, ?>) o;
+                b.append(String.format(Locale.ROOT, "%,14d %-11s %,10d %12.1f s %12.1f s %8.2f%n",
+                        r.get("history_statements"), r.get("day"), r.get("day_statements"),
+                        r.get("first_nightly_seconds"), r.get("incremental_day_seconds"),
+                        r.get("incremental_to_first_ratio")));
+            }
         }
         if (result.containsKey("spark_to_duckdb_time_ratio")) {
             b.append(String.format(Locale.ROOT, "Spark ingest + learner_daily_activity %.1f s, DuckDB %.1f s: "
@@ -383,7 +483,7 @@ public final class Bench implements Callable<Integer> {
         return Math.round(x * 100) / 100.0;
     }
 
-    private static Path clean(Path dir) throws IOException {
+    static Path clean(Path dir) throws IOException {
         if (Files.exists(dir)) {
             try (Stream<Path> walk = Files.walk(dir)) {
                 walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

@@ -280,7 +280,7 @@ public final class Warehouse {
         }
         Path dir = currentVersion(ref);
         dir = dir != null ? dir : path(ref);
-        if (!DatasetRef.EVENTS.equals(ref) && !DatasetRef.OBJECT_OBSERVATIONS.equals(ref)) {
+        if (!DatasetRef.OBJECT_OBSERVATIONS.equals(ref)) { // events are partitioned: read above
             org.apache.spark.sql.types.StructType written = writtenSchema(dir);
             if (written != null) {
                 reader = reader.schema(written);
@@ -300,13 +300,10 @@ public final class Warehouse {
                 return null;
             }
             java.util.Arrays.sort(files);
-            try (var reader = org.apache.parquet.hadoop.ParquetFileReader.open(
-                    org.apache.parquet.hadoop.util.HadoopInputFile.fromStatus(files[0], fs.getConf()))) {
-                String json = reader.getFooter().getFileMetaData().getKeyValueMetaData()
-                        .get("org.apache.spark.sql.parquet.row.metadata");
-                return json == null ? null
-                        : (org.apache.spark.sql.types.StructType) org.apache.spark.sql.types.DataType.fromJson(json);
-            }
+            String json = footer(files[0]).getFileMetaData().getKeyValueMetaData()
+                    .get("org.apache.spark.sql.parquet.row.metadata");
+            return json == null ? null
+                    : (org.apache.spark.sql.types.StructType) org.apache.spark.sql.types.DataType.fromJson(json);
         } catch (IOException | RuntimeException e) {
             LOG.debug("no written schema in {}: {}", dir, e.toString());
             return null;
@@ -585,14 +582,22 @@ public final class Warehouse {
         try {
             long rows = 0;
             for (org.apache.hadoop.fs.FileStatus f : fs.listStatus(dir, p -> p.getName().endsWith(".parquet"))) {
-                try (var reader = org.apache.parquet.hadoop.ParquetFileReader.open(
-                        org.apache.parquet.hadoop.util.HadoopInputFile.fromStatus(f, fs.getConf()))) {
-                    rows += reader.getRecordCount();
+                for (var block : footer(f).getBlocks()) {
+                    rows += block.getRowCount();
                 }
             }
             return rows;
         } catch (IOException e) {
             throw new UncheckedIOException("Reading the footers of " + dir + " failed", e);
+        }
+    }
+
+    /** The footer (schema, key-value metadata, row groups) of one Parquet file, read on the driver. */
+    private org.apache.parquet.hadoop.metadata.ParquetMetadata footer(org.apache.hadoop.fs.FileStatus file)
+            throws IOException {
+        try (var reader = org.apache.parquet.hadoop.ParquetFileReader.open(
+                org.apache.parquet.hadoop.util.HadoopInputFile.fromStatus(file, fs.getConf()))) {
+            return reader.getFooter();
         }
     }
 

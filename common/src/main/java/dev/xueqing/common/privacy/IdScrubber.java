@@ -42,6 +42,12 @@ public final class IdScrubber implements Serializable {
     /** A scope forgets its ids beyond this many (bounds memory on a file with very many agents). */
     static final int MAX_KNOWN = 1_000_000;
 
+    /**
+     * Identifiers whose rewrite a scope remembers (least recently used dropped first): a file names the same
+     * course, class and object ids over and over, and the rewrite of each costs a few dozen map lookups.
+     */
+    static final int MEMO_SIZE = 1024;
+
     private static final Set<String> USER_WORDS = Set.of("user", "users", "u", "userid", "user_id", "uid",
             "relateduserid", "student", "students", "studentid", "student_id", "learner", "learners", "member",
             "members", "rosters", "author", "authors");
@@ -81,6 +87,15 @@ public final class IdScrubber implements Serializable {
         return "~" + pseudonymizer.pseudonym(tenant, normalisedRawId);
     }
 
+    private static Map<String, String> lru() {
+        return new java.util.LinkedHashMap<>(MEMO_SIZE * 2, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+                return size() > MEMO_SIZE;
+            }
+        };
+    }
+
     static boolean distinctive(String id) {
         if (id.length() < MIN_DISTINCTIVE) {
             return false;
@@ -105,6 +120,13 @@ public final class IdScrubber implements Serializable {
     /** The raw ids learned so far and the rewrite that uses them. Not thread-safe; one per task and file. */
     public final class Scope {
         private final Map<String, String> known = new HashMap<>();
+        /**
+         * Rewrites done since, of identifiers ({@link #scrub}) and of titles ({@link #scrubText}). A rewrite
+         * depends on the known ids only through the substrings of the identifier it looks up, so learning an id
+         * forgets just the remembered identifiers that contain it.
+         */
+        private final Map<String, String> memo = lru();
+        private final Map<String, String> memoText = lru();
 
         private Scope() {}
 
@@ -123,8 +145,12 @@ public final class IdScrubber implements Serializable {
             }
             if (known.size() >= MAX_KNOWN) {
                 known.clear();
+                memo.clear();
+                memoText.clear();
             }
             known.put(t, token(normalisedRawId));
+            memo.keySet().removeIf(k -> k.contains(t));
+            memoText.keySet().removeIf(k -> k.contains(t));
             return this;
         }
 
@@ -172,6 +198,16 @@ public final class IdScrubber implements Serializable {
             if (id == null || id.isEmpty()) {
                 return id;
             }
+            Map<String, String> m = positions ? memo : memoText;
+            String done = m.get(id);
+            if (done == null) {
+                done = rewriteNow(id, positions);
+                m.put(id, done);
+            }
+            return done;
+        }
+
+        private String rewriteNow(String id, boolean positions) {
             StringBuilder out = null;
             List<String> previous = new ArrayList<>(4);
             int n = id.length();

@@ -73,4 +73,43 @@ class IdScrubberTest {
         assertThat(scope.scrub("https://lms/portfolio/s20260009.page")).isEqualTo("https://lms/portfolio/"
                 + key("mbox:A") + ".page");
     }
+
+    @Test
+    void aRememberedRewriteIsRedoneWhenAnIdInItIsLearnedLater() {
+        IdScrubber.Scope scope = SCRUBBER.newScope().learnIdentifier("https://lms/users/g00000003", "actor:A");
+        String post = "https://lms/course/C1/forum/post/g00000007-2";
+        String title = "Post by g00000007";
+        // before g00000007 acts, its post and title are kept as they are (and remembered so)
+        assertThat(scope.scrub(post)).isEqualTo(post);
+        assertThat(scope.scrubText(title)).isEqualTo(title);
+        assertThat(scope.scrub("https://lms/course/C1")).isEqualTo("https://lms/course/C1");
+        scope.learnIdentifier("https://lms/users/g00000007", "actor:B");
+        assertThat(scope.scrub(post)).isEqualTo("https://lms/course/C1/forum/post/" + key("actor:B") + "-2");
+        assertThat(scope.scrubText(title)).isEqualTo("Post by " + key("actor:B"));
+        assertThat(scope.scrub("https://lms/course/C1")).isEqualTo("https://lms/course/C1");
+    }
+
+    @Test
+    void rewritesInAScopeThatRemembersEqualThoseOfAFreshScope() {
+        IdScrubber.Scope remembering = SCRUBBER.newScope();
+        java.util.List<String> learned = new java.util.ArrayList<>();
+        java.util.Random r = new java.util.Random(5);
+        for (int i = 0; i < 4_000; i++) {
+            String user = "g" + (10_000_000 + r.nextInt(300));
+            String id = switch (r.nextInt(4)) {
+                case 0 -> "https://lms/course/C" + r.nextInt(5) + "/forum/post/" + user + "-" + r.nextInt(3);
+                case 1 -> "https://lms/users/" + user + "/profile";
+                case 2 -> "https://lms/course/C" + r.nextInt(5) + "/item/" + r.nextInt(2000);
+                default -> "https://lms/course/C" + r.nextInt(5);
+            };
+            if (r.nextInt(10) == 0) {
+                remembering.learnIdentifier("https://lms/users/" + user, "actor:" + user);
+                learned.add(user);
+            }
+            // a fresh scope that knows the same ids, without any remembered rewrite
+            IdScrubber.Scope fresh = SCRUBBER.newScope();
+            learned.forEach(u -> fresh.learnIdentifier("https://lms/users/" + u, "actor:" + u));
+            assertThat(remembering.scrub(id)).as(id).isEqualTo(fresh.scrub(id));
+        }
+    }
 }

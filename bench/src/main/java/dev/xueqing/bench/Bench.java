@@ -371,7 +371,7 @@ public final class Bench implements Callable<Integer> {
 
     static String table(Map<String, Object> result) {
         StringBuilder b = new StringBuilder();
-        if (result.get("input") != null) {
+        if (result.get("statements_read") != null) {
             b.append(String.format(Locale.ROOT, "%nInput: %s (%,d bytes), %,d statements read, %,d events%n",
                     result.get("input"), result.get("input_bytes"), result.get("statements_read"),
                     result.get("events_accepted")));

@@ -34,6 +34,10 @@ public final class SparkSessions {
             "spark.sql.sources.partitionOverwriteMode", "dynamic",
             "spark.sql.legacy.timeParserPolicy", "CORRECTED");
 
+    /** Delta Lake's SQL extension and catalog, which its writes need in the session (the warehouse's tables). */
+    public static final String DELTA_EXTENSION = "io.delta.sql.DeltaSparkSessionExtension";
+    public static final String DELTA_CATALOG = "org.apache.spark.sql.delta.catalog.DeltaCatalog";
+
     private SparkSessions() {}
 
     /**
@@ -112,6 +116,16 @@ public final class SparkSessions {
             }
         });
         out.putAll(FIXED);
+        // Delta's extension joins any the operator gives; its catalog is set unless another one is
+        String extensions = out.getOrDefault("spark.sql.extensions", submitted.get("spark.sql.extensions"));
+        if (extensions == null || extensions.isBlank()) {
+            out.put("spark.sql.extensions", DELTA_EXTENSION);
+        } else if (!java.util.Arrays.asList(extensions.split("\\s*,\\s*")).contains(DELTA_EXTENSION)) {
+            out.put("spark.sql.extensions", extensions + "," + DELTA_EXTENSION);
+        }
+        if (!submitted.containsKey("spark.sql.catalog.spark_catalog")) {
+            out.putIfAbsent("spark.sql.catalog.spark_catalog", DELTA_CATALOG);
+        }
         return out;
     }
 

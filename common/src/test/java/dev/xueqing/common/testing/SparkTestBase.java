@@ -36,6 +36,8 @@ public abstract class SparkTestBase {
                     .config("spark.driver.host", "127.0.0.1")
                     .config("spark.driver.bindAddress", "127.0.0.1")
                     .config("spark.sql.legacy.timeParserPolicy", "CORRECTED")
+                    .config("spark.sql.extensions", dev.xueqing.common.spark.SparkSessions.DELTA_EXTENSION)
+                    .config("spark.sql.catalog.spark_catalog", dev.xueqing.common.spark.SparkSessions.DELTA_CATALOG)
                     .config("spark.sql.codegen.wholeStage", String.valueOf(CODEGEN))
                     .config("spark.sql.codegen.factoryMode", CODEGEN ? "FALLBACK" : "NO_CODEGEN")
                     .getOrCreate();

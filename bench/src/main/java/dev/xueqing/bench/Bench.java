@@ -152,8 +152,8 @@ public final class Bench implements Callable<Integer> {
             result.put("events_accepted", accepted);
             result.put("duplicates", r.duplicates());
             result.put("quarantined", r.quarantinedByReason().values().stream().mapToLong(Long::longValue).sum());
-            phases.add(m.stop("ingest (incl. dims)", r.read(), filesOf(wh1.resolve("events")),
-                    sizeOf(wh1.resolve("events"), ".parquet")));
+            Path events = wh1.resolve("events").resolve(dev.xueqing.common.io.DeltaTables.CURRENT_LINK);
+            phases.add(m.stop("ingest (incl. dims)", r.read(), filesOf(events), sizeOf(events, ".parquet")));
             List<String> days = p.warehouse().partitionValues(DatasetRef.EVENTS);
             asOf = LocalDate.parse(days.get(days.size() - 1));
             Meter mm = Meter.start();
@@ -496,9 +496,9 @@ public final class Bench implements Callable<Integer> {
         if (!Files.exists(dir)) {
             return 0;
         }
-        try (Stream<Path> walk = Files.walk(dir, java.nio.file.FileVisitOption.FOLLOW_LINKS)) {
+        try (Stream<Path> walk = dataFiles(dir)) {
             return (int) walk.filter(p -> p.getFileName().toString().endsWith(".parquet")).count();
-        } catch (IOException e) {
+        } catch (IOException | java.io.UncheckedIOException e) {
             return null;
         }
     }
@@ -507,11 +507,27 @@ public final class Bench implements Callable<Integer> {
         if (!Files.exists(dir)) {
             return 0;
         }
-        try (Stream<Path> walk = Files.walk(dir, java.nio.file.FileVisitOption.FOLLOW_LINKS)) {
+        try (Stream<Path> walk = dataFiles(dir)) {
             return walk.filter(Files::isRegularFile).filter(p -> p.getFileName().toString().endsWith(suffix))
                     .mapToLong(p -> p.toFile().length()).sum();
         } catch (IOException | java.io.UncheckedIOException e) {
             return 0;
         }
+    }
+
+    /**
+     * The files under a folder (a table's {@code current} link resolved first), without the folders of hard links
+     * behind the tables' {@code current} views, which would count each current file twice.
+     */
+    private static Stream<Path> dataFiles(Path dir) throws IOException {
+        Path root = dir.toRealPath();
+        return Files.walk(root).filter(p -> {
+            for (Path part : root.relativize(p)) {
+                if (part.toString().startsWith("_current-")) {
+                    return false;
+                }
+            }
+            return true;
+        });
     }
 }

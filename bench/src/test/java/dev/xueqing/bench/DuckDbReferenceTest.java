@@ -65,4 +65,47 @@ class DuckDbReferenceTest extends SparkTestBase {
         assertThat(spark).isNotEmpty();
         assertThat(duck).isEqualTo(spark);
     }
+
+    /**
+     * The documented way for readers that only read Parquet (docs/storage.md): DuckDB's read_parquet over each
+     * table's local {@code current} view sees exactly the current version, after a later publish has left older
+     * files in the table's folder.
+     */
+    @Test
+    void duckDbReadsTheCurrentVersionThroughTheCurrentView(@TempDir Path dir) throws Exception {
+        Path in = Files.createDirectories(dir.resolve("in"));
+        Files.copy(projectRoot().resolve("data-samples/xapi/hand-course.jsonl"), in.resolve("hand.jsonl"));
+        Path wh = dir.resolve("wh");
+        XueqingConfig config = ConfigLoader.load(null, List.of("warehouse=" + wh), Map.of());
+        long events;
+        long daily;
+        try (Pipeline p = new Pipeline(config, Map.of())) {
+            p.ingest("xapi", List.of(in.toString()), null, null);
+            assertThat(p.marts(LocalDate.of(2026, 12, 30), List.of("learner_daily_activity")).failed()).isFalse();
+            // a second build as of a later day: a new version; the first one's files stay in the folder
+            assertThat(p.marts(LocalDate.of(2026, 12, 31), List.of("learner_daily_activity")).failed()).isFalse();
+            events = p.warehouse().read(DatasetRef.EVENTS).count();
+            daily = p.warehouse().read(DatasetRef.mart("learner_daily_activity")).count();
+        }
+        assertThat(events).isEqualTo(33);
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement st = c.createStatement()) {
+            try (ResultSet rs = st.executeQuery("SELECT count(*), count(DISTINCT event_date) FROM read_parquet('"
+                    + wh.resolve("events/current/*/*.parquet") + "', hive_partitioning = true)")) {
+                rs.next();
+                assertThat(rs.getLong(1)).isEqualTo(events);
+                assertThat(rs.getLong(2)).isPositive();
+            }
+            try (ResultSet rs = st.executeQuery("SELECT count(*) FROM read_parquet('"
+                    + wh.resolve("marts/learner_daily_activity/current/*.parquet") + "')")) {
+                rs.next();
+                assertThat(rs.getLong(1)).isEqualTo(daily).isPositive();
+            }
+            // the table's folder itself holds both versions' files: not what a Parquet-only reader should read
+            try (ResultSet rs = st.executeQuery("SELECT count(*) FROM read_parquet('"
+                    + wh.resolve("marts/learner_daily_activity/*.parquet") + "')")) {
+                rs.next();
+                assertThat(rs.getLong(1)).isEqualTo(2 * daily);
+            }
+        }
+    }
 }

@@ -45,14 +45,14 @@ import java.util.stream.Collectors;
  *
  * <p>Files a commit removed stay on disk for the readers that started before it, until {@link #vacuum} deletes
  * those older than the retention. On a local file system {@link #linkCurrent} keeps a folder of links to the
- * current files, {@code <table>/_current}, for readers that only read Parquet (DuckDB's {@code read_parquet},
+ * current files, {@code <table>/current}, for readers that only read Parquet (DuckDB's {@code read_parquet},
  * pandas).
  */
 public final class DeltaTables {
     /** The folder of a table's commits. */
     public static final String LOG = "_delta_log";
     /** The link, in a table's folder on a local disk, to a folder of links to its current files. */
-    public static final String CURRENT_LINK = "_current";
+    public static final String CURRENT_LINK = "current";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One data file of the current version: where it is, its size, when written, its partition values. */
@@ -131,16 +131,25 @@ public final class DeltaTables {
      * version (partition values from the folder names, typed by the table's schema); null when there is no table.
      */
     public Dataset<Row> read(Path table) {
+        return read(table, null);
+    }
+
+    /**
+     * As {@link #read(Path)}, with the columns of {@code schema} when given (a canonical schema: columns the files
+     * lack read as null) instead of the table's.
+     */
+    public Dataset<Row> read(Path table, StructType schema) {
         Version v = current(table);
         if (v == null) {
             return null;
         }
+        StructType columns = schema != null ? schema : v.schema();
         if (v.files().isEmpty()) {
-            return spark.createDataFrame(new ArrayList<Row>(), v.schema());
+            return spark.createDataFrame(new ArrayList<Row>(), columns);
         }
         String[] paths = v.files().stream().map(f -> f.path().toString()).toArray(String[]::new);
-        return spark.read().schema(v.schema()).option("basePath", table.toString()).parquet(paths)
-                .select(java.util.Arrays.stream(v.schema().fieldNames()).map(org.apache.spark.sql.functions::col)
+        return spark.read().schema(columns).option("basePath", table.toString()).parquet(paths)
+                .select(java.util.Arrays.stream(columns.fieldNames()).map(org.apache.spark.sql.functions::col)
                         .toArray(org.apache.spark.sql.Column[]::new));
     }
 
@@ -169,7 +178,8 @@ public final class DeltaTables {
         if (exists && values.isEmpty()) {
             return 0;
         }
-        var writer = data.write().format("delta").option("compression", "zstd")
+        // a column added to the data's schema (a newer release) joins the table's schema
+        var writer = data.write().format("delta").option("compression", "zstd").option("mergeSchema", "true")
                 .option("maxRecordsPerFile", Warehouse.MAX_RECORDS_PER_FILE);
         if (exists) {
             DataType type = data.schema().apply(column).dataType();
@@ -183,7 +193,8 @@ public final class DeltaTables {
 
     /** Appends the rows in one commit, creating the table (partitioned by {@code partitionBy}) when there is none. */
     public void append(Path table, Dataset<Row> data, List<String> partitionBy) {
-        var writer = data.write().format("delta").mode(SaveMode.Append).option("compression", "zstd");
+        var writer = data.write().format("delta").mode(SaveMode.Append).option("compression", "zstd")
+                .option("mergeSchema", "true");
         if (!isTable(table) && !partitionBy.isEmpty()) {
             writer = writer.partitionBy(partitionBy.toArray(String[]::new));
         }
@@ -205,7 +216,8 @@ public final class DeltaTables {
      * replaced or removed, and files of writes that never committed (a killed run). Readers of those versions can
      * still finish; older versions can no longer be read (as after Delta's own vacuum, which keeps files by age and
      * lists the table with Spark jobs: seconds per table here, for what the log already says). Files and folders
-     * whose names start with '_' or '.' (the log, the links of {@link #linkCurrent}, checksums) are left alone.
+     * whose names start with '_' or '.' (the log, the links of {@link #linkCurrent}, checksums) and the
+     * {@code current} link are left alone.
      * The caller holds the warehouse lock, so no other writer is between writing files and committing them.
      * Returns the files deleted.
      */
@@ -228,7 +240,7 @@ public final class DeltaTables {
             while (!dirs.isEmpty()) {
                 for (org.apache.hadoop.fs.FileStatus st : fs.listStatus(dirs.pop())) {
                     String n = st.getPath().getName();
-                    if (n.startsWith("_") || n.startsWith(".")) {
+                    if (n.startsWith("_") || n.startsWith(".") || n.equals(CURRENT_LINK)) {
                         continue;
                     }
                     if (st.isDirectory()) {
@@ -303,7 +315,7 @@ public final class DeltaTables {
     }
 
     /**
-     * On a local file system, points {@code <table>/_current} at a new folder {@code _current-<version>} of hard links to
+     * On a local file system, points {@code <table>/current} at a new folder {@code _current-<version>} of hard links to
      * the files of the current version, laid out as in the table (partition folders included), by renaming a new
      * link over the old one: a reader that lists {@code current/} sees one version's files, never a mix. Older link
      * folders are deleted. Elsewhere (HDFS, S3) it does nothing: readers there read the table.
@@ -330,7 +342,7 @@ public final class DeltaTables {
                 // a hard link: a plain file to every reader, and its bytes outlive a vacuum of the original
                 java.nio.file.Files.createLink(link, target);
             }
-            java.nio.file.Path tmp = dir.resolve(CURRENT_LINK + "-" + v.version() + ".link");
+            java.nio.file.Path tmp = dir.resolve(name + ".link");
             java.nio.file.Files.deleteIfExists(tmp);
             java.nio.file.Files.createSymbolicLink(tmp, java.nio.file.Path.of(name));
             java.nio.file.Files.move(tmp, dir.resolve(CURRENT_LINK), java.nio.file.StandardCopyOption.ATOMIC_MOVE,

@@ -8,7 +8,6 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
@@ -25,22 +24,24 @@ import java.util.List;
  * whole datasets or single partitions so that a reader never sees a half-written dataset and a failed or killed
  * run never loses what was already published.
  *
- * <p>Whole datasets (dims, marts, ingest state) are <b>versioned</b>: each publish writes a new folder
- * {@code <dataset>/v-<yyyyMMddHHmmssSSS>-<run>/}; Spark's job commit writes its {@code _SUCCESS} marker last, and the
- * current version is the newest folder that has one. A run killed while writing leaves a folder without the
- * marker, which readers never choose and the next publish deletes. On a local file system a symbolic link
- * {@code <dataset>/current} is switched atomically to the current version, for readers that open files directly
- * (DuckDB, pandas). The newest {@code keepVersions} committed versions are kept, older ones deleted.
+ * <p>Every dataset is a Delta Lake table in its folder ({@link DeltaTables}): a publish is one commit to the table's
+ * log, so readers see the version before it or after it, on an object store as on a local disk, and a run killed
+ * before its commit leaves only files that no version names (deleted by the next publish). Whole datasets (dims,
+ * marts, ingest state) are replaced whole; event partitions are replaced by value; the quarantine and the run log
+ * are appended to. The newest {@code keepVersions} versions of each table stay readable; older files are deleted.
+ * On a local file system {@code <dataset>/current} links to a folder of hard links to the current files, switched
+ * atomically after each commit, for readers that only read Parquet (DuckDB, pandas).
  *
- * <p>Event partitions are replaced through a journal (see {@link #publishPartitions}).
+ * <p>Warehouses written by releases before the tables (a version folder {@code v-<time>-<run>/} per publish,
+ * event partitions swapped through a journal) stay readable; each dataset becomes a table at its next publish
+ * (whole datasets are rewritten, partitioned and appended ones converted in place), and {@link #recover()} still
+ * completes a partition swap that such a release left half done.
  */
 public final class Warehouse {
     private static final Logger LOG = LoggerFactory.getLogger(Warehouse.class);
 
-    /** Prefix of version folders; the rest of the name sorts in publishing order. */
+    /** Prefix of the version folders of the earlier layout (read, and replaced at the next publish). */
     public static final String VERSION_PREFIX = "v-";
-    /** The symbolic link to the current version (local file systems only). */
-    public static final String CURRENT_LINK = "current";
     public static final int DEFAULT_KEEP_VERSIONS = 3;
     /** Rows per Parquet file at most (a day of events, a mart): large enough for few files, small enough to split. */
     public static final long MAX_RECORDS_PER_FILE = 2_000_000;
@@ -51,6 +52,7 @@ public final class Warehouse {
     private final Path root;
     private final FileSystem fs;
     private final int keepVersions;
+    private final DeltaTables delta;
 
     public Warehouse(SparkSession spark, String rootUri) {
         this(spark, rootUri, DEFAULT_KEEP_VERSIONS);
@@ -68,6 +70,7 @@ public final class Warehouse {
             Path p = new Path(rootUri);
             this.fs = p.getFileSystem(hadoop);
             this.root = fs.makeQualified(p);
+            this.delta = new DeltaTables(spark, fs);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot open warehouse " + rootUri, e);
         }
@@ -108,6 +111,9 @@ public final class Warehouse {
             if (!fs.exists(path(ref))) {
                 return false;
             }
+            if (delta.isTable(path(ref))) {
+                return true;
+            }
             if (!ref.partitions().isEmpty()) {
                 return true;
             }
@@ -128,6 +134,10 @@ public final class Warehouse {
      * flat layout of earlier releases, when its newest file was written; null when it was never published.
      */
     public java.time.Instant publishedAt(DatasetRef ref) {
+        DeltaTables.Version table = deltaVersion(ref);
+        if (table != null) {
+            return table.committedAt();
+        }
         try {
             Path v = exists(ref) ? currentVersion(ref) : null;
             if (v != null) {
@@ -153,6 +163,10 @@ public final class Warehouse {
      * of its {@code _SUCCESS} marker), comparable with {@link #partitionsWrittenAt}; null when it has no version.
      */
     public java.time.Instant committedAt(DatasetRef ref) {
+        DeltaTables.Version table = deltaVersion(ref);
+        if (table != null) {
+            return table.committedAt();
+        }
         try {
             Path v = exists(ref) ? currentVersion(ref) : null;
             return v == null ? null
@@ -174,6 +188,13 @@ public final class Warehouse {
             throw new IllegalArgumentException(ref.name() + " is not partitioned");
         }
         String prefix = ref.partitions().get(0) + "=";
+        DeltaTables.Version table = deltaVersion(ref);
+        if (table != null) {
+            for (DeltaTables.DataFile f : table.files()) {
+                out.merge(f.partition().get(ref.partitions().get(0)), f.modified(), (a, b) -> a.isAfter(b) ? a : b);
+            }
+            return out;
+        }
         try {
             if (!fs.exists(path(ref))) {
                 return out;
@@ -197,6 +218,16 @@ public final class Warehouse {
 
     /** Writes a small text file into the current version of a whole dataset (build notes beside the data). */
     public void writeVersionNote(DatasetRef ref, String name, String text) {
+        DeltaTables.Version table = deltaVersion(ref);
+        if (table != null) {
+            Path note = new Path(path(ref), NOTES + "/" + table.version() + "-" + name);
+            try (var out = fs.create(note, true)) {
+                out.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw new UncheckedIOException("Writing " + name + " of " + ref.name() + " failed", e);
+            }
+            return;
+        }
         Path v = currentVersion(ref);
         if (v == null) {
             throw new IllegalStateException(ref.name() + " has no published version");
@@ -211,6 +242,16 @@ public final class Warehouse {
     /** The text of a note written by {@link #writeVersionNote} into the current version, or null. */
     public String readVersionNote(DatasetRef ref, String name) {
         try {
+            DeltaTables.Version table = deltaVersion(ref);
+            if (table != null) {
+                Path note = new Path(path(ref), NOTES + "/" + table.version() + "-" + name);
+                if (!fs.exists(note)) {
+                    return null;
+                }
+                try (var in = fs.open(note)) {
+                    return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                }
+            }
             Path v = exists(ref) ? currentVersion(ref) : null;
             if (v == null || !fs.exists(new Path(v, "_" + name))) {
                 return null;
@@ -269,6 +310,11 @@ public final class Warehouse {
      * observations' {@code skills}).
      */
     private Dataset<Row> load(DatasetRef ref) {
+        if (delta.isTable(path(ref))) {
+            StructType canonical = DatasetRef.EVENTS.equals(ref) ? EventSchema.SCHEMA
+                    : DatasetRef.OBJECT_OBSERVATIONS.equals(ref) ? Datasets.OBJECT_OBSERVATIONS : null;
+            return delta.read(path(ref), canonical);
+        }
         var reader = spark.read();
         if (DatasetRef.EVENTS.equals(ref)) {
             reader = reader.schema(EventSchema.SCHEMA);
@@ -319,141 +365,128 @@ public final class Warehouse {
     }
 
     /**
-     * Replaces the whole dataset by publishing a new version (see the class comment): the previous version stays
-     * the current one until Spark has committed every file of the new one, so a failed or killed write leaves it
-     * untouched. Returns the rows of the new version.
+     * Replaces the whole dataset by committing a new version of its Delta table (see the class comment): readers see
+     * the previous version until the commit, so a failed or killed write leaves it untouched. A dataset still in the
+     * version folders of earlier releases becomes a table here; its old folders are deleted once the table has
+     * committed. Returns the rows of the new version.
      */
     public long publish(DatasetRef ref, Dataset<Row> data, String runId) {
         if (!ref.partitions().isEmpty()) {
             throw new IllegalArgumentException(ref.name() + " is partitioned: publish its partitions");
         }
-        Path dir = new Path(path(ref), nextVersionName(ref, runId));
-        FaultPoints.haltWhileWriting(data, "publish-writing:" + ref.name()).write().mode(SaveMode.ErrorIfExists)
-                .option("compression", "zstd").option("maxRecordsPerFile", MAX_RECORDS_PER_FILE)
-                .parquet(dir.toString());
-        try {
-            Path marker = new Path(dir, "_SUCCESS");
-            if (!fs.exists(marker)) {
-                // the committer's marker is switched off in this Hadoop configuration: the files are committed
-                fs.create(marker, false).close();
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("Committing " + dir + " failed", e);
-        }
-        long rows = rowsInFooters(dir);
-        linkCurrent(ref, dir);
-        prune(ref);
-        LOG.debug("published {}", dir);
+        long rows = delta.overwrite(path(ref), FaultPoints.haltWhileWriting(data, "publish-writing:" + ref.name()),
+                runId);
+        FaultPoints.reached("publish-committed:" + ref.name());
+        afterCommit(ref);
+        LOG.debug("published {} ({} rows)", ref.name(), rows);
         return rows;
     }
 
-    /** A version name that sorts after every existing version of the dataset. */
-    private String nextVersionName(DatasetRef ref, String runId) {
-        String stamp = VERSION_TIME.format(java.time.Instant.now());
-        List<Path> all = versions(ref, false);
-        if (!all.isEmpty()) {
-            String last = all.get(all.size() - 1).getName().substring(VERSION_PREFIX.length(),
-                    VERSION_PREFIX.length() + stamp.length());
-            if (last.compareTo(stamp) >= 0) {
-                // the clock went back, or two publishes in one millisecond: continue after the last one
-                stamp = String.format(java.util.Locale.ROOT, "%017d", Long.parseLong(last) + 1);
+    /**
+     * After a commit: the old layout's version folders go, the local {@code current} view is switched to the new
+     * version, and files (and notes) no longer in the newest {@code keepVersions} versions are deleted.
+     */
+    private void afterCommit(DatasetRef ref) {
+        Path dir = path(ref);
+        try {
+            for (Path legacy : versions(ref, false)) {
+                fs.delete(legacy, true);
             }
+        } catch (IOException e) {
+            LOG.warn("Could not delete the old version folders of {}: {}", ref.name(), e.getMessage());
         }
-        return VERSION_PREFIX + stamp + "-" + runId.replaceAll("[^A-Za-z0-9_.-]", "_");
+        try {
+            delta.linkCurrent(dir);
+        } catch (java.io.UncheckedIOException e) {
+            LOG.warn("Could not link {}/{} to the current files: {} (readers through xueqing or Delta are not "
+                    + "affected)", dir, DeltaTables.CURRENT_LINK, e.getMessage());
+        }
+        try {
+            delta.prune(dir, keepVersions);
+        } catch (java.io.UncheckedIOException e) {
+            LOG.warn("Could not delete the old files of {}: {} (the next publish tries again)", ref.name(),
+                    e.getMessage());
+        }
+        DeltaTables.Version v = delta.current(dir);
+        try {
+            Path notes = new Path(dir, NOTES);
+            if (v != null && fs.exists(notes)) {
+                for (FileStatus st : fs.listStatus(notes)) {
+                    String n = st.getPath().getName();
+                    int dash = n.indexOf('-');
+                    if (dash > 0 && Long.parseLong(n.substring(0, dash)) <= v.version() - keepVersions) {
+                        fs.delete(st.getPath(), false);
+                    }
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            LOG.warn("Could not prune the notes of {}: {}", ref.name(), e.getMessage());
+        }
     }
 
-    /** Points the local {@code current} link at the version, atomically (rename over the old link). */
-    private void linkCurrent(DatasetRef ref, Path version) {
-        if (!"file".equals(root.toUri().getScheme())) {
-            return;
-        }
-        java.nio.file.Path dir = java.nio.file.Path.of(path(ref).toUri());
-        java.nio.file.Path tmp = dir.resolve("." + CURRENT_LINK + "-" + version.getName());
-        try {
-            java.nio.file.Files.deleteIfExists(tmp);
-            java.nio.file.Files.createSymbolicLink(tmp, java.nio.file.Path.of(version.getName()));
-            java.nio.file.Files.move(tmp, dir.resolve(CURRENT_LINK), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException | UnsupportedOperationException e) {
-            LOG.warn("Could not link {}/{} to {}: {} (readers through xueqing are not affected)", dir, CURRENT_LINK,
-                    version.getName(), e.getMessage());
-        }
+    /** Folder of a table's build notes ({@link #writeVersionNote}), one file per version and name. */
+    static final String NOTES = "_notes";
+
+    /** The current version of a dataset kept as a Delta table, or null (no table: absent, or the old layout). */
+    private DeltaTables.Version deltaVersion(DatasetRef ref) {
+        return delta.current(path(ref));
     }
 
     /**
-     * Deletes committed versions beyond the newest {@code keepVersions}, uncommitted folders left by killed runs
-     * (those older than the current version), and Parquet files that a release before versioning wrote into the
-     * dataset's folder itself.
+     * A dataset of the old layout (partition folders or appended files without a commit log) becomes a Delta
+     * table in place, by one commit naming its files; nothing is copied.
      */
-    private void prune(DatasetRef ref) {
+    private void convertIfNeeded(DatasetRef ref, StructType schema) {
+        Path dir = path(ref);
         try {
-            List<Path> committed = versions(ref, true);
-            Path current = committed.get(committed.size() - 1);
-            for (int i = 0; i < committed.size() - keepVersions; i++) {
-                fs.delete(committed.get(i), true);
-            }
-            for (Path v : versions(ref, false)) {
-                if (!committed.contains(v) && v.getName().compareTo(current.getName()) < 0) {
-                    fs.delete(v, true);
-                }
-            }
-            for (FileStatus st : fs.listStatus(path(ref))) {
-                String n = st.getPath().getName();
-                if (st.isFile() && (n.endsWith(".parquet") || n.equals("_SUCCESS") || n.endsWith(".crc"))) {
-                    fs.delete(st.getPath(), false);
-                }
+            if (!fs.exists(dir) || delta.isTable(dir) || !hasParquet(dir)) {
+                return;
             }
         } catch (IOException e) {
-            LOG.warn("Could not prune old versions of {}: {}", ref.name(), e.getMessage());
+            throw new UncheckedIOException(e);
         }
+        String partitions = ref.partitions().stream()
+                .map(c -> "`" + c + "` " + schema.apply(c).dataType().sql()).collect(java.util.stream.Collectors.joining(", "));
+        String table = "parquet.`" + dir + "`";
+        LOG.info("Converting {} to a Delta table in place", ref.name());
+        if (partitions.isEmpty()) {
+            io.delta.tables.DeltaTable.convertToDelta(spark, table);
+        } else {
+            io.delta.tables.DeltaTable.convertToDelta(spark, table, partitions);
+        }
+    }
+
+    private boolean hasParquet(Path dir) throws IOException {
+        var files = fs.listFiles(dir, true);
+        while (files.hasNext()) {
+            if (files.next().getPath().getName().endsWith(".parquet")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
      * Replaces only the partitions present in {@code data} (values of the single partition column), leaving every
      * other partition as it was. {@code partitionValues} names the partitions to replace, including ones that end up
-     * empty (they are removed).
-     *
-     * <p>Crash safety: the new partitions are written to {@code _staging/<run>/} first; then a journal entry
-     * {@code _journal/<run>-<dataset>.json} naming the partitions is written (atomically, by a rename), which
-     * commits the change; then each old partition folder is moved aside and the new one moved in. A run killed
-     * before the journal entry leaves the published partitions untouched; one killed after it is completed by
-     * {@link #recover()}, which the next run calls before anything else. Either way no event is lost or doubled.
+     * empty (they are removed). One Delta commit: a run killed before it leaves the published partitions untouched,
+     * one killed after it has published them all. A dataset still in the old layout (partition folders) becomes a
+     * table first.
      */
     public void publishPartitions(DatasetRef ref, Dataset<Row> data, Collection<String> partitionValues, String runId) {
         if (ref.partitions().size() != 1) {
             throw new IllegalArgumentException(ref.name() + " is not partitioned by one column");
         }
         String col = ref.partitions().get(0);
-        Path staging = stagingPath(runId, ref);
+        convertIfNeeded(ref, data.schema());
         // one task per partition value: one file per day (split past MAX_RECORDS_PER_FILE) instead of one per
         // task and day, which at scale means thousands of small files for every reader to open
         Dataset<Row> byPartition = data.repartition(org.apache.spark.sql.functions.col(col));
-        FaultPoints.haltWhileWriting(byPartition, "publish-partitions-writing:" + ref.name()).write()
-                .mode(SaveMode.Overwrite).option("compression", "zstd")
-                .option("maxRecordsPerFile", MAX_RECORDS_PER_FILE).partitionBy(col).parquet(staging.toString());
-        try {
-            List<String> dirs = new ArrayList<>();
-            for (String value : partitionValues) {
-                dirs.add(col + "=" + value);
-            }
-            Journal j = new Journal(path(ref).toString(), staging.toString(),
-                    new Path(root, "_staging/" + runId + "/_old/" + ref.name()).toString(), dirs);
-            Path entry = new Path(root, JOURNAL + "/" + runId + "-" + ref.name() + ".json");
-            Path tmp = new Path(root, JOURNAL + "/." + runId + "-" + ref.name() + ".json.tmp");
-            fs.mkdirs(entry.getParent());
-            try (var out = fs.create(tmp, true)) {
-                out.write(JSON.writeValueAsBytes(j));
-            }
-            if (!fs.rename(tmp, entry)) {
-                throw new IOException("Cannot write the journal entry " + entry);
-            }
-            FaultPoints.reached("publish-partitions-journaled");
-            apply(j);
-            fs.delete(entry, false);
-            fs.delete(new Path(root, "_staging/" + runId), true);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Publishing partitions of " + ref.name() + " failed", e);
-        }
+        delta.replacePartitions(path(ref), col,
+                FaultPoints.haltWhileWriting(byPartition, "publish-partitions-writing:" + ref.name()),
+                partitionValues);
+        FaultPoints.reached("publish-partitions-committed");
+        afterCommit(ref);
     }
 
     /** Folder of committed partition swaps not yet completed (see {@link #publishPartitions}). */
@@ -531,8 +564,13 @@ public final class Warehouse {
         return completed;
     }
 
-    /** Deletes one partition folder of a partitioned dataset (a run lock must be held). */
+    /** Deletes one partition of a partitioned dataset, in one commit (a run lock must be held). */
     public void dropPartition(DatasetRef ref, String value) {
+        if (delta.isTable(path(ref))) {
+            delta.deletePartitions(path(ref), ref.partitions().get(0), List.of(value));
+            afterCommit(ref);
+            return;
+        }
         try {
             fs.delete(new Path(path(ref), ref.partitions().get(0) + "=" + value), true);
         } catch (IOException e) {
@@ -540,17 +578,13 @@ public final class Warehouse {
         }
     }
 
-    /** Appends rows as new files (quarantine, runs). */
-    public void append(DatasetRef ref, Dataset<Row> data) {
-        var writer = data.write().mode(SaveMode.Append).option("compression", "zstd");
-        if (!ref.partitions().isEmpty()) {
-            writer = writer.partitionBy(ref.partitions().toArray(String[]::new));
-        }
-        writer.parquet(path(ref).toString());
-    }
-
-    /** Values of a partition column that exist on disk (e.g. event_date=2026-11-27 gives 2026-11-27). */
+    /** Values of a partition column that exist (e.g. event_date=2026-11-27 gives 2026-11-27), sorted. */
     public List<String> partitionValues(DatasetRef ref) {
+        DeltaTables.Version table = deltaVersion(ref);
+        if (table != null) {
+            return table.files().stream().map(f -> f.partition().get(ref.partitions().get(0)))
+                    .filter(java.util.Objects::nonNull).distinct().sorted().toList();
+        }
         List<String> out = new ArrayList<>();
         try {
             if (!exists(ref)) {
@@ -570,26 +604,11 @@ public final class Warehouse {
         return out;
     }
 
-    private Path stagingPath(String runId, DatasetRef ref) {
-        return new Path(root, "_staging/" + runId + "/" + ref.name());
-    }
-
-    /**
-     * The rows of the Parquet files in a folder just written, summed from their footers on the driver: exact, and
-     * no Spark job to read back what was written a moment ago.
-     */
-    private long rowsInFooters(Path dir) {
-        try {
-            long rows = 0;
-            for (org.apache.hadoop.fs.FileStatus f : fs.listStatus(dir, p -> p.getName().endsWith(".parquet"))) {
-                for (var block : footer(f).getBlocks()) {
-                    rows += block.getRowCount();
-                }
-            }
-            return rows;
-        } catch (IOException e) {
-            throw new UncheckedIOException("Reading the footers of " + dir + " failed", e);
-        }
+    /** Appends rows in one commit (quarantine, runs); a dataset still in the old layout becomes a table first. */
+    public void append(DatasetRef ref, Dataset<Row> data) {
+        convertIfNeeded(ref, data.schema());
+        delta.append(path(ref), data, ref.partitions());
+        afterCommit(ref);
     }
 
     /** The footer (schema, key-value metadata, row groups) of one Parquet file, read on the driver. */

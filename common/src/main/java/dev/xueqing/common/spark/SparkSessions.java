@@ -99,6 +99,9 @@ public final class SparkSessions {
         // marts built at the same time (xueqing.spark.concurrent-marts) share the executors fairly
         wanted.put("spark.scheduler.mode", "FAIR");
         wanted.put("spark.sql.warehouse.dir", catalogDir().toUri().toString());
+        // Delta rebuilds a table's state from its log when it commits; the log of a warehouse table is a few
+        // small files, which Delta's default of 50 partitions turns into 50 tasks per commit
+        wanted.put("spark.databricks.delta.snapshotPartitions", "2");
         String master = submitted.getOrDefault("spark.master", s.conf().getOrDefault("spark.master", s.master()));
         if (master.startsWith("local")) {
             wanted.put("spark.ui.enabled", "false");

@@ -121,7 +121,7 @@ class WarehouseTest extends SparkTestBase {
     }
 
     @Test
-    void aFailedPartitionWriteLeavesThePublishedPartitionsAndNoJournalEntry(@TempDir Path dir) {
+    void aFailedPartitionWriteLeavesThePublishedPartitionsAndCommitsNothing(@TempDir Path dir) {
         Warehouse wh = new Warehouse(spark(), dir.toString());
         wh.publishPartitions(EVENTS, rows(new Object[] {"a", "2026-01-01"}, new Object[] {"b", "2026-01-02"}),
                 List.of("2026-01-01", "2026-01-02"), "run1");
@@ -131,8 +131,10 @@ class WarehouseTest extends SparkTestBase {
                 .hasMessageContaining("id x is not allowed here")
                 .satisfies(e -> assertThat(((org.apache.spark.SparkThrowable) e).getCondition())
                         .isEqualTo("USER_RAISED_EXCEPTION"));
-        // nothing was committed: no journal entry, so recovery has nothing to complete, and both days are as they were
-        assertThat(dir.resolve(Warehouse.JOURNAL)).isEmptyDirectory();
+        // nothing was committed: the table is at its first version, recovery has nothing to complete, and both days
+        // are as they were
+        assertThat(new DeltaTables(spark(), wh.fs()).current(wh.path(EVENTS)).version()).isZero();
+        assertThat(dir.resolve(Warehouse.JOURNAL)).doesNotExist();
         assertThat(wh.recover()).isZero();
         assertThat(wh.read(EVENTS).orderBy("id").select("id").as(org.apache.spark.sql.Encoders.STRING())
                 .collectAsList()).containsExactly("a", "b");
@@ -180,39 +182,48 @@ class WarehouseTest extends SparkTestBase {
 
 
     @Test
-    void versionsAreCommittedFoldersTheNewestCurrentAndOldOnesPruned(@TempDir Path dir) throws Exception {
+    void theNewestVersionsAreKeptTheLinkShowsTheCurrentOneAndAnOldLayoutIsReplaced(@TempDir Path dir)
+            throws Exception {
         Warehouse wh = new Warehouse(spark(), dir.toString(), 2);
         DatasetRef mart = DatasetRef.mart("m");
         Path folder = dir.resolve("marts/m");
-        // a folder left by a run killed while writing (no _SUCCESS), older than anything published next
-        Files.createDirectories(folder.resolve("v-20000101000000000-killed"));
-        Files.writeString(folder.resolve("v-20000101000000000-killed/part-0.parquet"), "half a file");
-        // a file of the flat layout of earlier releases
-        Files.writeString(folder.resolve("part-old.parquet"), "old layout");
+        // the layout of earlier releases: a committed version folder, and one a killed run left without _SUCCESS
+        rows(new Object[] {"old", "2026-01-01"}).write().parquet(folder.resolve("v-20000101000000000-old").toString());
+        Files.createDirectories(folder.resolve("v-20000101000000001-killed"));
+        Files.writeString(folder.resolve("v-20000101000000001-killed/part-0.parquet"), "half a file");
+        assertThat(wh.read(mart).select("id").as(org.apache.spark.sql.Encoders.STRING()).collectAsList())
+                .containsExactly("old");
         for (String id : List.of("a", "b", "c")) {
             wh.publish(mart, rows(new Object[] {id, "2026-01-01"}), "run-" + id);
         }
-        List<String> versions;
-        try (var s = Files.list(folder)) {
-            versions = s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("v-")).sorted().toList();
-        }
-        // two committed versions kept (b, c); the killed folder and the flat file are gone
-        assertThat(versions).hasSize(2);
-        assertThat(versions.get(0)).endsWith("-run-b");
-        assertThat(versions.get(1)).endsWith("-run-c");
-        assertThat(folder.resolve("part-old.parquet")).doesNotExist();
+        // a file a run killed while writing left behind: no version names it
+        Files.writeString(folder.resolve("part-99999-killed.zstd.parquet"), "half a file");
+        wh.publish(mart, rows(new Object[] {"d", "2026-01-01"}), "run-d");
         assertThat(wh.read(mart).select("id").as(org.apache.spark.sql.Encoders.STRING()).collectAsList())
-                .containsExactly("c");
-        // the local link names the current version, for readers that open files directly
-        assertThat(Files.readSymbolicLink(folder.resolve("current")).toString()).isEqualTo(versions.get(1));
-        assertThat(wh.currentVersion(mart).getName()).isEqualTo(versions.get(1));
+                .containsExactly("d");
+        // the old layout's folders and the killed file are gone; two versions (c, d) are kept, older ones deleted
+        try (var s = Files.list(folder)) {
+            assertThat(s.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("v-"))
+                    .doesNotContain("part-99999-killed.zstd.parquet");
+        }
+        assertThat(spark().read().format("delta").option("versionAsOf", 2).load(folder.toString())
+                .select("id").as(org.apache.spark.sql.Encoders.STRING()).collectAsList()).containsExactly("c");
+        assertThatThrownBy(() -> spark().read().format("delta").option("versionAsOf", 1).load(folder.toString())
+                .collectAsList()).isInstanceOf(Exception.class);
+        // the local link shows the current files, for readers that open files directly
+        Path current = folder.resolve(DeltaTables.CURRENT_LINK);
+        assertThat(Files.readSymbolicLink(current).toString()).isEqualTo("_current-3");
+        assertThat(spark().read().parquet(current.toRealPath().toString()).select("id")
+                .as(org.apache.spark.sql.Encoders.STRING()).collectAsList()).containsExactly("d");
+        assertThat(wh.publishedAt(mart)).isNotNull();
     }
 
     @Test
     void aCommittedPartitionSwapThatWasInterruptedIsCompletedByRecover(@TempDir Path dir) throws Exception {
         Warehouse wh = new Warehouse(spark(), dir.toString());
-        wh.publishPartitions(EVENTS, rows(new Object[] {"a", "2026-01-01"}, new Object[] {"b", "2026-01-02"}),
-                List.of("2026-01-01", "2026-01-02"), "run1");
+        // the partition folders an earlier release published (before the tables)
+        rows(new Object[] {"a", "2026-01-01"}, new Object[] {"b", "2026-01-02"}).write().partitionBy("event_date")
+                .parquet(dir.resolve("daily").toString());
         // run2 had written its staging and its journal entry, moved 01-01 aside and was killed before moving the
         // new 01-01 in; 01-02 ends empty; 01-03 is new
         Dataset<Row> next = rows(new Object[] {"c", "2026-01-01"}, new Object[] {"d", "2026-01-03"});
@@ -236,6 +247,12 @@ class WarehouseTest extends SparkTestBase {
         // recovering again changes nothing
         assertThat(wh.recover()).isZero();
         assertThat(wh.read(EVENTS).count()).isEqualTo(2);
+        // the next publish makes the folders a table in place, keeping every other day
+        wh.publishPartitions(EVENTS, rows(new Object[] {"e", "2026-01-04"}), List.of("2026-01-04"), "run4");
+        assertThat(dir.resolve("daily/_delta_log")).isDirectory();
+        assertThat(wh.read(EVENTS).orderBy("id").select("id").as(org.apache.spark.sql.Encoders.STRING())
+                .collectAsList()).containsExactly("c", "d", "e");
+        assertThat(wh.partitionValues(EVENTS)).containsExactly("2026-01-01", "2026-01-03", "2026-01-04");
     }
 
     @Test

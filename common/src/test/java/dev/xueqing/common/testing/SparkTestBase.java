@@ -38,6 +38,7 @@ public abstract class SparkTestBase {
                     .config("spark.sql.legacy.timeParserPolicy", "CORRECTED")
                     .config("spark.sql.extensions", dev.xueqing.common.spark.SparkSessions.DELTA_EXTENSION)
                     .config("spark.sql.catalog.spark_catalog", dev.xueqing.common.spark.SparkSessions.DELTA_CATALOG)
+                    .config("spark.databricks.delta.snapshotPartitions", "2")
                     .config("spark.sql.codegen.wholeStage", String.valueOf(CODEGEN))
                     .config("spark.sql.codegen.factoryMode", CODEGEN ? "FALLBACK" : "NO_CODEGEN")
                     .getOrCreate();

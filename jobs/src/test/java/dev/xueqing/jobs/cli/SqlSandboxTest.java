@@ -204,10 +204,17 @@ class SqlSandboxTest extends SparkTestBase {
                 "Views: _runs,");
         assertRefused("SELECT * FROM csv.`" + keyFile + "`", "reads only its views");
         assertRefused("SELECT * FROM parquet.`/`", "reads only its views");
+        // the warehouse's Delta tables by path, their old versions and their history
+        assertSandboxRefuses("SELECT * FROM delta.`" + warehouse.resolve("events") + "` VERSION AS OF 0",
+                "is not allowed");
+        assertSandboxRefuses("SELECT * FROM events VERSION AS OF 0", "is not allowed");
+        assertThatThrownBy(() -> sandbox.dataset(spark(), "DESCRIBE HISTORY delta.`" + warehouse.resolve("events")
+                + "`")).isInstanceOf(SqlSandbox.RefusedException.class);
         for (String q : List.of(
                 "SELECT * FROM json.`" + keyFile + "`",
                 "SELECT * FROM binaryFile.`" + keyFile + "`",
                 "SELECT * FROM parquet.`" + warehouse.resolve("events") + "`",
+                "SELECT * FROM delta.`" + warehouse.resolve("events") + "`",
                 "SELECT * FROM events WHERE EXISTS (SELECT 1 FROM text.`/etc/passwd`)",
                 "SELECT (SELECT count(*) FROM text.`/etc/passwd`) AS n",
                 "WITH a AS (WITH b AS (SELECT * FROM text.`/etc/passwd`) SELECT * FROM b) SELECT * FROM a",

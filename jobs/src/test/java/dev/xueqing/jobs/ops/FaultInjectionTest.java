@@ -90,7 +90,7 @@ class FaultInjectionTest extends SparkTestBase {
             "ingest-before-publish",               // input parsed and checked, nothing published
             "ingest-recorded",                     // events published, files in the ledger, the run not yet in _runs
             "publish-partitions-writing:events",   // inside the Spark task writing the new event partitions
-            "publish-partitions-first-swap",       // journal committed, one event partition swapped
+            "publish-partitions-committed",        // the event partitions committed, the ingest not yet recorded
             "publish-writing:learner_course_progress", // inside the Spark task writing a mart version
             "mart-published:learner_daily_activity"})  // between two marts
     void aRunKilledAtThePointLosesNothingAndTheNextRunCompletesIt(String point) throws Exception {

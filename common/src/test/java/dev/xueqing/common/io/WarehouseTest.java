@@ -256,6 +256,26 @@ class WarehouseTest extends SparkTestBase {
     }
 
     @Test
+    void appendedDatasetsOfTheOldLayoutAreConvertedInPlaceAtTheNextAppend(@TempDir Path dir) throws Exception {
+        Warehouse wh = new Warehouse(spark(), dir.toString());
+        DatasetRef log = new DatasetRef("_log", DatasetRef.Kind.INTERNAL, "_log", List.of());
+        DatasetRef byRun = new DatasetRef("rejects", DatasetRef.Kind.QUARANTINE, "rejects", List.of("id"));
+        // what an earlier release appended: flat files, and folders per partition value
+        rows(new Object[] {"a", "2026-01-01"}).write().parquet(dir.resolve("_log").toString());
+        rows(new Object[] {"r1", "2026-01-01"}).write().partitionBy("id").parquet(dir.resolve("rejects").toString());
+        assertThat(wh.read(log).count()).isEqualTo(1);
+        wh.append(log, rows(new Object[] {"b", "2026-01-02"}));
+        wh.append(byRun, rows(new Object[] {"r2", "2026-01-02"}));
+        assertThat(dir.resolve("_log/_delta_log")).isDirectory();
+        assertThat(wh.read(log).orderBy("id").select("id").as(org.apache.spark.sql.Encoders.STRING())
+                .collectAsList()).containsExactly("a", "b");
+        assertThat(wh.partitionValues(byRun)).containsExactly("r1", "r2");
+        wh.dropPartition(byRun, "r1");
+        assertThat(wh.partitionValues(byRun)).containsExactly("r2");
+        assertThat(wh.read(byRun).count()).isEqualTo(1);
+    }
+
+    @Test
     void missingDatasetHasAClearMessageOrAnEmptyDefault(@TempDir Path dir) {
         Warehouse wh = new Warehouse(spark(), dir.toString());
         assertThat(wh.read(EVENTS, SCHEMA).count()).isZero();

@@ -49,7 +49,9 @@ class BenchTest extends SparkTestBase {
         for (String mart : new String[] {"learner_daily_activity", "learner_course_progress", "course_weekly_quality",
                 "assessment_item_difficulty", "data_quality"}) {
             assertThat(phases).containsKey("mart " + mart);
-            assertThat(phases.get("mart " + mart).get("files").asInt()).isEqualTo(1);
+            // one file per mart (a mart with no rows has none: a Delta table's empty version names no file)
+            JsonNode phase = phases.get("mart " + mart);
+            assertThat(phase.get("files").asInt()).as(mart).isEqualTo(phase.get("records").asLong() > 0 ? 1 : 0);
         }
         assertThat(phases.keySet()).noneMatch(n -> n.startsWith("nightly"));
         assertThat(phases.get("duckdb ingest").get("records").asLong()).isEqualTo(accepted);

@@ -174,6 +174,12 @@ public final class DeltaTables {
      * none. Returns the rows written.
      */
     public long replacePartitions(Path table, String column, Dataset<Row> data, Collection<String> values) {
+        return replacePartitions(table, column, data, values, null);
+    }
+
+    /** As {@link #replacePartitions(Path, String, Dataset, Collection)}, with a note kept with the commit. */
+    public long replacePartitions(Path table, String column, Dataset<Row> data, Collection<String> values,
+                                  String note) {
         boolean exists = isTable(table);
         if (exists && values.isEmpty()) {
             return 0;
@@ -181,6 +187,9 @@ public final class DeltaTables {
         // a column added to the data's schema (a newer release) joins the table's schema
         var writer = data.write().format("delta").option("compression", "zstd").option("mergeSchema", "true")
                 .option("maxRecordsPerFile", Warehouse.MAX_RECORDS_PER_FILE);
+        if (note != null) {
+            writer = writer.option("userMetadata", note);
+        }
         if (exists) {
             DataType type = data.schema().apply(column).dataType();
             writer = writer.mode(SaveMode.Overwrite).option("replaceWhere", inPartitions(column, type, values));

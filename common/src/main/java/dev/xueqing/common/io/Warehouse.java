@@ -92,8 +92,16 @@ public final class Warehouse {
         return new Path(root, ref.relative());
     }
 
-    /** The bytes a dataset takes on disk (every file under its folder, older versions included), or -1 if absent. */
+    /**
+     * The bytes of a dataset's current content: its current version's data files for a table (older versions kept
+     * for readers and the {@code current} view's hard links left out), every file under its folder for the old
+     * layout; -1 when absent.
+     */
     public long bytesOnDisk(DatasetRef ref) {
+        DeltaTables.Version table = deltaVersion(ref);
+        if (table != null) {
+            return table.files().stream().mapToLong(DeltaTables.DataFile::size).sum();
+        }
         try {
             Path p = path(ref);
             return fs.exists(p) ? fs.getContentSummary(p).getLength() : -1;
@@ -484,7 +492,7 @@ public final class Warehouse {
         Dataset<Row> byPartition = data.repartition(org.apache.spark.sql.functions.col(col));
         delta.replacePartitions(path(ref), col,
                 FaultPoints.haltWhileWriting(byPartition, "publish-partitions-writing:" + ref.name()),
-                partitionValues);
+                partitionValues, runId);
         FaultPoints.reached("publish-partitions-committed");
         afterCommit(ref);
     }

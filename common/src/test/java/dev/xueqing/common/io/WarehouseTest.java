@@ -216,6 +216,14 @@ class WarehouseTest extends SparkTestBase {
         assertThat(spark().read().parquet(current.toRealPath().toString()).select("id")
                 .as(org.apache.spark.sql.Encoders.STRING()).collectAsList()).containsExactly("d");
         assertThat(wh.publishedAt(mart)).isNotNull();
+        // the bytes of the current version only: not the kept older versions, not the hard links beside them
+        long currentBytes;
+        try (var s = Files.list(current.toRealPath())) {
+            currentBytes = s.mapToLong(f -> f.toFile().length()).sum();
+        }
+        assertThat(wh.bytesOnDisk(mart)).isEqualTo(currentBytes).isPositive();
+        // each version says which run wrote it
+        assertThat(new DeltaTables(spark(), wh.fs()).note(wh.path(mart))).isEqualTo("run-d");
     }
 
     @Test

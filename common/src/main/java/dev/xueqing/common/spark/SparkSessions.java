@@ -1,6 +1,7 @@
 package dev.xueqing.common.spark;
 
 import dev.xueqing.common.config.XueqingConfig;
+import dev.xueqing.common.io.ForklessLocalFileSystem;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -110,6 +111,9 @@ public final class SparkSessions {
             wanted.put("spark.sql.ui.retainedExecutions", "50");
             wanted.put("spark.driver.host", "127.0.0.1");
             wanted.put("spark.driver.bindAddress", "127.0.0.1");
+            // Hadoop's local file system without a chmod/readlink child process per file (one JVM here, so the
+            // class is on its classpath; executors of a cluster keep their own)
+            ForklessLocalFileSystem.HADOOP_SETTINGS.forEach((k, v) -> wanted.put("spark.hadoop." + k, v));
         }
         wanted.putAll(s.conf());
         Map<String, String> out = new LinkedHashMap<>();

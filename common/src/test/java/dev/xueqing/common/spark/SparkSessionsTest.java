@@ -1,6 +1,7 @@
 package dev.xueqing.common.spark;
 
 import dev.xueqing.common.config.XueqingConfig;
+import dev.xueqing.common.io.ForklessLocalFileSystem;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
@@ -21,7 +22,23 @@ class SparkSessionsTest {
                 .containsEntry("spark.driver.host", "127.0.0.1")
                 .containsEntry("spark.driver.bindAddress", "127.0.0.1")
                 .containsEntry("spark.ui.enabled", "false")
-                .containsEntry("spark.sql.session.timeZone", "UTC");
+                .containsEntry("spark.sql.session.timeZone", "UTC")
+                .containsEntry("spark.hadoop.fs.file.impl", ForklessLocalFileSystem.class.getName())
+                .containsEntry("spark.hadoop.fs.AbstractFileSystem.file.impl",
+                        ForklessLocalFileSystem.Fs.class.getName());
+    }
+
+    @Test
+    void deltasExtensionJoinsTheOperatorsAndAnotherCatalogIsKept() {
+        XueqingConfig.SparkSettings site = new XueqingConfig.SparkSettings("local[*]", "xueqing", 8,
+                Map.of("spark.sql.extensions", "com.example.Ext"));
+        assertThat(SparkSessions.settings(site, Map.of())).containsEntry("spark.sql.extensions",
+                "com.example.Ext," + SparkSessions.DELTA_EXTENSION)
+                .containsEntry("spark.sql.catalog.spark_catalog", SparkSessions.DELTA_CATALOG);
+        Map<String, String> submitted = Map.of("spark.sql.extensions", SparkSessions.DELTA_EXTENSION + ",x.Y",
+                "spark.sql.catalog.spark_catalog", "x.Catalog");
+        assertThat(SparkSessions.settings(DEFAULTS, submitted)).doesNotContainKeys("spark.sql.extensions",
+                "spark.sql.catalog.spark_catalog");
     }
 
     @Test
@@ -68,7 +85,7 @@ class SparkSessionsTest {
         Map<String, String> s = SparkSessions.settings(site, Map.of());
         assertThat(s).containsEntry("spark.master", "spark://127.0.0.1:7077")
                 .containsEntry("spark.ui.enabled", "false")
-                .doesNotContainKey("spark.driver.host");
+                .doesNotContainKeys("spark.driver.host", "spark.hadoop.fs.file.impl");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.xueqing.common.testing;
 
+import dev.xueqing.common.io.ForklessLocalFileSystem;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 
@@ -39,6 +40,8 @@ public abstract class SparkTestBase {
                     .config("spark.sql.extensions", dev.xueqing.common.spark.SparkSessions.DELTA_EXTENSION)
                     .config("spark.sql.catalog.spark_catalog", dev.xueqing.common.spark.SparkSessions.DELTA_CATALOG)
                     .config("spark.databricks.delta.snapshotPartitions", "2")
+                    .config("spark.hadoop.fs.file.impl", ForklessLocalFileSystem.class.getName())
+                    .config("spark.hadoop.fs.AbstractFileSystem.file.impl", ForklessLocalFileSystem.Fs.class.getName())
                     .config("spark.sql.codegen.wholeStage", String.valueOf(CODEGEN))
                     .config("spark.sql.codegen.factoryMode", CODEGEN ? "FALLBACK" : "NO_CODEGEN")
                     .getOrCreate();

@@ -435,6 +435,16 @@ public final class Warehouse {
     /** Folder of a table's build notes ({@link #writeVersionNote}), one file per version and name. */
     static final String NOTES = "_notes";
 
+    /**
+     * What names the current state of a dataset: its Delta table's version with that version's commit time (so that
+     * a table deleted and made again does not repeat an earlier name), or null when the dataset is absent or in the
+     * old layout. Equal names mean equal contents.
+     */
+    public String stateOf(DatasetRef ref) {
+        DeltaTables.Version v = deltaVersion(ref);
+        return v == null ? null : v.version() + "@" + v.committedAt().toEpochMilli();
+    }
+
     /** The current version of a dataset kept as a Delta table, or null (no table: absent, or the old layout). */
     private DeltaTables.Version deltaVersion(DatasetRef ref) {
         return delta.current(path(ref));

@@ -3,6 +3,7 @@ package dev.xueqing.jobs.dims;
 import dev.xueqing.common.config.XueqingConfig;
 import dev.xueqing.common.config.XueqingConfig.Skills.ItemSkill;
 import dev.xueqing.common.io.DatasetRef;
+import dev.xueqing.jobs.marts.BuildInputs;
 import dev.xueqing.common.io.Warehouse;
 import dev.xueqing.common.model.Actions;
 import dev.xueqing.common.model.ActorRoles;
@@ -45,10 +46,12 @@ import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.when;
 
 /**
- * events + object observations → the four dims (learners, courses, enrollments, course_items), rebuilt whole on
- * every run so that they always agree with the published events.
+ * events + object observations → the four dims (learners, courses, enrollments, course_items), rebuilt whole
+ * whenever what they are built from changed, so that they always agree with the published events. When nothing did
+ * (the datasets read, the skill mapping, the definitions: see {@link #inputsFingerprint}), the versions are kept.
  */
 public final class DimsJob {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DimsJob.class);
     private final Warehouse warehouse;
     private final List<ItemSkill> skillMapping;
 
@@ -74,6 +77,12 @@ public final class DimsJob {
     /** Builds, checks and publishes the dims; returns row counts by dim name. */
     public Map<String, Long> run(String runId) {
         SparkSessions.label(warehouse.spark(), "DIMS", "all", null);
+        String inputs = inputsFingerprint();
+        Map<String, Long> kept = unchanged(inputs);
+        if (kept != null) {
+            LOG.info("DIMS {}: {}", kept, UNCHANGED);
+            return kept;
+        }
         // only the columns the dims read are cached: the full events would cost several times more to cache
         Dataset<Row> events = warehouse.read(DatasetRef.EVENTS)
                 .select(EVENT_COLUMNS.stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new))
@@ -95,7 +104,12 @@ public final class DimsJob {
                     // a dim published a moment ago is read back (a few small files) rather than computed again
                     ExpectationChecker.require(spec, data, r -> built.containsKey(r) && !published.contains(r)
                             ? built.get(r) : warehouse.read(r));
-                    counts.put(spec.name(), warehouse.publish(ref, data.coalesce(1), runId));
+                    long rows = warehouse.publish(ref, data.coalesce(1), runId);
+                    counts.put(spec.name(), rows);
+                    if (inputs != null) {
+                        warehouse.writeVersionNote(ref, NOTE, JSON.createObjectNode().put("inputs", inputs)
+                                .put("rows", rows).toString());
+                    }
                     published.add(ref);
                 } finally {
                     // a cached plan left behind would be reused by the next run in the same session: stale dims
@@ -106,6 +120,59 @@ public final class DimsJob {
         } finally {
             events.unpersist();
         }
+    }
+
+    /** The datasets the dims are built from. */
+    static final List<DatasetRef> INPUTS = List.of(DatasetRef.EVENTS, DatasetRef.OBJECT_OBSERVATIONS,
+            DatasetRef.ENROLMENT_FACTS, DatasetRef.COURSE_FACTS);
+    /** The note kept beside each dim's version: the inputs it was built from and its rows. */
+    static final String NOTE = "build.json";
+    /** How dims not rebuilt are described. */
+    public static final String UNCHANGED = "inputs unchanged since the last build, versions kept";
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
+
+    /**
+     * The inputs of the dims, named ({@link BuildInputs}): the datasets read, the skill mapping, the dims'
+     * definitions and Xueqing's version; null when a dataset of the old layout has no state to name.
+     */
+    String inputsFingerprint() {
+        String states = BuildInputs.states(warehouse, INPUTS);
+        if (states == null) {
+            return null;
+        }
+        StringBuilder s = new StringBuilder("dims|mapping=").append(BuildInputs.canonical(skillMapping));
+        for (MartSpec spec : DimSpecs.ALL) {
+            s.append('|').append(spec.name());
+            spec.columns().forEach(c -> s.append(',').append(c.name()).append(':').append(c.type().simpleString()));
+        }
+        String version = DimsJob.class.getPackage().getImplementationVersion();
+        return BuildInputs.sha256(s.append("|version=").append(version == null ? "dev" : version).append(states)
+                .toString());
+    }
+
+    /** The rows of each dim when every one was last built from exactly these inputs, or null. */
+    private Map<String, Long> unchanged(String inputs) {
+        if (inputs == null) {
+            return null;
+        }
+        Map<String, Long> rows = new LinkedHashMap<>();
+        for (MartSpec spec : DimSpecs.ALL) {
+            String text = warehouse.readVersionNote(DatasetRef.dim(spec.name()), NOTE);
+            if (text == null) {
+                return null;
+            }
+            try {
+                com.fasterxml.jackson.databind.JsonNode note = JSON.readTree(text);
+                if (!inputs.equals(note.path("inputs").asText()) || !note.path("rows").canConvertToLong()) {
+                    return null;
+                }
+                rows.put(spec.name(), note.path("rows").asLong());
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                return null;
+            }
+        }
+        return rows;
     }
 
     /** Pure transform without source facts (sources that only have events) and without a skill mapping. */

@@ -8,12 +8,8 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -85,7 +81,12 @@ public final class DayRebuild {
         }
     }
 
-    record Note(String asOf, String fingerprint) {}
+    /**
+     * The build note: as-of date, {@link #fingerprint}, and, since 0.2, the {@link #inputsFingerprint} of the inputs
+     * it was built from and its rows (null in older notes).
+     */
+    @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = true)
+    record Note(String asOf, String fingerprint, String inputs, Long rows) {}
 
     /** The fingerprint of a mart's definition and of the settings its rows depend on. */
     public static String fingerprint(Mart mart, MartContext ctx) {
@@ -94,12 +95,7 @@ public final class DayRebuild {
         s.append("|tz=").append(ctx.config().timezone().getId())
                 .append("|idle=").append(ctx.config().activity().idleCutoffMinutes())
                 .append("|version=").append(version());
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(s.toString().getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return BuildInputs.sha256(s.toString());
     }
 
     private static String version() {
@@ -107,14 +103,52 @@ public final class DayRebuild {
         return v == null ? "dev" : v;
     }
 
-    /** The note to keep beside a version built as of the context's date. */
+    /** The note to keep beside a version built as of the context's date (inputs unknown). */
     public static String note(Mart mart, MartContext ctx) {
+        return note(mart, ctx, null, -1);
+    }
+
+    /** The note to keep beside a version built as of the context's date from the named inputs, with its rows. */
+    public static String note(Mart mart, MartContext ctx, String inputs, long rows) {
         try {
-            return JSON.writeValueAsString(new Note(ctx.asOf().toString(), fingerprint(mart, ctx)));
+            return JSON.writeValueAsString(new Note(ctx.asOf().toString(), fingerprint(mart, ctx), inputs,
+                    rows < 0 ? null : rows));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }
+
+    /**
+     * Everything a mart's rows are a function of, hashed: its {@link #fingerprint definition}, the as-of date, the
+     * whole typed config (thresholds, calendars, mappings: any change rebuilds), and the states of the datasets the
+     * build read ({@link BuildInputs#states}). Null when the states are null (a dataset of the old layout): such a
+     * mart is always built.
+     */
+    public static String inputsFingerprint(Mart mart, MartContext ctx, String states) {
+        return states == null ? null : BuildInputs.sha256(fingerprint(mart, ctx) + "|asOf=" + ctx.asOf()
+                + "|config=" + BuildInputs.canonical(ctx.config()) + states);
+    }
+
+    /**
+     * The rows of the mart's current version when it was built from exactly these inputs (so it is what a build
+     * now would write), or -1: no note, an older note, other inputs, or a full rebuild or backfill asked for.
+     */
+    public static long unchanged(Mart mart, String inputs, Warehouse warehouse, Request request) {
+        if (inputs == null || request.full() || !request.days().isEmpty()) {
+            return -1;
+        }
+        String text = warehouse.readVersionNote(mart.ref(), NOTE);
+        if (text == null) {
+            return -1;
+        }
+        try {
+            Note note = JSON.readValue(text, Note.class);
+            return inputs.equals(note.inputs()) && note.rows() != null ? note.rows() : -1;
+        } catch (JsonProcessingException e) {
+            return -1;
+        }
+    }
+
 
     /** Decides full or which days, from the warehouse's state. */
     public static Plan plan(Mart mart, MartContext ctx, Warehouse warehouse, Request request) {

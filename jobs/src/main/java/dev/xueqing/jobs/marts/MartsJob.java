@@ -39,6 +39,12 @@ public final class MartsJob {
         }
     }
 
+    /**
+     * How a mart not rebuilt is described: the datasets it reads, the config and the as-of date are those its current
+     * version was built from ({@link DayRebuild#inputsFingerprint}), so a build would write the same rows.
+     */
+    public static final String UNCHANGED = "inputs unchanged since the last build, version kept";
+
     private final Warehouse warehouse;
 
     public MartsJob(Warehouse warehouse) {
@@ -115,6 +121,15 @@ public final class MartsJob {
             inputs.put(ref, ref.equals(DatasetRef.EVENTS)
                     ? d.drop(LINEAGE_COLUMNS).persist(StorageLevel.MEMORY_AND_DISK()) : d);
         }
+        // what this build reads, named before anything is published: every mart's fingerprint names all of it, since
+        // marts share derived values (one mart's result may come from another's inputs) and their expectations
+        // check references against other datasets
+        Set<DatasetRef> read = new java.util.TreeSet<>(java.util.Comparator.comparing(DatasetRef::name));
+        read.addAll(needed);
+        marts.forEach(m -> m.spec().allExpectations().stream()
+                .filter(e -> e instanceof dev.xueqing.common.schema.Expectation.References)
+                .forEach(e -> read.add(((dev.xueqing.common.schema.Expectation.References) e).ref())));
+        String states = BuildInputs.states(warehouse, read);
         MartInputs martInputs = new MartInputs(inputs, new ScratchFiles(warehouse, runId));
         MartResult[] results = new MartResult[marts.size()];
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
@@ -124,7 +139,7 @@ public final class MartsJob {
             for (int i = 0; i < marts.size(); i++) {
                 int at = i;
                 running.add(pool.submit(() -> {
-                    results[at] = build(marts.get(at), context, runId, request, inputs, martInputs);
+                    results[at] = build(marts.get(at), context, runId, request, inputs, martInputs, states);
                 }));
             }
             for (java.util.concurrent.Future<?> f : running) {
@@ -174,7 +189,7 @@ public final class MartsJob {
 
     /** One mart: plan (day rebuild or whole), transform, check, publish; a failure becomes a failed result. */
     private MartResult build(Mart m, MartContext context, String runId, DayRebuild.Request request,
-                             Map<DatasetRef, Dataset<Row>> inputs, MartInputs martInputs) {
+                             Map<DatasetRef, Dataset<Row>> inputs, MartInputs martInputs, String states) {
         Instant start = Instant.now();
         String name = m.spec().name();
         onMartStart.accept(name);
@@ -182,6 +197,13 @@ public final class MartsJob {
         Dataset<Row> out = null;
         DayRebuild.Plan plan = new DayRebuild.Full("not of day grain");
         try {
+            String state = DayRebuild.inputsFingerprint(m, context, states);
+            long kept = DayRebuild.unchanged(m, state, warehouse, request);
+            if (kept >= 0) {
+                Duration took = Duration.between(start, Instant.now());
+                LOG.info("MART {} as of {}: {} row(s), {}", name, context.asOf(), kept, UNCHANGED);
+                return new MartResult(name, kept, took, null, UNCHANGED);
+            }
             plan = DayRebuild.plan(m, context, warehouse, request);
             java.util.function.Function<Dataset<Row>, Dataset<Row>> check = rows -> {
                 ExpectationChecker.require(m.spec(), rows,
@@ -206,7 +228,7 @@ public final class MartsJob {
                 out = check.apply(m.transform(martInputs, context).persist(StorageLevel.MEMORY_AND_DISK()));
             }
             long rows = warehouse.publish(m.ref(), sized(out), runId);
-            warehouse.writeVersionNote(m.ref(), DayRebuild.NOTE, DayRebuild.note(m, context));
+            warehouse.writeVersionNote(m.ref(), DayRebuild.NOTE, DayRebuild.note(m, context, state, rows));
             dev.xueqing.common.io.FaultPoints.reached("mart-published:" + name);
             Duration took = Duration.between(start, Instant.now());
             LOG.info("MART {} as of {}: {} row(s) in {} ms{}", name, context.asOf(), rows, took.toMillis(),

@@ -87,6 +87,18 @@ class LateDataRebuildTest extends SparkTestBase {
         try (Pipeline p = new Pipeline(config, Map.of())) {
             p.ingest("xapi", List.of(in.toString()), null, null);
             assertThat(rebuildOf(daily(p, AS_OF))).isEqualTo("full rebuild (no earlier build to start from)");
+            // the same inputs, config and date: the version stays, nothing is written
+            String state = wh.stateOf(DatasetRef.mart(DAILY));
+            Pipeline.Summary again = daily(p, AS_OF);
+            assertThat(rebuildOf(again)).isEqualTo(MartsJob.UNCHANGED);
+            assertThat(again.marts().get(0).rows()).isEqualTo(4);
+            assertThat(wh.stateOf(DatasetRef.mart(DAILY))).isEqualTo(state);
+        }
+        // a setting the rows depend on that the definition fingerprint does not name (inactive days): built again,
+        // by the day rule since nothing it reads changed
+        XueqingConfig otherSettings = ConfigLoader.load(null, List.of("warehouse=" + dir.resolve("wh"),
+                "timezone=UTC", "activity.inactive-days=9", "inputs=[{format=xapi,paths=[\"" + in + "\"]}]"), Map.of());
+        try (Pipeline p = new Pipeline(otherSettings, Map.of())) {
             assertThat(rebuildOf(daily(p, AS_OF))).isEqualTo("no day changed, rows kept");
         }
         List<String> before = daily(wh);

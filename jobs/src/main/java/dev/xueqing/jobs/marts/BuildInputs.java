@@ -1,0 +1,86 @@
+package dev.xueqing.jobs.marts;
+
+import dev.xueqing.common.io.DatasetRef;
+import dev.xueqing.common.io.Warehouse;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Collection;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * What a build (a mart, the dims) is a function of, named so that a later run can tell whether building again would
+ * write the same rows: the state of each dataset read, and settings as a text that is the same in every JVM. A build
+ * whose inputs are named as those of the current version is skipped ({@code MartsJob}, {@code DimsJob}).
+ */
+public final class BuildInputs {
+    private BuildInputs() {}
+
+    /**
+     * The states of the datasets, in order, as {@code |name=state}: a Delta table's version and commit time
+     * ({@link Warehouse#stateOf}), {@code absent} for a dataset not in the warehouse; null when one has no state to
+     * name (a dataset of the old layout, which records no versions).
+     */
+    public static String states(Warehouse warehouse, Collection<DatasetRef> refs) {
+        StringBuilder s = new StringBuilder();
+        for (DatasetRef ref : refs) {
+            String state = warehouse.stateOf(ref);
+            if (state == null) {
+                if (warehouse.exists(ref)) {
+                    return null;
+                }
+                state = "absent";
+            }
+            s.append('|').append(ref.name()).append('=').append(state);
+        }
+        return s.toString();
+    }
+
+    /**
+     * A text of a value that is the same in every JVM for equal values: records by component, maps by sorted key,
+     * sets sorted (the iteration order of {@code Set.of}/{@code Map.of} changes from one JVM to the next).
+     */
+    public static String canonical(Object o) {
+        if (o == null) {
+            return "null";
+        }
+        if (o instanceof Record r) {
+            StringBuilder b = new StringBuilder(r.getClass().getSimpleName()).append('(');
+            for (java.lang.reflect.RecordComponent c : r.getClass().getRecordComponents()) {
+                Object value;
+                try {
+                    value = c.getAccessor().invoke(r);
+                } catch (ReflectiveOperationException e) {
+                    throw new IllegalStateException("cannot read " + c.getName() + " of " + r.getClass(), e);
+                }
+                b.append(c.getName()).append('=').append(canonical(value)).append(';');
+            }
+            return b.append(')').toString();
+        }
+        if (o instanceof Map<?, ?> m) {
+            java.util.TreeMap<String, String> sorted = new java.util.TreeMap<>();
+            m.forEach((k, v) -> sorted.put(canonical(k), canonical(v)));
+            return sorted.toString();
+        }
+        if (o instanceof Set<?> set) {
+            return new TreeSet<>(set.stream().map(BuildInputs::canonical).toList()).toString();
+        }
+        if (o instanceof java.util.Collection<?> c) {
+            return c.stream().map(BuildInputs::canonical).toList().toString();
+        }
+        return o.toString();
+    }
+
+    public static String sha256(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

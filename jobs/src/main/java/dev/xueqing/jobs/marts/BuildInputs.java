@@ -26,14 +26,33 @@ public final class BuildInputs {
      * name (a dataset of the old layout, which records no versions).
      */
     public static String states(Warehouse warehouse, Collection<DatasetRef> refs) {
-        StringBuilder s = new StringBuilder();
+        return states(read(warehouse, refs), refs);
+    }
+
+    /**
+     * The state of each dataset as {@link #states} names it, read once for a build of several parts: null values
+     * for datasets of the old layout.
+     */
+    public static Map<DatasetRef, String> read(Warehouse warehouse, Collection<DatasetRef> refs) {
+        Map<DatasetRef, String> out = new java.util.HashMap<>();
         for (DatasetRef ref : refs) {
             String state = warehouse.stateOf(ref);
+            out.put(ref, state != null ? state : warehouse.exists(ref) ? null : "absent");
+        }
+        return out;
+    }
+
+    /** {@link #states} of some of the datasets whose states were {@link #read}, sorted by name. */
+    public static String states(Map<DatasetRef, String> read, Collection<DatasetRef> refs) {
+        StringBuilder s = new StringBuilder();
+        for (DatasetRef ref : refs.stream().distinct().sorted(java.util.Comparator.comparing(DatasetRef::name))
+                .toList()) {
+            if (!read.containsKey(ref)) {
+                throw new IllegalArgumentException("state of " + ref.name() + " not read");
+            }
+            String state = read.get(ref);
             if (state == null) {
-                if (warehouse.exists(ref)) {
-                    return null;
-                }
-                state = "absent";
+                return null;
             }
             s.append('|').append(ref.name()).append('=').append(state);
         }

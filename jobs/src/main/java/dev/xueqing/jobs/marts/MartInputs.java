@@ -84,6 +84,22 @@ public record MartInputs(Map<DatasetRef, Dataset<Row>> datasets, Map<String, Obj
         return variant;
     }
 
+    /**
+     * The same build seen by one mart: only the datasets it declares ({@link Mart#inputs}) can be read, derived
+     * values are shared with the whole build. A mart's build is skipped when its declared inputs are unchanged
+     * ({@link DayRebuild#inputsFingerprint}), so a mart must not read what it does not declare, here or in a value
+     * derived for it: asking for another dataset fails at once, whichever mart the build runs first.
+     */
+    public MartInputs only(java.util.Collection<DatasetRef> refs) {
+        Map<DatasetRef, Dataset<Row>> m = new java.util.HashMap<>();
+        refs.forEach(r -> {
+            if (datasets.containsKey(r)) {
+                m.put(r, datasets.get(r));
+            }
+        });
+        return new MartInputs(m, derivedResults, variants, materialiser, keyLocks);
+    }
+
     /** Unpersists every derived dataset of this build and of its variants. */
     public void release() {
         derivedResults.values().forEach(v -> {

@@ -121,15 +121,10 @@ public final class MartsJob {
             inputs.put(ref, ref.equals(DatasetRef.EVENTS)
                     ? d.drop(LINEAGE_COLUMNS).persist(StorageLevel.MEMORY_AND_DISK()) : d);
         }
-        // what this build reads, named before anything is published: every mart's fingerprint names all of it, since
-        // marts share derived values (one mart's result may come from another's inputs) and their expectations
-        // check references against other datasets
-        Set<DatasetRef> read = new java.util.TreeSet<>(java.util.Comparator.comparing(DatasetRef::name));
-        read.addAll(needed);
-        marts.forEach(m -> m.spec().allExpectations().stream()
-                .filter(e -> e instanceof dev.xueqing.common.schema.Expectation.References)
-                .forEach(e -> read.add(((dev.xueqing.common.schema.Expectation.References) e).ref())));
-        String states = BuildInputs.states(warehouse, read);
+        // the state of what each mart reads or checks a reference against, named before anything is published
+        Set<DatasetRef> read = new LinkedHashSet<>();
+        marts.forEach(m -> read.addAll(readBy(m)));
+        Map<DatasetRef, String> states = BuildInputs.read(warehouse, read);
         MartInputs martInputs = new MartInputs(inputs, new ScratchFiles(warehouse, runId));
         MartResult[] results = new MartResult[marts.size()];
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
@@ -187,9 +182,22 @@ public final class MartsJob {
         }
     }
 
+    /**
+     * What a mart's rows depend on in the warehouse: the datasets it reads (it can read no other: {@link
+     * MartInputs#only}) and those its expectations check references against.
+     */
+    static Set<DatasetRef> readBy(Mart m) {
+        Set<DatasetRef> refs = new LinkedHashSet<>(m.inputs());
+        m.spec().allExpectations().stream()
+                .filter(e -> e instanceof dev.xueqing.common.schema.Expectation.References)
+                .forEach(e -> refs.add(((dev.xueqing.common.schema.Expectation.References) e).ref()));
+        return refs;
+    }
+
     /** One mart: plan (day rebuild or whole), transform, check, publish; a failure becomes a failed result. */
     private MartResult build(Mart m, MartContext context, String runId, DayRebuild.Request request,
-                             Map<DatasetRef, Dataset<Row>> inputs, MartInputs martInputs, String states) {
+                             Map<DatasetRef, Dataset<Row>> inputs, MartInputs martInputs,
+                             Map<DatasetRef, String> states) {
         Instant start = Instant.now();
         String name = m.spec().name();
         onMartStart.accept(name);
@@ -197,7 +205,7 @@ public final class MartsJob {
         Dataset<Row> out = null;
         DayRebuild.Plan plan = new DayRebuild.Full("not of day grain");
         try {
-            String state = DayRebuild.inputsFingerprint(m, context, states);
+            String state = DayRebuild.inputsFingerprint(m, context, BuildInputs.states(states, readBy(m)));
             long kept = DayRebuild.unchanged(m, state, warehouse, request);
             if (kept >= 0) {
                 Duration took = Duration.between(start, Instant.now());
@@ -205,13 +213,14 @@ public final class MartsJob {
                 return new MartResult(name, kept, took, null, UNCHANGED);
             }
             plan = DayRebuild.plan(m, context, warehouse, request);
+            MartInputs own = martInputs.only(m.inputs());
             java.util.function.Function<Dataset<Row>, Dataset<Row>> check = rows -> {
                 ExpectationChecker.require(m.spec(), rows,
                         r -> inputs.containsKey(r) ? inputs.get(r) : warehouse.read(r));
                 return rows;
             };
             if (plan instanceof DayRebuild.Days days) {
-                out = DayRebuild.rebuild(m, days, martInputs, context, warehouse.read(m.ref()))
+                out = DayRebuild.rebuild(m, days, own, context, warehouse.read(m.ref()))
                         .persist(StorageLevel.MEMORY_AND_DISK());
                 try {
                     check.apply(out);
@@ -225,7 +234,7 @@ public final class MartsJob {
                 }
             }
             if (out == null) {
-                out = check.apply(m.transform(martInputs, context).persist(StorageLevel.MEMORY_AND_DISK()));
+                out = check.apply(m.transform(own, context).persist(StorageLevel.MEMORY_AND_DISK()));
             }
             long rows = warehouse.publish(m.ref(), sized(out), runId);
             warehouse.writeVersionNote(m.ref(), DayRebuild.NOTE, DayRebuild.note(m, context, state, rows));

@@ -105,7 +105,9 @@ class SparkSessionsTest {
                 "spark.sql.codegen.wholeStage", conf.get("spark.sql.codegen.wholeStage"),
                 "spark.sql.codegen.factoryMode", conf.get("spark.sql.codegen.factoryMode"),
                 "spark.sql.adaptive.coalescePartitions.parallelismFirst",
-                conf.get("spark.sql.adaptive.coalescePartitions.parallelismFirst"));
+                conf.get("spark.sql.adaptive.coalescePartitions.parallelismFirst"),
+                "spark.sql.optimizer.canChangeCachedPlanOutputPartitioning",
+                conf.get("spark.sql.optimizer.canChangeCachedPlanOutputPartitioning"));
         XueqingConfig.SparkSettings site = new XueqingConfig.SparkSettings("local[*]", "xueqing", 16, Map.of(), 2,
                 1_000_000);
         try {
@@ -117,6 +119,7 @@ class SparkSessionsTest {
             assertThat(conf.get("spark.sql.codegen.wholeStage")).isEqualTo("true");
             assertThat(conf.get("spark.sql.codegen.factoryMode")).isEqualTo("FALLBACK");
             assertThat(conf.get("spark.sql.adaptive.coalescePartitions.parallelismFirst")).isEqualTo("true");
+            assertThat(conf.get("spark.sql.optimizer.canChangeCachedPlanOutputPartitioning")).isEqualTo("false");
 
             // an unknown size is not small
             assertThat(SparkSessions.fitToInput(spark, site, -1)).isFalse();

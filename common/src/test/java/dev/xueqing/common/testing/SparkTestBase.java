@@ -44,6 +44,8 @@ public abstract class SparkTestBase {
                     .config("spark.hadoop.fs.AbstractFileSystem.file.impl", ForklessLocalFileSystem.Fs.class.getName())
                     .config("spark.sql.codegen.wholeStage", String.valueOf(CODEGEN))
                     .config("spark.sql.codegen.factoryMode", CODEGEN ? "FALLBACK" : "NO_CODEGEN")
+                    // as a nightly over small data (SparkSessions.SMALL_INPUT): cached results merged by size too
+                    .config("spark.sql.optimizer.canChangeCachedPlanOutputPartitioning", String.valueOf(!CODEGEN))
                     .getOrCreate();
             session.sparkContext().setLogLevel("WARN");
             if (CODEGEN) {

@@ -82,8 +82,8 @@ public final class DayRebuild {
     }
 
     /**
-     * The build note: as-of date, {@link #fingerprint}, and, since 0.2, the {@link #inputsFingerprint} of the inputs
-     * it was built from and its rows (null in older notes).
+     * The build note: as-of date, {@link #fingerprint}, the {@link #inputsFingerprint} of the inputs it was built
+     * from and its rows (those two are null in notes written before builds could be skipped).
      */
     @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = true)
     record Note(String asOf, String fingerprint, String inputs, Long rows) {}
@@ -148,7 +148,6 @@ public final class DayRebuild {
             return -1;
         }
     }
-
 
     /** Decides full or which days, from the warehouse's state. */
     public static Plan plan(Mart mart, MartContext ctx, Warehouse warehouse, Request request) {

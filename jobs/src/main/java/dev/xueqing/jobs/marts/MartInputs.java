@@ -88,7 +88,8 @@ public record MartInputs(Map<DatasetRef, Dataset<Row>> datasets, Map<String, Obj
      * The same build seen by one mart: only the datasets it declares ({@link Mart#inputs}) can be read, derived
      * values are shared with the whole build. A mart's build is skipped when its declared inputs are unchanged
      * ({@link DayRebuild#inputsFingerprint}), so a mart must not read what it does not declare, here or in a value
-     * derived for it: asking for another dataset fails at once, whichever mart the build runs first.
+     * derived for it. Asking for another dataset fails, but only in the mart that computes a shared value: one
+     * that finds the value already derived by another mart of the build is not checked.
      */
     public MartInputs only(java.util.Collection<DatasetRef> refs) {
         Map<DatasetRef, Dataset<Row>> m = new java.util.HashMap<>();

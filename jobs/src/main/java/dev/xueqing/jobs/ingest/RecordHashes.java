@@ -5,6 +5,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetEncoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -36,32 +40,117 @@ public final class RecordHashes {
 
     /** Hex SHA-256 of the canonical form of {@code statement} without id, stored, authority and version. */
     public static String contentHash(JsonNode statement) {
-        return sha256Hex(canonical(statement, EXCLUDED));
+        return SCRATCH.get().hash(statement, EXCLUDED);
     }
 
     /** Hex SHA-256 of the canonical form of any JSON value (nothing left out). */
     public static String hashOf(JsonNode node) {
-        return sha256Hex(canonicalJson(node));
+        return SCRATCH.get().hash(node, Set.of());
     }
 
     /** {@code node} as compact JSON with the keys of every object sorted. */
     public static String canonicalJson(JsonNode node) {
-        return canonical(node, Set.of());
+        Scratch s = SCRATCH.get();
+        s.canonical(node, Set.of());
+        return new String(s.chars.buf, 0, s.chars.len);
     }
 
     /**
-     * Writes the canonical form straight from the tree (keys sorted at each object as it is written, leaves
-     * serialised by Jackson as before), without building a sorted copy of the tree; the text is the same as
-     * Jackson's serialisation of that copy, so hashes stay stable across versions.
+     * What hashing a record reuses within one thread: the characters of its canonical form, the digest and a UTF-8
+     * encoder. The hash is the SHA-256 of the canonical text's UTF-8 bytes as {@link String#getBytes} gives them (a
+     * lone surrogate becomes {@code ?}), with no String made for the text nor a byte array for its bytes.
      */
-    private static String canonical(JsonNode node, Set<String> excludedTopLevel) {
-        java.io.StringWriter out = new java.io.StringWriter(512);
-        try (JsonGenerator g = JSON.getFactory().createGenerator(out)) {
-            write(g, node, excludedTopLevel);
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("A JSON tree could not be serialised", e);
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    private static final class Scratch {
+        final Chars chars = new Chars();
+        final MessageDigest sha256 = sha256();
+        final CharsetEncoder utf8 = StandardCharsets.UTF_8.newEncoder()
+                .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE);
+        ByteBuffer bytes = ByteBuffer.allocate(4096);
+
+        /**
+         * Writes the canonical form straight from the tree (keys sorted at each object as it is written, leaves
+         * serialised by Jackson as before), without building a sorted copy of the tree; the text is the same as
+         * Jackson's serialisation of that copy, so hashes stay stable across versions.
+         */
+        void canonical(JsonNode node, Set<String> excludedTopLevel) {
+            chars.len = 0;
+            try (JsonGenerator g = JSON.getFactory().createGenerator(chars)) {
+                write(g, node, excludedTopLevel);
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("A JSON tree could not be serialised", e);
+            }
         }
-        return out.toString();
+
+        String hash(JsonNode node, Set<String> excludedTopLevel) {
+            canonical(node, excludedTopLevel);
+            return digest(CharBuffer.wrap(chars.buf, 0, chars.len));
+        }
+
+        String digest(CharBuffer text) {
+            int most = (int) Math.min(Integer.MAX_VALUE - 8, 3L * text.remaining());
+            if (bytes.capacity() < most) {
+                bytes = ByteBuffer.allocate(Math.max(most, 2 * bytes.capacity()));
+            }
+            bytes.clear();
+            utf8.reset();
+            CoderResult r = utf8.encode(text, bytes, true);
+            if (!r.isUnderflow()) {
+                throw new IllegalStateException("UTF-8 encoding stopped: " + r);
+            }
+            utf8.flush(bytes);
+            bytes.flip();
+            sha256.reset();
+            sha256.update(bytes);
+            return HexFormat.of().formatHex(sha256.digest());
+        }
+    }
+
+    /** An unsynchronised, reusable character buffer for the generator (StringWriter locks and copies). */
+    private static final class Chars extends java.io.Writer {
+        char[] buf = new char[1024];
+        int len;
+
+        private void room(int n) {
+            if (len + n > buf.length) {
+                buf = java.util.Arrays.copyOf(buf, Math.max(len + n, 2 * buf.length));
+            }
+        }
+
+        @Override
+        public void write(char[] c, int off, int n) {
+            room(n);
+            System.arraycopy(c, off, buf, len, n);
+            len += n;
+        }
+
+        @Override
+        public void write(int c) {
+            room(1);
+            buf[len++] = (char) c;
+        }
+
+        @Override
+        public void write(String s, int off, int n) {
+            room(n);
+            s.getChars(off, off + n, buf, len);
+            len += n;
+        }
+
+        @Override
+        public void flush() {}
+
+        @Override
+        public void close() {}
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is not available in this JVM", e);
+        }
     }
 
     private static void write(JsonGenerator g, JsonNode node, Set<String> excluded) throws java.io.IOException {
@@ -137,12 +226,10 @@ public final class RecordHashes {
         return uuidV5(NAMESPACE, contentHash).toString();
     }
 
+    /** Hex SHA-256 of the UTF-8 bytes of {@code text}. */
     public static String sha256Hex(String text) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            return HexFormat.of().formatHex(sha.digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is not available in this JVM", e);
-        }
+        MessageDigest sha = SCRATCH.get().sha256;
+        sha.reset();
+        return HexFormat.of().formatHex(sha.digest(text.getBytes(StandardCharsets.UTF_8)));
     }
 }

@@ -66,6 +66,24 @@ class RecordHashesTest {
     }
 
     @Test
+    void theHashIsTheSha256OfTheTextsUtf8BytesLoneSurrogatesIncluded() throws Exception {
+        // a lone surrogate (legal in a JSON escape, not in UTF-8) becomes '?' as String.getBytes makes it; a pair
+        // becomes its 4-byte character; a text longer than the reused buffers still hashes whole
+        String text = "{\"a\":\"\\ud800 x \\udc00\",\"b\":\"\\ud83d\\ude00\",\"c\":\"" + "\u4e2d".repeat(5000) + "\"}";
+        JsonNode n = JSON.readTree(text);
+        for (int i = 0; i < 2; i++) {
+            assertThat(RecordHashes.hashOf(n)).isEqualTo(RecordHashes.sha256Hex(reference(n, Set.of())));
+            assertThat(RecordHashes.contentHash(n)).isEqualTo(RecordHashes.sha256Hex(
+                    reference(n, Set.of("id", "stored", "authority", "version"))));
+        }
+        java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+        assertThat(RecordHashes.hashOf(n)).isEqualTo(java.util.HexFormat.of().formatHex(
+                sha.digest(reference(n, Set.of()).getBytes(StandardCharsets.UTF_8))));
+        assertThat(RecordHashes.sha256Hex("abc")).as("FIPS 180-2 test vector")
+                .isEqualTo("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    }
+
+    @Test
     void everyKindOfLeafIsWrittenAsJacksonWritesIt() throws Exception {
         // the reader's trees hold int, long, big integer and double numbers; exact decimals and floats come from
         // other node factories and must still serialise as Jackson does

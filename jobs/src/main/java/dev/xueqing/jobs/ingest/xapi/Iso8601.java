@@ -43,6 +43,12 @@ public final class Iso8601 {
         if (text == null) {
             return Optional.empty();
         }
+        Optional<Instant> common = commonShape(text);
+        return common != null ? common : byPattern(text);
+    }
+
+    /** {@link #parseDateTime} by the regular expression alone, whatever the shape (package-private for tests). */
+    static Optional<Instant> byPattern(String text) {
         Matcher m = DATE_TIME.matcher(text.length() > 10 && text.charAt(10) == 't'
                 ? text.substring(0, 10) + 'T' + text.substring(11).replace('z', 'Z') : text.replace('z', 'Z'));
         if (!m.matches()) {
@@ -77,6 +83,77 @@ public final class Iso8601 {
         } catch (DateTimeException | NumberFormatException e) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * The shapes nearly every statement uses, {@code YYYY-MM-DDThh:mm:ss[.f{1,9}](Z|±hh:mm)}, read by position
+     * without the regular expression (a fifth of the time spent on each statement's timestamp went into it); null
+     * for any other text, which the pattern then decides. The calendar and offset checks are the same java.time
+     * calls, so a text reads the same either way.
+     */
+    private static Optional<Instant> commonShape(String t) {
+        int n = t.length();
+        if (n < 20 || t.charAt(4) != '-' || t.charAt(7) != '-' || t.charAt(10) != 'T' || t.charAt(13) != ':'
+                || t.charAt(16) != ':') {
+            return null;
+        }
+        int year = digits(t, 0, 4);
+        int month = digits(t, 5, 7);
+        int day = digits(t, 8, 10);
+        int hour = digits(t, 11, 13);
+        int minute = digits(t, 14, 16);
+        int second = digits(t, 17, 19);
+        if ((year | month | day | hour | minute | second) < 0) {
+            return null;
+        }
+        int i = 19;
+        int nanos = 0;
+        if (t.charAt(i) == '.' || t.charAt(i) == ',') {
+            int start = ++i;
+            while (i < n && i - start < 10 && t.charAt(i) >= '0' && t.charAt(i) <= '9') {
+                i++;
+            }
+            int len = i - start;
+            if (len == 0 || len > 9) {
+                return null;
+            }
+            nanos = digits(t, start, i);
+            for (int k = len; k < 9; k++) {
+                nanos *= 10;
+            }
+        }
+        int offsetSeconds;
+        if (i == n - 1 && t.charAt(i) == 'Z') {
+            offsetSeconds = 0;
+        } else if (i == n - 6 && (t.charAt(i) == '+' || t.charAt(i) == '-') && t.charAt(i + 3) == ':') {
+            int oh = digits(t, i + 1, i + 3);
+            int om = digits(t, i + 4, i + 6);
+            if ((oh | om) < 0 || om > 59 || (t.charAt(i) == '-' && oh == 0 && om == 0)) {
+                return null;
+            }
+            offsetSeconds = (t.charAt(i) == '-' ? -1 : 1) * (oh * 3600 + om * 60);
+        } else {
+            return null;
+        }
+        try {
+            return Optional.of(LocalDateTime.of(LocalDate.of(year, month, day), LocalTime.of(hour, minute, second,
+                    nanos)).toInstant(ZoneOffset.ofTotalSeconds(offsetSeconds)));
+        } catch (DateTimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The ASCII digits {@code t[from, to)} as a number, or -1 when one of them is not a digit. */
+    private static int digits(String t, int from, int to) {
+        int v = 0;
+        for (int i = from; i < to; i++) {
+            char c = t.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            v = v * 10 + (c - '0');
+        }
+        return v;
     }
 
     /** Whether {@code text} is an ISO 8601 duration as xAPI allows. */

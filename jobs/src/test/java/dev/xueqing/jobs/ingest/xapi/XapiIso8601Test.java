@@ -65,4 +65,35 @@ class XapiIso8601Test {
             assertThat(Iso8601.parseDateTime(bad)).as(bad).isEmpty();
         }
     }
+
+    @Test
+    void theCommonShapesReadByPositionAsThePatternReadsThem() {
+        java.util.List<String> texts = new java.util.ArrayList<>(java.util.List.of(
+                "2026-03-01T16:30:00Z", "2026-03-01T16:30:00.1Z", "2026-03-01T16:30:00,123456789Z",
+                "2026-03-01T16:30:00.1234567891Z", "2026-03-01T16:30:00.Z", "2026-03-02T00:30:00+08:00",
+                "2026-03-02T00:30:00.5-05:30", "2026-03-02T00:30:00-00:00", "2026-03-02T00:30:00+00:00",
+                "2026-03-02T00:30:00+08:60", "2026-03-02T00:30:00+19:00", "2026-02-29T00:00:00Z",
+                "2024-02-29T23:59:59Z", "2026-03-01T24:00:00Z", "2026-03-01T16:60:00Z", "2026-03-01T16:30:60Z",
+                "2026-13-01T16:30:00Z", "2026-03-01t16:30:00z", "2026-03-01T16:30:00z", "2026-03-01T16:30:00",
+                "2026-03-01T16:30:00+0800", "2026-03-01T16:30:00+08", "2026-03-01T16:3a:00Z", "０２０26-03-01T16:30:00Z",
+                "2026-03-01T16:30:00ZZ", "2026-03-01T16:30:00+08:00 ", "-026-03-01T16:30:00Z"));
+        java.util.Random r = new java.util.Random(7);
+        for (int i = 0; i < 2000; i++) {
+            StringBuilder t = new StringBuilder(String.format(java.util.Locale.ROOT, "%04d-%02d-%02dT%02d:%02d:%02d",
+                    r.nextInt(3000), r.nextInt(14), r.nextInt(33), r.nextInt(26), r.nextInt(62), r.nextInt(62)));
+            if (r.nextBoolean()) {
+                String fraction = String.format(java.util.Locale.ROOT, "%09d", r.nextInt(1_000_000_000));
+                t.append('.').append(fraction, 0, 1 + r.nextInt(9));
+            }
+            t.append(r.nextInt(3) == 0 ? "Z" : String.format(java.util.Locale.ROOT, "%c%02d:%02d",
+                    r.nextBoolean() ? '+' : '-', r.nextInt(20), r.nextInt(61)));
+            texts.add(t.toString());
+        }
+        int read = 0;
+        for (String t : texts) {
+            assertThat(Iso8601.parseDateTime(t)).as(t).isEqualTo(Iso8601.byPattern(t));
+            read += Iso8601.byPattern(t).isPresent() ? 1 : 0;
+        }
+        assertThat(read).as("valid texts among the random ones").isGreaterThan(500);
+    }
 }

@@ -47,6 +47,7 @@ final class CliProcess {
             }
         }
         cmd.add("-Xmx2g");
+        cmd.addAll(dev.xueqing.common.testing.ChildJvms.QUICK_JIT);
         cmd.addAll(jvmOptions);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));

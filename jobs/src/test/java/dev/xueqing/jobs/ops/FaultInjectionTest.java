@@ -167,7 +167,9 @@ class FaultInjectionTest extends SparkTestBase {
                 cmd.add(arg);
             }
         }
-        cmd.addAll(List.of("-Xmx1g", "-D" + dev.xueqing.common.io.FaultPoints.PROPERTY + "=" + point, "-cp", System.getProperty("java.class.path"), XueqingCli.class.getName(),
+        cmd.addAll(dev.xueqing.common.testing.ChildJvms.QUICK_JIT);
+        cmd.addAll(List.of("-Xmx1g", "-D" + dev.xueqing.common.io.FaultPoints.PROPERTY + "=" + point, "-cp",
+                System.getProperty("java.class.path"), XueqingCli.class.getName(),
                 "nightly", "--conf", confAB.toString(), "--warehouse", warehouse.toString(), "--date", DATE,
                 "--only", MARTS));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);

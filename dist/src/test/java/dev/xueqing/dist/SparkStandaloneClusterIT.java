@@ -1,5 +1,7 @@
 package dev.xueqing.dist;
 
+import dev.xueqing.common.testing.ChildJvms;
+
 import dev.xueqing.common.io.DatasetRef;
 import dev.xueqing.common.io.Warehouse;
 import dev.xueqing.common.schema.DimSpecs;
@@ -90,7 +92,10 @@ class SparkStandaloneClusterIT extends SparkTestBase {
         env.put("XUEQING_PSEUDONYM_KEY", KEY);
 
         // 1. the same jar on local mode with plain java, like bin/xueqing; it runs while the cluster starts and works
-        localRun = ChildJvm.start("local", logs, List.of("-Xmx1g", "-Duser.timezone=UTC"),
+        // every JVM here (the two drivers, the master, the workers, the executors) runs with the C1 JIT alone
+        // (ChildJvms.QUICK_JIT): six JVMs share two cores for two nightlies over 5,000 statements, where the default
+        // JIT spends more CPU compiling than the runs spend running
+        localRun = ChildJvm.start("local", logs, jvm("-Xmx1g", "-Duser.timezone=UTC"),
                 StandaloneCluster.classpath(sparkHome) + java.io.File.pathSeparator + jar,
                 "dev.xueqing.jobs.cli.XueqingCli",
                 List.of("nightly", "--date", DATE, "--warehouse", localWarehouse.toString(), "--conf", conf.toString(),
@@ -98,13 +103,14 @@ class SparkStandaloneClusterIT extends SparkTestBase {
         // 2. spark-submit to the standalone master; no --class: the jar's manifest names the main class
         try (StandaloneCluster cluster = StandaloneCluster.start(sparkHome, tmp.resolve("cluster"), 2, "1g")) {
             masterUrl = cluster.masterUrl;
-            clusterRun = ChildJvm.start("spark-submit", logs, List.of("-Xmx768m", "-Duser.timezone=Asia/Shanghai",
+            clusterRun = ChildJvm.start("spark-submit", logs, jvm("-Xmx768m", "-Duser.timezone=Asia/Shanghai",
                             "-Dlog4j2.configurationFile=jar:" + jar.toUri() + "!/log4j2.properties"),
                     StandaloneCluster.classpath(sparkHome), "org.apache.spark.deploy.SparkSubmit",
                     List.of("--master", cluster.masterUrl, "--deploy-mode", "client",
                             "--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.driver.bindAddress=127.0.0.1",
                             "--conf", "spark.ui.enabled=false", "--conf", "spark.executor.memory=640m",
-                            "--conf", "spark.executor.extraJavaOptions=-Duser.timezone=America/Los_Angeles",
+                            "--conf", "spark.executor.extraJavaOptions=-Duser.timezone=America/Los_Angeles "
+                                    + String.join(" ", ChildJvms.QUICK_JIT),
                             jar.toString(),
                             "nightly", "--date", DATE, "--warehouse", clusterWarehouse.toString(),
                             "--conf", conf.toString()), env);
@@ -116,6 +122,13 @@ class SparkStandaloneClusterIT extends SparkTestBase {
             }
         }
         localExit = localRun.await(RUN_TIMEOUT);
+    }
+
+    /** {@code options} and {@link ChildJvms#QUICK_JIT}. */
+    static List<String> jvm(String... options) {
+        List<String> all = new java.util.ArrayList<>(List.of(options));
+        all.addAll(ChildJvms.QUICK_JIT);
+        return all;
     }
 
     @AfterAll

@@ -33,7 +33,7 @@ final class StandaloneCluster implements AutoCloseable {
         try {
             Files.createDirectories(dir);
             Map<String, String> env = env(sparkHome, Files.createDirectories(dir.resolve("local")));
-            ChildJvm master = started(ChildJvm.start("master", dir, List.of("-Xmx256m"), classpath(sparkHome),
+            ChildJvm master = started(ChildJvm.start("master", dir, DAEMON_JVM, classpath(sparkHome),
                     "org.apache.spark.deploy.master.Master",
                     List.of("--host", "127.0.0.1", "--port", "0", "--webui-port", "0"), env));
             this.masterUrl = master.awaitLog(MASTER_URL, START_TIMEOUT);
@@ -41,7 +41,7 @@ final class StandaloneCluster implements AutoCloseable {
             for (int i = 1; i <= workers; i++) {
                 Path work = Files.createDirectories(dir.resolve("worker-" + i));
                 workDirs.add(work);
-                started.add(started(ChildJvm.start("worker-" + i, dir, List.of("-Xmx256m"), classpath(sparkHome),
+                started.add(started(ChildJvm.start("worker-" + i, dir, DAEMON_JVM, classpath(sparkHome),
                         "org.apache.spark.deploy.worker.Worker",
                         List.of("--host", "127.0.0.1", "--port", "0", "--webui-port", "0", "--cores", "1",
                                 "--memory", workerMemory, "--work-dir", work.toString(), masterUrl), env)));
@@ -54,6 +54,10 @@ final class StandaloneCluster implements AutoCloseable {
             throw e;
         }
     }
+
+    /** The master's and the workers' JVM: small, and the C1 JIT alone as for every JVM of the cluster test. */
+    private static final List<String> DAEMON_JVM = java.util.stream.Stream.concat(java.util.stream.Stream.of(
+            "-Xmx256m"), dev.xueqing.common.testing.ChildJvms.QUICK_JIT.stream()).toList();
 
     /** Starts a master and {@code workers} workers with one core and {@code workerMemory} each. */
     static StandaloneCluster start(Path sparkHome, Path dir, int workers, String workerMemory) throws Exception {

@@ -2,8 +2,8 @@ package dev.xueqing.jobs.dims;
 
 import dev.xueqing.common.config.XueqingConfig;
 import dev.xueqing.common.config.XueqingConfig.Skills.ItemSkill;
+import dev.xueqing.common.io.BuildInputs;
 import dev.xueqing.common.io.DatasetRef;
-import dev.xueqing.jobs.marts.BuildInputs;
 import dev.xueqing.common.io.Warehouse;
 import dev.xueqing.common.model.Actions;
 import dev.xueqing.common.model.ActorRoles;

@@ -2,6 +2,7 @@ package dev.xueqing.jobs.marts;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.xueqing.common.io.BuildInputs;
 import dev.xueqing.common.io.DatasetRef;
 import dev.xueqing.common.io.Warehouse;
 import org.apache.spark.sql.Column;

@@ -1,5 +1,6 @@
 package dev.xueqing.jobs.marts;
 
+import dev.xueqing.common.io.BuildInputs;
 import dev.xueqing.common.io.DatasetRef;
 import dev.xueqing.common.io.Warehouse;
 import dev.xueqing.common.schema.ExpectationChecker;

@@ -1,5 +1,6 @@
 package dev.xueqing.jobs.marts;
 
+import dev.xueqing.common.io.BuildInputs;
 import dev.xueqing.common.config.ConfigLoader;
 import dev.xueqing.common.config.XueqingConfig;
 import org.junit.jupiter.api.Test;

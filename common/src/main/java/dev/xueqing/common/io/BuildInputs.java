@@ -1,7 +1,5 @@
-package dev.xueqing.jobs.marts;
+package dev.xueqing.common.io;
 
-import dev.xueqing.common.io.DatasetRef;
-import dev.xueqing.common.io.Warehouse;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -72,7 +70,9 @@ public final class BuildInputs {
             for (java.lang.reflect.RecordComponent c : r.getClass().getRecordComponents()) {
                 Object value;
                 try {
-                    value = c.getAccessor().invoke(r);
+                    java.lang.reflect.Method accessor = c.getAccessor();
+                    accessor.setAccessible(true); // a record not public to this package (a caller's own) reads too
+                    value = accessor.invoke(r);
                 } catch (ReflectiveOperationException e) {
                     throw new IllegalStateException("cannot read " + c.getName() + " of " + r.getClass(), e);
                 }

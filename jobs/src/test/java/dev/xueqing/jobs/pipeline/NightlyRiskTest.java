@@ -95,7 +95,7 @@ class NightlyRiskTest extends SparkTestBase {
         List<MartsJob.MartResult> c = riskStep(config);
         assertThat(c).as("%s", c).allMatch(MartsJob.MartResult::ok);
         MartsJob.MartResult retrained = risk(c, "risk_model_evaluation");
-        assertThat(retrained.rows()).isEqualTo(2);
+        assertThat(retrained.rows()).isEqualTo(dev.xueqing.jobs.ml.risk.RiskModels.TYPES.size());
         assertThat(retrained.rebuild()).startsWith("retrained (the model of ").endsWith("was older than 28 days)");
         List<String> runs = modelRuns(w);
         assertThat(runs).hasSize(2).contains(v1);

@@ -36,9 +36,10 @@ import static org.apache.spark.sql.functions.*;
  * events + dims → risk models (train) and learner_risk_scores (score); docs/risk.md.
  *
  * <p>Train: for each N in xueqing.risk.weeks, features of every enrolment, labelled rows split by course run
- * ({@link RiskSplit}); both model types are fitted on the training runs without the validation run, the one with the
- * higher validation AUC is chosen, both are refitted on all training runs and evaluated on the test runs; the
- * chosen one (and the logistic one, which explains) is saved under {@code <model-dir>/<version>/weeks=N}, and
+ * ({@link RiskSplit}); both models are fitted on the training runs without the validation run, and of the three types
+ * (logistic, gbt, their blend) the one with the highest validation AUC is chosen; both are refitted on all training
+ * runs and the three evaluated on the test runs; what the chosen type needs (always the logistic model, which
+ * explains) is saved under {@code <model-dir>/<version>/weeks=N}, and
  * {@code <model-dir>/CURRENT} names the version. Score: with the current version, each course run uses the largest
  * trained N that has elapsed by the run date.
  */
@@ -99,19 +100,20 @@ public final class RiskJob {
                 fitRows = train.filter(col("run_key").isin(split.fit().toArray()));
                 validRows = train.filter(col("run_key").isin(split.validation().toArray()));
             }
+            // each type's validation AUC: the two models fitted without the validation run, the blend their mean
+            PipelineModel validLogistic = fit(RiskModels.LOGISTIC, fitRows);
+            PipelineModel validGbt = fit(RiskModels.GBT, fitRows);
             Map<String, Double> validationAuc = new TreeMap<>();
-            for (String type : List.of(RiskModels.LOGISTIC, RiskModels.GBT)) {
-                PipelineModel m = fit(type, fitRows);
-                validationAuc.put(type, RiskModels.auc(RiskModels.predict(m, validRows)));
+            for (String type : RiskModels.TYPES) {
+                validationAuc.put(type, RiskModels.auc(RiskModels.predict(type, validLogistic, validGbt, validRows)));
             }
-            String chosen = validationAuc.get(RiskModels.GBT) > validationAuc.get(RiskModels.LOGISTIC)
-                    ? RiskModels.GBT : RiskModels.LOGISTIC;
+            String chosen = RiskModels.choose(validationAuc);
             long trainRows = train.count();
-            Map<String, PipelineModel> finals = new TreeMap<>();
-            for (String type : List.of(RiskModels.LOGISTIC, RiskModels.GBT)) {
-                PipelineModel m = fit(type, train);
-                finals.put(type, m);
-                RiskModels.Metrics t = RiskModels.evaluate(RiskModels.predict(m, test), risk.alertThreshold());
+            PipelineModel logistic = fit(RiskModels.LOGISTIC, train);
+            PipelineModel gbt = fit(RiskModels.GBT, train);
+            for (String type : RiskModels.TYPES) {
+                RiskModels.Metrics t = RiskModels.evaluate(RiskModels.predict(type, logistic, gbt, test),
+                        risk.alertThreshold());
                 LOG.info("RISK weeks={} {}: train {} row(s) on {}, test {} row(s) on {}: AUC {} (validation {}), "
                                 + "Brier {}, ECE {}{}", weeks, type, trainRows, split.train(), t.rows(), split.test(),
                         round(t.auc()), round(validationAuc.get(type)), round(t.brier()), round(t.ece()),
@@ -126,7 +128,7 @@ public final class RiskJob {
                         t.positiveRate(), validationAuc.get(type), t.auc(), risk.alertThreshold(), t.precision(),
                         t.recall(), scala(cal), t.brier(), t.ece(), type.equals(chosen)));
             }
-            RiskModels.save(fs, new Path(dir, "weeks=" + weeks), finals.get(chosen), finals.get(RiskModels.LOGISTIC),
+            RiskModels.save(fs, new Path(dir, "weeks=" + weeks), logistic, gbt,
                     new RiskModels.Saved(version, Instant.now().toString(), weeks, chosen, RiskFeatures.FEATURES,
                             split.train(), split.test(), aucs.get(weeks)));
             labelled.unpersist();
@@ -263,7 +265,7 @@ public final class RiskJob {
             Dataset<Row> runs = courses.filter(cond).select("course_id");
             RiskModels.Loaded m = models.get(weeks);
             Dataset<Row> f = features(weeks, asOf).join(runs, "course_id");
-            Dataset<Row> p = RiskExplanations.explain(RiskModels.predict(m.chosen(), f), m.logistic(), weeks)
+            Dataset<Row> p = RiskExplanations.explain(m.predict(f), m.logistic(), weeks)
                     .join(warehouse.read(DatasetRef.ENROLLMENTS).select("learner_key", "course_id", "outcome"),
                             new String[] {"learner_key", "course_id"}, "left")
                     .select(col("learner_key"), col("course_id"), lit(java.sql.Date.valueOf(asOf)).as("as_of"),

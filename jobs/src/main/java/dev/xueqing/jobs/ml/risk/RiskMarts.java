@@ -45,8 +45,8 @@ public final class RiskMarts {
                     key("model_run_id", StringType, "model version written by this training run"),
                     key("trained_at", TimestampType, "when the training run ended (UTC)"),
                     key("weeks", IntegerType, "N: features from the first N weeks of each course run"),
-                    key("model_type", StringType, "logistic (standardised logistic regression) or gbt "
-                            + "(gradient-boosted trees)"),
+                    key("model_type", StringType, "logistic (standardised logistic regression), gbt "
+                            + "(gradient-boosted trees) or blend (the mean of the two probabilities)"),
                     key("train_runs", STRINGS, "course run keys trained on (e.g. 2013B, 2013J, 2014B)"),
                     key("validation_runs", STRINGS, "training run(s) held out to choose the model type (empty: a "
                             + "random 20% of the training rows)"),
@@ -73,7 +73,7 @@ public final class RiskMarts {
             List.of(
                     new Expectation.Between("auc", 0, 1),
                     new Expectation.Between("weeks", 1, 52),
-                    new Expectation.InSet("model_type", List.of(RiskModels.LOGISTIC, RiskModels.GBT)),
+                    new Expectation.InSet("model_type", RiskModels.TYPES),
                     new Expectation.Holds("NOT arrays_overlap(train_runs, test_runs)",
                             "a model is never tested on a run it learned from")));
 
@@ -90,7 +90,7 @@ public final class RiskMarts {
                     key("as_of", DateType, "run date"),
                     key("weeks", IntegerType, "N: the features come from the first N weeks of the run"),
                     key("model_version", StringType, "model_run_id of the model used"),
-                    key("model_type", StringType, "logistic or gbt"),
+                    key("model_type", StringType, "logistic, gbt or blend (chosen by validation AUC)"),
                     key("probability", DoubleType, "predicted probability of fail or withdraw"),
                     key("band", StringType, "high (>= xueqing.risk.bands.high-min), medium (>= medium-min) or low"),
                     key("top_features", STRINGS, "up to 3 features that raise this learner's risk most (logistic "

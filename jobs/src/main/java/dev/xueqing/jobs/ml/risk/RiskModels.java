@@ -37,11 +37,20 @@ import static org.apache.spark.sql.functions.*;
  *   <li>{@code logistic}: VectorAssembler → StandardScaler (mean 0, SD 1 on the training rows) → LogisticRegression
  *       (on the standardised features, light L2 0.01). A learner's contribution of feature j is coef_j × z_j.</li>
  *   <li>{@code gbt}: VectorAssembler → GBTClassifier (iterations and depth from config).</li>
+ *   <li>{@code blend}: the mean of the two fitted models' probabilities; nothing of its own is fitted. A linear and a
+ *       tree model rank learners differently enough that their mean often ranks better than either.</li>
  * </ul>
+ * Which of the three a trained N uses is decided by the validation AUC ({@link #choose}).
  */
 public final class RiskModels {
     public static final String LOGISTIC = "logistic";
     public static final String GBT = "gbt";
+    public static final String BLEND = "blend";
+    /** The candidates, simplest first: on equal validation AUC the simpler one is chosen. */
+    public static final List<String> TYPES = List.of(LOGISTIC, GBT, BLEND);
+    /** The columns an MLlib pipeline of {@link #fit} adds to its input. */
+    private static final String[] PIPELINE_COLUMNS = {"features_raw", "features", "rawPrediction", "probability",
+        "prediction"};
     public static final int FORMAT_VERSION = 1;
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -71,6 +80,39 @@ public final class RiskModels {
     public static Dataset<Row> predict(PipelineModel model, Dataset<Row> rows) {
         return model.transform(rows).withColumn("probability_risk",
                 functions.vector_to_array(col("probability"), "float64").getItem(1));
+    }
+
+    /**
+     * Rows with {@code probability_risk} under a model type: the logistic model's, the GBT's, or (blend) the mean of
+     * the two. {@code gbt} may be null for the logistic type.
+     */
+    public static Dataset<Row> predict(String type, PipelineModel logistic, PipelineModel gbt, Dataset<Row> rows) {
+        return switch (type) {
+            case LOGISTIC -> predict(logistic, rows);
+            case GBT -> predict(gbt, rows);
+            case BLEND -> {
+                Dataset<Row> first = predict(logistic, rows).withColumnRenamed("probability_risk", "_p_logistic")
+                        .drop(PIPELINE_COLUMNS);
+                yield predict(gbt, first).withColumn("probability_risk",
+                        col("_p_logistic").plus(col("probability_risk")).divide(2)).drop("_p_logistic");
+            }
+            default -> throw new IllegalArgumentException("Unknown risk model type " + type);
+        };
+    }
+
+    /**
+     * The type with the highest validation AUC; on a tie the one earlier in {@link #TYPES} (the simpler one).
+     *
+     * @param validationAuc AUC on the validation rows by type, every one of {@link #TYPES}
+     */
+    public static String choose(java.util.Map<String, Double> validationAuc) {
+        String best = null;
+        for (String type : TYPES) {
+            if (best == null || validationAuc.get(type) > validationAuc.get(best)) {
+                best = type;
+            }
+        }
+        return best;
     }
 
     /** Area under the ROC curve of probability_risk against label. */
@@ -152,11 +194,15 @@ public final class RiskModels {
     public record Saved(String version, String trainedAt, int weeks, String chosenType, List<String> features,
                         List<String> trainRuns, List<String> testRuns, double testAuc) {}
 
-    public static void save(FileSystem fs, Path dir, PipelineModel chosen, PipelineModel logistic, Saved meta)
+    /**
+     * Saves a trained N: {@code logistic/} always (it explains every score), {@code gbt/} when the chosen type needs
+     * it (gbt, blend), and {@code metadata.json}.
+     */
+    public static void save(FileSystem fs, Path dir, PipelineModel logistic, PipelineModel gbt, Saved meta)
             throws IOException {
-        chosen.write().overwrite().save(new Path(dir, meta.chosenType()).toString());
+        logistic.write().overwrite().save(new Path(dir, LOGISTIC).toString());
         if (!LOGISTIC.equals(meta.chosenType())) {
-            logistic.write().overwrite().save(new Path(dir, LOGISTIC).toString());
+            gbt.write().overwrite().save(new Path(dir, GBT).toString());
         }
         ObjectNode n = JSON.createObjectNode();
         n.put("format_version", FORMAT_VERSION);
@@ -186,8 +232,16 @@ public final class RiskModels {
         }
     }
 
-    /** A loaded model set: the chosen model and the logistic model used for explanations. */
-    public record Loaded(Saved meta, PipelineModel chosen, PipelineModel logistic) {}
+    /**
+     * A loaded model set: the logistic model (it explains every score, whatever the type) and the GBT (null when the
+     * chosen type is logistic).
+     */
+    public record Loaded(Saved meta, PipelineModel logistic, PipelineModel gbt) {
+        /** Rows with {@code probability_risk} under the chosen type. */
+        public Dataset<Row> predict(Dataset<Row> rows) {
+            return RiskModels.predict(meta.chosenType(), logistic, gbt, rows);
+        }
+    }
 
     /**
      * Loads a saved model set, refusing one whose feature list is not {@code expectedFeatures} (a model trained by
@@ -217,9 +271,14 @@ public final class RiskModels {
         n.get("test_runs").forEach(x -> test.add(x.asText()));
         Saved meta = new Saved(n.get("version").asText(), n.get("trained_at").asText(), n.get("weeks").asInt(),
                 n.get("model_type").asText(), features, train, test, n.get("test_auc").asDouble());
-        PipelineModel chosen = PipelineModel.load(new Path(dir, meta.chosenType()).toString());
-        PipelineModel logistic = LOGISTIC.equals(meta.chosenType()) ? chosen
-                : PipelineModel.load(new Path(dir, LOGISTIC).toString());
-        return new Loaded(meta, chosen, logistic);
+        if (!TYPES.contains(meta.chosenType())) {
+            throw new IllegalStateException("The risk model at " + dir + " is of type " + meta.chosenType()
+                    + ", which this version of Xueqing does not know (" + TYPES + "). Retrain with xueqing "
+                    + "train-risk.");
+        }
+        PipelineModel logistic = PipelineModel.load(new Path(dir, LOGISTIC).toString());
+        PipelineModel gbt = LOGISTIC.equals(meta.chosenType()) ? null
+                : PipelineModel.load(new Path(dir, GBT).toString());
+        return new Loaded(meta, logistic, gbt);
     }
 }

@@ -80,7 +80,8 @@ class RiskJobTest extends SparkTestBase {
         RiskJob.TrainResult t = job.train(LocalDate.of(2025, 10, 27), "r1");
 
         List<Row> eval = wh.read(DatasetRef.mart("risk_model_evaluation")).collectAsList();
-        assertThat(eval).hasSize(2);
+        assertThat(eval).extracting(e -> e.<String>getAs("model_type"))
+                .containsExactlyInAnyOrderElementsOf(RiskModels.TYPES);
         for (Row e : eval) {
             assertThat(e.<scala.collection.Seq<String>>getAs("train_runs").mkString(",")).isEqualTo("2024B,2024J");
             assertThat(e.<scala.collection.Seq<String>>getAs("validation_runs").mkString(",")).isEqualTo("2024J");

@@ -60,16 +60,29 @@ class RiskModelsTest extends SparkTestBase {
 
         FileSystem fs = FileSystem.getLocal(spark().sparkContext().hadoopConfiguration());
         org.apache.hadoop.fs.Path modelDir = new org.apache.hadoop.fs.Path(dir.resolve("weeks=4").toUri());
-        RiskModels.save(fs, modelDir, gbt, lr, new RiskModels.Saved("risk-test", "2026-11-29T00:00:00Z", 4,
+        RiskModels.save(fs, modelDir, lr, gbt, new RiskModels.Saved("risk-test", "2026-11-29T00:00:00Z", 4,
                 RiskModels.GBT, RiskFeatures.FEATURES, List.of("2013J"), List.of("2014J"), auc));
         RiskModels.Loaded loaded = RiskModels.load(fs, modelDir, RiskFeatures.FEATURES);
         assertThat(loaded.meta().chosenType()).isEqualTo(RiskModels.GBT);
         assertThat(loaded.meta().version()).isEqualTo("risk-test");
         assertThat(loaded.meta().trainRuns()).containsExactly("2013J");
         List<Row> before = RiskModels.predict(gbt, data).orderBy("learner_key").select("probability_risk").collectAsList();
-        List<Row> after = RiskModels.predict(loaded.chosen(), data).orderBy("learner_key").select("probability_risk")
-                .collectAsList();
+        List<Row> after = loaded.predict(data).orderBy("learner_key").select("probability_risk").collectAsList();
         assertThat(after).isEqualTo(before);
+
+        // a blend saved and loaded scores the mean of the two models' probabilities
+        org.apache.hadoop.fs.Path blendDir = new org.apache.hadoop.fs.Path(dir.resolve("blend").toUri());
+        RiskModels.save(fs, blendDir, lr, gbt, new RiskModels.Saved("risk-test", "2026-11-29T00:00:00Z", 4,
+                RiskModels.BLEND, RiskFeatures.FEATURES, List.of("2013J"), List.of("2014J"), auc));
+        List<Row> blended = RiskModels.load(fs, blendDir, RiskFeatures.FEATURES).predict(data)
+                .orderBy("learner_key").select("probability_risk").collectAsList();
+        List<Row> logistic = RiskModels.predict(lr, data).orderBy("learner_key").select("probability_risk")
+                .collectAsList();
+        assertThat(blended).hasSize(400);
+        for (int i = 0; i < blended.size(); i++) {
+            assertThat(blended.get(i).getDouble(0)).isCloseTo(
+                    (logistic.get(i).getDouble(0) + before.get(i).getDouble(0)) / 2, org.assertj.core.data.Offset.offset(1e-12));
+        }
 
         // explanations from the logistic model: at most 3, positive contributions only, in words
         Row top = RiskExplanations.explain(data, loaded.logistic(), 4)
@@ -89,6 +102,19 @@ class RiskModelsTest extends SparkTestBase {
                 .hasMessageContaining("missing from the model [gender_male]")
                 .hasMessageContaining("unknown to this version [clicks]")
                 .hasMessageContaining("train-risk");
+    }
+
+    /** The highest validation AUC wins; on a tie the simpler type (logistic, then gbt, then blend). */
+    @Test
+    void theTypeWithTheHighestValidationAucIsChosenTheSimplerOnATie() {
+        assertThat(RiskModels.choose(java.util.Map.of("logistic", 0.80, "gbt", 0.81, "blend", 0.812)))
+                .isEqualTo(RiskModels.BLEND);
+        assertThat(RiskModels.choose(java.util.Map.of("logistic", 0.80, "gbt", 0.81, "blend", 0.805)))
+                .isEqualTo(RiskModels.GBT);
+        assertThat(RiskModels.choose(java.util.Map.of("logistic", 0.81, "gbt", 0.81, "blend", 0.81)))
+                .isEqualTo(RiskModels.LOGISTIC);
+        assertThat(RiskModels.choose(java.util.Map.of("logistic", 0.79, "gbt", 0.81, "blend", 0.81)))
+                .isEqualTo(RiskModels.GBT);
     }
 
     /** Brier score and ECE on ten hand-made predictions (one per decile): p = 0.1 … 1.0, label 1 from p = 0.6. */

@@ -64,15 +64,15 @@ class RiskOuladTest extends SparkTestBase {
                     r.<Double>getAs("validation_auc"), r.getAs("precision"), r.getAs("recall"),
                     r.<Double>getAs("brier"), r.<Double>getAs("ece"), r.getAs("chosen"));
         }
-        assertThat(eval).hasSize(2 * config.risk().weeks().size());
+        assertThat(eval).hasSize(RiskModels.TYPES.size() * config.risk().weeks().size());
         for (Row r : eval) {
             assertThat(r.<scala.collection.Seq<String>>getAs("test_runs").mkString(",")).isEqualTo("2014J");
             assertThat(r.<scala.collection.Seq<String>>getAs("train_runs").mkString(",")).isEqualTo("2013B,2013J,2014B");
             assertThat(r.<Double>getAs("auc")).as("AUC at N=" + r.getAs("weeks")).isGreaterThan(0.6);
         }
         assertThat(t.testAuc()).containsOnlyKeys(config.risk().weeks());
-        // measured with 40 trees (docs/risk.md): chosen 0.727 at N = 4 and 0.793 at N = 8 (0.725 and 0.768 without
-        // the assessment features); floors with a margin, not tuned to the test runs
+        // measured with 40 trees (docs/risk.md): the blend chosen, 0.726 at N = 4 and 0.798 at N = 8 (0.725 and 0.768
+        // without the assessment features); floors with a margin, not tuned to the test runs
         assertThat(t.testAuc().get(4)).as("chosen AUC at N=4").isGreaterThan(0.70);
         assertThat(t.testAuc().get(8)).as("chosen AUC at N=8").isGreaterThan(0.775);
 

@@ -1,11 +1,10 @@
 package dev.xueqing.dist;
 
-import dev.xueqing.common.testing.ChildJvms;
-
 import dev.xueqing.common.io.DatasetRef;
 import dev.xueqing.common.io.Warehouse;
 import dev.xueqing.common.schema.DimSpecs;
 import dev.xueqing.common.schema.MartSpec;
+import dev.xueqing.common.testing.ChildJvms;
 import dev.xueqing.common.testing.SparkTestBase;
 import dev.xueqing.jobs.marts.Mart;
 import dev.xueqing.jobs.marts.MartCatalog;

@@ -1,6 +1,5 @@
 package dev.xueqing.common.io;
 
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

@@ -1,8 +1,8 @@
 package dev.xueqing.jobs.marts;
 
-import dev.xueqing.common.io.BuildInputs;
 import dev.xueqing.common.config.ConfigLoader;
 import dev.xueqing.common.config.XueqingConfig;
+import dev.xueqing.common.io.BuildInputs;
 import org.junit.jupiter.api.Test;
 
 import java.time.LocalDate;

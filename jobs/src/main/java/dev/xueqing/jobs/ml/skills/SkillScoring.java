@@ -2,7 +2,6 @@ package dev.xueqing.jobs.ml.skills;
 
 import dev.xueqing.common.config.XueqingConfig;
 import dev.xueqing.common.io.DatasetRef;
-import dev.xueqing.common.metrics.Answers;
 import dev.xueqing.common.model.ObjectTypes;
 import dev.xueqing.jobs.marts.MartContext;
 import dev.xueqing.jobs.marts.MartFrames;
@@ -12,7 +11,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.StructType;
 
 import java.util.ArrayList;
@@ -20,6 +18,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.array_contains;
+import static org.apache.spark.sql.functions.array_distinct;
 import static org.apache.spark.sql.functions.array_join;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
@@ -29,18 +30,21 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.filter;
+import static org.apache.spark.sql.functions.flatten;
 import static org.apache.spark.sql.functions.format_string;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.map_from_entries;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
-import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.slice;
 import static org.apache.spark.sql.functions.sort_array;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.transform;
 import static org.apache.spark.sql.functions.when;
-
 /**
  * skill_model + events + dims → learner_skill_mastery and learner_next_steps (every night, with the current model).
  * Pure: the model comes in as a dataset.
@@ -76,9 +80,7 @@ public final class SkillScoring {
 
     /** learner_skill_mastery: each learner × course × skill practised, under the current model. */
     public static Dataset<Row> mastery(MartInputs in, MartContext ctx, Dataset<Row> model) {
-        Dataset<Row> opportunities = in.derivedCached("skill-opportunities-scored:" + ctx.asOf(),
-                () -> SkillOpportunities.of(in, ctx));
-        Dataset<Row> sequences = opportunities.groupBy("learner_key", "course_id", "skill_id").agg(
+        Dataset<Row> sequences = SkillOpportunities.of(in, ctx).groupBy("learner_key", "course_id", "skill_id").agg(
                 sort_array(collect_list(struct(col("event_time"), col("item_id"), col("correct")))).as("_seq"),
                 count(lit(1)).as("opportunities"), sum(col("correct")).as("correct"),
                 max(col("event_time")).as("last_practised"));
@@ -116,109 +118,122 @@ public final class SkillScoring {
      * them), up to next-skills of them, each with up to next-items of its questions the learner has not answered or
      * last answered wrong, in the same course order.
      *
+     * <p>The course's side (its fitted skills in course order, each with its prior, its prerequisites among them and
+     * its questions in course order) is one small row per course; the learner's side is one row per enrolment with
+     * the learner's mastery by skill and the questions last answered right. The judgement is then a projection of
+     * each enrolment's row (array functions), with no join or shuffle per skill or per question.
+     *
      * @param mastery learner_skill_mastery as of the same date
      */
     public static Dataset<Row> nextSteps(MartInputs in, MartContext ctx, Dataset<Row> model, Dataset<Row> mastery) {
         XueqingConfig.Skills settings = ctx.config().skills();
         Words words = Words.of(ctx.config().report().locale());
-        double threshold = settings.masteryThreshold();
-        Dataset<Row> fitted = model.filter(col("learn").isNotNull())
-                .select("course_id", "skill_id", "prior", "learn", "guess", "slip", "forget");
-        // the course's questions with their skills and their place in the course
-        // read twice (first answers per question, last answer per learner): materialised once, only what is needed
-        Dataset<Row> answers = in.derivedCached("skill-question-answers:" + ctx.asOf(), () ->
-                MartFrames.scoredAnswers(in, ctx)
-                        .select("course_id", "learner_key", "object_id", "event_time", "event_id", "score"));
-        Dataset<Row> firstSeen = answers.groupBy("course_id", "object_id").agg(min("event_time").as("_first"));
-        Dataset<Row> questions = in.get(DatasetRef.COURSE_ITEMS)
-                .filter(col("object_type").equalTo(ObjectTypes.QUESTION).and(size(col("skills")).gt(0)))
-                .select(col("course_id"), col("object_id"), col("due_time"), explode(col("skills")).as("skill_id"))
-                .join(firstSeen, new String[] {"course_id", "object_id"}, "left")
-                .withColumn("item_order", coalesce(col("due_time"), col("_first")))
-                .join(fitted.select("course_id", "skill_id"), new String[] {"course_id", "skill_id"}, "left_semi");
-        Dataset<Row> skillOrder = questions.groupBy("course_id", "skill_id").agg(min("item_order").as("skill_order"));
+        Dataset<Row> fitted = model.filter(col("learn").isNotNull()).select("course_id", "skill_id", "prior");
+        Dataset<Row> perItem = SkillOpportunities.perItem(in, ctx);
+        Dataset<Row> plan = coursePlan(in, fitted, perItem, prerequisites(in.get(DatasetRef.EVENTS).sparkSession(),
+                settings));
         Dataset<Row> enrolled = MartFrames.enrollmentsAsOf(in, ctx).filter(col("unenrolled_at").isNull())
-                .select("learner_key", "course_id", "class_id")
-                .join(fitted.select("course_id").distinct(), new String[] {"course_id"}, "left_semi");
-        // each enrolled learner x fitted skill of the course: read three times below, so materialised once
-        Dataset<Row> state = in.derivedCached("skill-learner-state:" + ctx.asOf(), () -> enrolled.join(fitted.select("course_id", "skill_id", "prior"),
-                        new String[] {"course_id"})
-                .join(mastery.select("learner_key", "course_id", "skill_id", "p_mastery", "opportunities", "correct"),
-                        new String[] {"learner_key", "course_id", "skill_id"}, "left")
-                .withColumn("p", coalesce(col("p_mastery"), col("prior")))
-                .withColumn("is_mastered", col("p").geq(threshold))
-                .withColumn("opportunities", coalesce(col("opportunities"), lit(0L)))
-                .withColumn("correct", coalesce(col("correct"), lit(0L)))
-                .join(skillOrder, new String[] {"course_id", "skill_id"}, "left"));
-        // prerequisites that are fitted skills of the course, with whether the learner masters them
-        Dataset<Row> requires = prerequisites(in.get(DatasetRef.EVENTS).sparkSession(), settings);
-        Dataset<Row> prereqState = state.select(col("learner_key"), col("course_id"), col("skill_id"))
-                .join(requires, new String[] {"skill_id"})
-                .join(state.select(col("learner_key"), col("course_id"), col("skill_id").as("requires"),
-                        col("is_mastered").as("_req_mastered")), new String[] {"learner_key", "course_id", "requires"})
-                .groupBy("learner_key", "course_id", "skill_id").agg(
-                        sort_array(collect_list(when(col("_req_mastered"), col("requires")))).as("mastered_prereqs"),
-                        sort_array(collect_list(when(col("_req_mastered").unary_$bang(), col("requires"))))
-                                .as("open_prereqs"));
-        Dataset<Row> judged = in.derivedCached("skill-learner-judged:" + ctx.asOf(), () -> state
-                .join(prereqState, new String[] {"learner_key", "course_id", "skill_id"}, "left")
-                .withColumn("blocked", coalesce(size(col("open_prereqs")).gt(0), lit(false))));
-        Dataset<Row> candidates = judged.filter(col("is_mastered").unary_$bang().and(col("blocked").unary_$bang()))
-                .withColumn("rank", row_number().over(Window.partitionBy("learner_key", "course_id")
-                        .orderBy(col("skill_order").asc_nulls_last(), col("skill_id"))))
-                .filter(col("rank").leq(settings.nextSkills()));
-        // the questions to practise: not answered, or last answered wrong
-        Dataset<Row> last = answers
-                .withColumn("_r", row_number().over(Window.partitionBy("course_id", "learner_key", "object_id")
-                        .orderBy(col("event_time").desc(), col("event_id").desc())))
-                .filter(col("_r").equalTo(1))
-                .select(col("course_id"), col("learner_key"), col("object_id"),
-                        Answers.correct(col("score")).as("_last_right"));
-        Dataset<Row> items = candidates.select("learner_key", "course_id", "skill_id")
-                .join(questions.select("course_id", "skill_id", "object_id", "item_order"),
-                        new String[] {"course_id", "skill_id"})
-                .join(last, new String[] {"course_id", "learner_key", "object_id"}, "left")
-                .filter(coalesce(col("_last_right"), lit(false)).unary_$bang())
-                .withColumn("_i", row_number().over(Window.partitionBy("learner_key", "course_id", "skill_id")
-                        .orderBy(col("item_order").asc_nulls_last(), col("object_id"))))
-                .filter(col("_i").leq(settings.nextItems()))
-                .groupBy("learner_key", "course_id", "skill_id")
-                .agg(sort_array(collect_list(struct(col("_i"), col("object_id")))).as("_items"));
-        Column prereqClause = when(size(col("mastered_prereqs")).equalTo(1),
-                format_string(words.prerequisiteOne(), element_at(col("mastered_prereqs"), 1)))
-                .when(size(col("mastered_prereqs")).gt(1), format_string(words.prerequisiteMany(),
-                        array_join(col("mastered_prereqs"), words.separator())))
-                .otherwise(lit(""));
-        Column reason = concat(when(col("p_mastery").isNull(),
-                        format_string(words.notPractised(), col("skill_id")))
-                        .otherwise(format_string(words.practised(), col("correct"), col("opportunities"),
-                                col("skill_id"), col("p_mastery"))),
-                prereqClause);
-        Dataset<Row> steps = candidates.join(items, new String[] {"learner_key", "course_id", "skill_id"}, "left")
-                .withColumn("step", struct(col("rank").cast("int").as("rank"), col("skill_id"), col("p_mastery"),
-                        col("opportunities"), col("correct"),
-                        coalesce(transform(col("_items"), x -> x.getField("object_id")),
-                                org.apache.spark.sql.functions.array().cast("array<string>")).as("items"),
-                        reason.as("reason")))
-                .groupBy("learner_key", "course_id").agg(sort_array(collect_list(col("step"))).as("steps"));
-        Dataset<Row> perLearner = judged.groupBy("learner_key", "course_id", "class_id").agg(
-                count(lit(1)).as("_skills"),
-                sum(when(col("is_mastered"), 1).otherwise(0)).as("_mastered"),
-                sort_array(org.apache.spark.sql.functions.array_distinct(org.apache.spark.sql.functions.flatten(
-                        collect_list(when(col("is_mastered").unary_$bang(),
-                                coalesce(col("open_prereqs"), org.apache.spark.sql.functions.array()
-                                        .cast("array<string>"))))))).as("_waiting"));
-        Dataset<Row> out = perLearner.join(steps, new String[] {"learner_key", "course_id"}, "left")
-                .withColumn("steps", coalesce(col("steps"), org.apache.spark.sql.functions.array()
-                        .cast(org.apache.spark.sql.types.DataTypes.createArrayType(SkillMarts.STEP, true))))
+                .select("learner_key", "course_id", "class_id").distinct();
+        Dataset<Row> practised = mastery.groupBy("learner_key", "course_id").agg(map_from_entries(collect_list(
+                struct(col("skill_id"), struct(col("p_mastery"), col("opportunities"), col("correct")))))
+                .as("_practised"));
+        Dataset<Row> right = perItem.filter(col("last_right")).groupBy("learner_key", "course_id")
+                .agg(collect_list(col("object_id")).as("_right"));
+        Dataset<Row> rows = enrolled.join(plan, new String[] {"course_id"})
+                .join(practised, new String[] {"learner_key", "course_id"}, "left")
+                .join(right, new String[] {"learner_key", "course_id"}, "left")
+                .withColumn("_right", coalesce(col("_right"), array().cast("array<string>")));
+        // each fitted skill with the learner's P(mastery), then whether its prerequisites are mastered
+        Column learnerSkills = transform(col("_skills"), s -> {
+            Column m = col("_practised").getItem(s.getField("skill_id"));
+            Column p = coalesce(m.getField("p_mastery"), s.getField("prior"));
+            return struct(s.getField("skill_id").as("skill_id"), s.getField("requires").as("requires"),
+                    s.getField("questions").as("questions"), m.getField("p_mastery").as("p_mastery"),
+                    coalesce(m.getField("opportunities"), lit(0L)).as("opportunities"),
+                    coalesce(m.getField("correct"), lit(0L)).as("correct"),
+                    p.geq(settings.masteryThreshold()).as("is_mastered"));
+        });
+        Column masteredIds = transform(filter(col("_state"), s -> s.getField("is_mastered")),
+                s -> s.getField("skill_id"));
+        Column judged = transform(col("_state"), s -> struct(s.getField("skill_id").as("skill_id"),
+                s.getField("questions").as("questions"), s.getField("p_mastery").as("p_mastery"),
+                s.getField("opportunities").as("opportunities"), s.getField("correct").as("correct"),
+                s.getField("is_mastered").as("is_mastered"),
+                sort_array(filter(s.getField("requires"), r -> array_contains(col("_mastered_ids"), r)))
+                        .as("mastered_prereqs"),
+                sort_array(filter(s.getField("requires"), r -> not(array_contains(col("_mastered_ids"), r))))
+                        .as("open_prereqs")));
+        Column candidates = slice(filter(col("_judged"), s -> not(s.getField("is_mastered"))
+                .and(size(s.getField("open_prereqs")).equalTo(0))), 1, settings.nextSkills());
+        Column steps = transform(col("_candidates"), (s, i) -> struct(i.plus(1).as("rank"),
+                s.getField("skill_id").as("skill_id"), s.getField("p_mastery").as("p_mastery"),
+                s.getField("opportunities").as("opportunities"), s.getField("correct").as("correct"),
+                slice(filter(s.getField("questions"), q -> not(array_contains(col("_right"), q))), 1,
+                        settings.nextItems()).as("items"),
+                reason(words, s).as("reason")));
+        Column waiting = sort_array(array_distinct(flatten(transform(
+                filter(col("_judged"), s -> not(s.getField("is_mastered"))), s -> s.getField("open_prereqs")))));
+        Dataset<Row> out = rows.withColumn("_state", learnerSkills)
+                .withColumn("_mastered_ids", masteredIds)
+                .withColumn("_judged", judged)
+                .withColumn("_candidates", candidates)
+                .withColumn("steps", steps)
                 .withColumn("status", when(size(col("steps")).gt(0), "has_steps")
-                        .when(col("_mastered").equalTo(col("_skills")), "all_mastered").otherwise("blocked"))
+                        .when(size(col("_mastered_ids")).equalTo(size(col("_skills"))), "all_mastered")
+                        .otherwise("blocked"))
                 .withColumn("summary", when(col("status").equalTo("has_steps"), col("steps").getItem(0)
                                 .getField("reason"))
                         .when(col("status").equalTo("all_mastered"), format_string(words.allMastered(),
-                                col("_skills")))
-                        .otherwise(format_string(words.blocked(), array_join(col("_waiting"), words.separator()))));
+                                size(col("_skills"))))
+                        .otherwise(format_string(words.blocked(), array_join(waiting, words.separator()))));
         return MartFrames.conform(out, SkillMarts.NEXT_STEPS);
     }
 
+    /** Why a skill is recommended, in the report's language: the learner's record on it, and its prerequisites. */
+    private static Column reason(Words words, Column s) {
+        Column prereqs = s.getField("mastered_prereqs");
+        Column prereqClause = when(size(prereqs).equalTo(1), format_string(words.prerequisiteOne(),
+                element_at(prereqs, 1)))
+                .when(size(prereqs).gt(1), format_string(words.prerequisiteMany(),
+                        array_join(prereqs, words.separator())))
+                .otherwise(lit(""));
+        return concat(when(s.getField("p_mastery").isNull(),
+                        format_string(words.notPractised(), s.getField("skill_id")))
+                        .otherwise(format_string(words.practised(), s.getField("correct"),
+                                s.getField("opportunities"), s.getField("skill_id"), s.getField("p_mastery"))),
+                prereqClause);
+    }
+
+    /**
+     * course_id, _skills: for each course with fitted skills, those skills in course order (the earliest place of
+     * their questions, skills without one last, then by id), each with skill_id, prior, requires (its prerequisites
+     * that are fitted skills of the course, in the order of the prerequisites file) and questions (its questions in
+     * course order: due time, else the first answer anyone gave, questions without either last, then by id).
+     */
+    static Dataset<Row> coursePlan(MartInputs in, Dataset<Row> fitted, Dataset<Row> perItem, Dataset<Row> requires) {
+        Dataset<Row> firstSeen = perItem.groupBy("course_id", "object_id").agg(min("first_time").as("_first"));
+        Dataset<Row> questions = in.get(DatasetRef.COURSE_ITEMS)
+                .filter(col("object_type").equalTo(ObjectTypes.QUESTION).and(size(col("skills")).gt(0)))
+                .select(col("course_id"), col("object_id"), col("due_time"), explode(col("skills")).as("skill_id"))
+                .join(fitted.select("course_id", "skill_id"), new String[] {"course_id", "skill_id"}, "left_semi")
+                .join(firstSeen, new String[] {"course_id", "object_id"}, "left")
+                .withColumn("item_order", coalesce(col("due_time"), col("_first")))
+                .groupBy("course_id", "skill_id").agg(min("item_order").as("skill_order"),
+                        sort_array(collect_list(struct(col("item_order").isNull(), col("item_order"),
+                                col("object_id")))).as("_questions"))
+                .withColumn("questions", transform(col("_questions"), q -> q.getField("object_id")));
+        Dataset<Row> fittedRequires = requires.join(fitted.select("course_id", "skill_id"), new String[] {"skill_id"})
+                .join(fitted.select(col("course_id"), col("skill_id").as("requires")),
+                        new String[] {"course_id", "requires"})
+                .groupBy("course_id", "skill_id").agg(collect_list(col("requires")).as("requires"));
+        Dataset<Row> skills = fitted
+                .join(questions.select("course_id", "skill_id", "skill_order", "questions"),
+                        new String[] {"course_id", "skill_id"}, "left")
+                .join(fittedRequires, new String[] {"course_id", "skill_id"}, "left");
+        Column empty = array().cast("array<string>");
+        return skills.groupBy("course_id").agg(sort_array(collect_list(struct(
+                        col("skill_order").isNull().as("_unordered"), col("skill_order"), col("skill_id"),
+                        col("prior"), coalesce(col("requires"), empty).as("requires"),
+                        coalesce(col("questions"), empty).as("questions")))).as("_skills"));
+    }
 }

@@ -68,25 +68,47 @@ public final class MartFrames {
      * The first answers of the assessment marts and the opportunities of knowledge tracing are ranked from these rows.
      */
     public static Dataset<Row> scoredAnswers(MartInputs in, MartContext ctx) {
-        Dataset<Row> answered = learnerEvents(in, ctx)
-                .filter(col("action").equalTo(Actions.ANSWERED).and(col("object_type").equalTo(ObjectTypes.QUESTION)));
-        Dataset<Row> scored = answered.withColumn("score", Answers.score()).filter(col("score").isNotNull())
-                .select("course_id", "learner_key", "object_id", "parent_id", "event_time", "event_id", "score",
-                        "response");
-        Dataset<Row> firstResponse = answered.filter(col("response").isNotNull())
-                .withColumn("_r", org.apache.spark.sql.functions.row_number().over(
-                        org.apache.spark.sql.expressions.Window.partitionBy("course_id", "learner_key", "object_id")
-                                .orderBy(col("event_time"), col("event_id"))))
-                .filter(col("_r").equalTo(1))
-                .select(col("course_id"), col("learner_key"), col("object_id"), col("response").as("_response"));
-        Dataset<Row> graded = eventsUpTo(in, ctx)
-                .filter(col("action").equalTo(Actions.SCORED).and(col("object_type").equalTo(ObjectTypes.QUESTION))
-                        .and(col("learner_key").isNotNull()))
-                .withColumn("score", Answers.score()).filter(col("score").isNotNull())
-                .join(firstResponse, new String[] {"course_id", "learner_key", "object_id"}, "left")
-                .select(col("course_id"), col("learner_key"), col("object_id"), col("parent_id"), col("event_time"),
-                        col("event_id"), col("score"), col("_response").as("response"));
-        return scored.unionByName(graded);
+        // one pass over the events: the answers and the grades together; a grade takes the first response of the
+        // learner's answers to the same question (by time, then event id), answered with or without a score
+        org.apache.spark.sql.expressions.WindowSpec sameQuestion = org.apache.spark.sql.expressions.Window
+                .partitionBy("course_id", "learner_key", "object_id").orderBy(col("event_time"), col("event_id"))
+                .rowsBetween(org.apache.spark.sql.expressions.Window.unboundedPreceding(),
+                        org.apache.spark.sql.expressions.Window.unboundedFollowing());
+        Column firstResponse = org.apache.spark.sql.functions.first(
+                when(col("_answer"), col("response")), true).over(sameQuestion);
+        Dataset<Row> rows = eventsUpTo(in, ctx).filter(isAnswer().or(isGrade()))
+                .withColumn("_answer", isAnswer())
+                .withColumn("response", when(col("_answer"), col("response"))
+                        .when(col("course_id").isNotNull(), firstResponse));
+        return scored(rows).select("course_id", "learner_key", "object_id", "parent_id", "event_time", "event_id",
+                "score", "response");
+    }
+
+    /**
+     * The rows of {@link #scoredAnswers} without the response: course_id, learner_key, object_id, event_time,
+     * event_id, score. For what needs only the scores (knowledge tracing): one pass over the events, and no ranking
+     * of every answer to find a graded question's response, which Spark cannot leave out of a plan on its own.
+     */
+    public static Dataset<Row> answerScores(MartInputs in, MartContext ctx) {
+        return scored(eventsUpTo(in, ctx).filter(isAnswer().or(isGrade())))
+                .select("course_id", "learner_key", "object_id", "event_time", "event_id", "score");
+    }
+
+    /** A learner-initiated answer to a question. */
+    private static Column isAnswer() {
+        return LearnerActivity.isLearnerInitiated().and(col("action").equalTo(Actions.ANSWERED))
+                .and(col("object_type").equalTo(ObjectTypes.QUESTION));
+    }
+
+    /** A question graded on its own: a scored event on the question, with the graded learner. */
+    private static Column isGrade() {
+        return col("action").equalTo(Actions.SCORED).and(col("object_type").equalTo(ObjectTypes.QUESTION))
+                .and(col("learner_key").isNotNull());
+    }
+
+    /** Rows with a score ({@link Answers#score}), in column score. */
+    private static Dataset<Row> scored(Dataset<Row> events) {
+        return events.withColumn("score", Answers.score()).filter(col("score").isNotNull());
     }
 
     /** learner_key, course_id, class_id, enrolled_at, unenrolled_at, outcome of enrolments made by the asOf day. */

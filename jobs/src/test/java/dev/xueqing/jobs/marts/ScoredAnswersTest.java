@@ -34,16 +34,32 @@ class ScoredAnswersTest extends SparkTestBase {
                 // an answer with neither a score nor a grade is not scored
                 ev("c", "C", "2026-09-08 10:00").action("answered").object("q1", "question").response("a"),
                 // a grade of the quiz as a whole is not an answer to a question
-                ev("a", "C", "2026-09-08 10:05").role("system").action("scored").object("quiz", "quiz").score(0.5));
-        MartInputs in = inputs(events(evs), MartTestData.learners("a", "b", "c"), null, null, null);
+                ev("a", "C", "2026-09-08 10:05").role("system").action("scored").object("quiz", "quiz").score(0.5),
+                // answered three times (once without a response), then graded: the grade takes the first response
+                ev("d", "C", "2026-09-08 10:05").action("answered").object("q1", "question").response("late"),
+                ev("d", "C", "2026-09-08 09:00").action("answered").object("q1", "question").response("first"),
+                ev("d", "C", "2026-09-08 08:00").action("answered").object("q1", "question"),
+                ev("d", "C", "2026-09-08 10:10").role("system").action("scored").object("q1", "question")
+                        .score(1.0));
+        MartInputs in = inputs(events(evs), MartTestData.learners("a", "b", "c", "d"), null, null, null);
         List<Row> rows = MartFrames.scoredAnswers(in, MartTestData.context(LocalDate.of(2026, 9, 30)))
                 .collectAsList();
         Map<String, Row> byLearner = rows.stream().collect(Collectors.toMap(r -> r.getAs("learner_key"), r -> r));
-        assertThat(byLearner).containsOnlyKeys("a", "b");
+        assertThat(byLearner).containsOnlyKeys("a", "b", "d");
         assertThat(byLearner.get("a").<Double>getAs("score")).isEqualTo(1.0);
         assertThat(byLearner.get("a").<String>getAs("response")).isEqualTo("b");
         assertThat(byLearner.get("b").<Double>getAs("score")).isEqualTo(0.0);
         assertThat(byLearner.get("b").<String>getAs("response")).isEqualTo("c");
         assertThat(byLearner.get("b").<String>getAs("object_id")).isEqualTo("q1");
+        assertThat(byLearner.get("d").<Double>getAs("score")).isEqualTo(1.0);
+        assertThat(byLearner.get("d").<String>getAs("response")).isEqualTo("first");
+        assertThat(byLearner.get("d").<java.sql.Timestamp>getAs("event_time"))
+                .isEqualTo(MartTestData.local("2026-09-08 10:10"));
+        // the same rows without the response, for what needs only the scores
+        List<String> cols = List.of("course_id", "learner_key", "object_id", "event_time", "event_id", "score");
+        assertThat(MartFrames.answerScores(in, MartTestData.context(LocalDate.of(2026, 9, 30))).collectAsList())
+                .containsExactlyInAnyOrderElementsOf(MartFrames.scoredAnswers(in,
+                        MartTestData.context(LocalDate.of(2026, 9, 30))).selectExpr(cols.toArray(String[]::new))
+                        .collectAsList());
     }
 }

@@ -34,7 +34,7 @@ final class SkillOpportunities {
      * questions whose last answer was right. Stored once per build ({@link MartInputs#derivedCached}).
      */
     static Dataset<Row> perItem(MartInputs in, MartContext ctx) {
-        return in.derivedCached("skill-answers-per-item:" + ctx.asOf(), () -> MartFrames.scoredAnswers(in, ctx)
+        return in.derivedCached("skill-answers-per-item:" + ctx.asOf(), () -> MartFrames.answerScores(in, ctx)
                 .withColumn("_answer", struct(col("event_time"), col("event_id"),
                         when(Answers.correct(col("score")), 1).otherwise(0).as("correct")))
                 .groupBy("course_id", "learner_key", "object_id")

@@ -98,13 +98,27 @@ class NightlySkillsTest extends SparkTestBase {
         assertThat(steps.select("status").distinct().as(Encoders.STRING()).collectAsList())
                 .isSubsetOf("has_steps", "all_mastered", "blocked").contains("has_steps");
 
-        // (b) the model is younger than refit-every-days (7): the step scores with it and fits nothing
+        // (b) the model is younger than refit-every-days (7): the step scores with it and fits nothing; nothing
+        // has changed since (a) (events, items, enrolments, model, date, settings), so both versions are kept
+        String masteryState = w.stateOf(SkillMarts.MASTERY);
+        String stepsState = w.stateOf(SkillMarts.NEXT_STEPS);
         List<MartsJob.MartResult> b = step(config);
         assertThat(b).extracting(MartsJob.MartResult::name).containsExactly("learner_skill_mastery",
                 "learner_next_steps");
         assertThat(b).as("%s", b).allMatch(MartsJob.MartResult::ok);
+        assertThat(b).extracting(MartsJob.MartResult::rebuild).containsOnly(MartsJob.UNCHANGED);
+        assertThat(result(b, "learner_skill_mastery").rows()).isEqualTo(masteryRows);
+        assertThat(w.stateOf(SkillMarts.MASTERY)).isEqualTo(masteryState);
+        assertThat(w.stateOf(SkillMarts.NEXT_STEPS)).isEqualTo(stepsState);
         assertThat(single(w.read(SkillMarts.MODEL), "model_run_id")).isEqualTo(v1);
         assertThat(w.read(SkillMarts.MASTERY).count()).isEqualTo(masteryRows);
+        // a scoring as of another day is not the same scoring: both are scored again
+        try (Pipeline p = new Pipeline(config, Map.of())) {
+            List<MartsJob.MartResult> later = p.nightlySkillsStep(AS_OF.plusDays(1));
+            assertThat(later).as("%s", later).allMatch(MartsJob.MartResult::ok)
+                    .noneMatch(r -> MartsJob.UNCHANGED.equals(r.rebuild()));
+        }
+        assertThat(w.stateOf(SkillMarts.MASTERY)).isNotEqualTo(masteryState);
 
         // (c) the model was fitted 8 days ago: the step refits it, then scores with the new one
         List<Row> aged = w.read(SkillMarts.MODEL).withColumn("trained_at", expr("trained_at - INTERVAL 8 DAYS"))

@@ -1,6 +1,7 @@
 package dev.xueqing.jobs.ml.skills;
 
 import dev.xueqing.common.config.XueqingConfig;
+import dev.xueqing.common.io.BuildInputs;
 import dev.xueqing.common.io.DatasetRef;
 import dev.xueqing.common.io.Warehouse;
 import dev.xueqing.common.schema.ExpectationChecker;
@@ -98,12 +99,24 @@ public final class SkillJob {
         }
     }
 
-    /** Applies the current skill_model: publishes learner_skill_mastery and learner_next_steps. */
+    /**
+     * Applies the current skill_model: publishes learner_skill_mastery and learner_next_steps. When both marts'
+     * current versions were scored from exactly the inputs of this scoring ({@link #scoringInputs}: the same events,
+     * items, enrolments and model, the same date and settings), they are what a scoring would write again and are
+     * kept, as the other marts are.
+     */
     public List<MartsJob.MartResult> score(LocalDate asOf, String runId) {
         if (!warehouse.exists(MODEL)) {
             throw new IllegalStateException("No skill_model in the warehouse: run xueqing train-skills first.");
         }
         Instant start = Instant.now();
+        String inputs = scoringInputs(asOf);
+        List<MartsJob.MartResult> kept = unchanged(inputs, start);
+        if (kept != null) {
+            kept.forEach(r -> LOG.info("SKILLS {} as of {}: {} row(s), {}", r.name(), asOf, r.rows(),
+                    MartsJob.UNCHANGED));
+            return kept;
+        }
         SparkSessions.label(warehouse.spark(), "SKILLS", "score", asOf.toString());
         MartInputs in = inputs(SkillScoring.INPUTS, runId);
         try {
@@ -112,15 +125,71 @@ public final class SkillJob {
             Dataset<Row> mastery = in.derivedCached("learner-skill-mastery:" + asOf,
                     () -> SkillScoring.mastery(in, ctx, model));
             List<MartsJob.MartResult> out = new ArrayList<>();
-            out.add(publish(SkillMarts.MASTERY, mastery, runId, start));
+            out.add(publish(SkillMarts.MASTERY, mastery, runId, start, inputs));
             Instant nextStart = Instant.now();
             out.add(publish(SkillMarts.NEXT_STEPS, SkillScoring.nextSteps(in, ctx, model, mastery), runId,
-                    nextStart));
+                    nextStart, inputs));
             return out;
         } finally {
             in.release();
             warehouse.cleanScratch(runId);
         }
+    }
+
+    /** The note kept beside each scored mart's version: the inputs it was scored from and its rows. */
+    static final String NOTE = "build.json";
+    private static final List<MartSpec> SCORED = List.of(SkillMarts.MASTERY, SkillMarts.NEXT_STEPS);
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
+
+    /**
+     * What the scored marts are a function of, named ({@link BuildInputs}): the datasets scoring reads (with the
+     * model) and those its expectations check against, the date, the whole typed config (thresholds, prerequisites,
+     * language of the reasons), the marts' columns and Xueqing's version. Null when a dataset has no state to name.
+     */
+    String scoringInputs(LocalDate asOf) {
+        Set<DatasetRef> refs = new LinkedHashSet<>(SkillScoring.INPUTS);
+        refs.add(MODEL);
+        StringBuilder s = new StringBuilder("skills-score|asOf=").append(asOf);
+        for (MartSpec spec : SCORED) {
+            s.append('|').append(spec.name());
+            spec.columns().forEach(c -> s.append(',').append(c.name()).append(':').append(c.type().simpleString()));
+            spec.allExpectations().stream()
+                    .filter(e -> e instanceof dev.xueqing.common.schema.Expectation.References)
+                    .forEach(e -> refs.add(((dev.xueqing.common.schema.Expectation.References) e).ref()));
+        }
+        String states = BuildInputs.states(warehouse, refs);
+        if (states == null) {
+            return null;
+        }
+        String version = SkillJob.class.getPackage().getImplementationVersion();
+        return BuildInputs.sha256(s.append("|config=").append(BuildInputs.canonical(config))
+                .append("|version=").append(version == null ? "dev" : version).append(states).toString());
+    }
+
+    /** The kept results when both scored marts' current versions were scored from these inputs, or null. */
+    private List<MartsJob.MartResult> unchanged(String inputs, Instant start) {
+        if (inputs == null) {
+            return null;
+        }
+        List<MartsJob.MartResult> out = new ArrayList<>();
+        for (MartSpec spec : SCORED) {
+            String text = warehouse.readVersionNote(DatasetRef.mart(spec.name()), NOTE);
+            if (text == null) {
+                return null;
+            }
+            try {
+                com.fasterxml.jackson.databind.JsonNode note = JSON.readTree(text);
+                if (!inputs.equals(note.path("inputs").asText()) || !note.path("rows").canConvertToLong()) {
+                    return null;
+                }
+                out.add(new MartsJob.MartResult(spec.name(), note.path("rows").asLong(),
+                        Duration.between(start, Instant.now()), null, MartsJob.UNCHANGED));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                return null;
+            }
+        }
+        return out;
     }
 
     private MartInputs inputs(List<DatasetRef> refs, String runId) {
@@ -133,10 +202,21 @@ public final class SkillJob {
     }
 
     private MartsJob.MartResult publish(MartSpec spec, Dataset<Row> rows, String runId, Instant start) {
+        return publish(spec, rows, runId, start, null);
+    }
+
+    /** Checks and publishes; with inputs, keeps the note that names them beside the new version. */
+    private MartsJob.MartResult publish(MartSpec spec, Dataset<Row> rows, String runId, Instant start,
+                                        String inputs) {
         Dataset<Row> checked = rows.persist(StorageLevel.MEMORY_AND_DISK());
         try {
             ExpectationChecker.require(spec, checked, warehouse::read);
-            long n = warehouse.publish(DatasetRef.mart(spec.name()), checked, runId);
+            DatasetRef ref = DatasetRef.mart(spec.name());
+            long n = warehouse.publish(ref, checked, runId);
+            if (inputs != null) {
+                warehouse.writeVersionNote(ref, NOTE, JSON.createObjectNode().put("inputs", inputs).put("rows", n)
+                        .toString());
+            }
             Duration took = Duration.between(start, Instant.now());
             LOG.info("SKILLS {} as of run {}: {} row(s) in {} ms", spec.name(), runId, n, took.toMillis());
             return new MartsJob.MartResult(spec.name(), n, took, null);

@@ -26,6 +26,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.apache.spark.sql.functions.*;
 
@@ -105,7 +106,7 @@ public final class RiskModels {
      *
      * @param validationAuc AUC on the validation rows by type, every one of {@link #TYPES}
      */
-    public static String choose(java.util.Map<String, Double> validationAuc) {
+    public static String choose(Map<String, Double> validationAuc) {
         String best = null;
         for (String type : TYPES) {
             if (best == null || validationAuc.get(type) > validationAuc.get(best)) {

@@ -102,6 +102,15 @@ class RiskModelsTest extends SparkTestBase {
                 .hasMessageContaining("missing from the model [gender_male]")
                 .hasMessageContaining("unknown to this version [clicks]")
                 .hasMessageContaining("train-risk");
+
+        // a model of a type this version does not know (saved by a later one) is refused, not scored as another
+        Path blendMeta = dir.resolve("blend/metadata.json");
+        Files.writeString(blendMeta, Files.readString(blendMeta).replace("\"blend\"", "\"stacked\""));
+        Files.deleteIfExists(dir.resolve("blend/.metadata.json.crc"));
+        assertThatThrownBy(() -> RiskModels.load(fs, blendDir, RiskFeatures.FEATURES))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("is of type stacked")
+                .hasMessageContaining("train-risk");
     }
 
     /** The highest validation AUC wins; on a tie the simpler type (logistic, then gbt, then blend). */

@@ -45,6 +45,7 @@ import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.transform;
 import static org.apache.spark.sql.functions.when;
+
 /**
  * skill_model + events + dims → learner_skill_mastery and learner_next_steps (every night, with the current model).
  * Pure: the model comes in as a dataset.
@@ -207,7 +208,7 @@ public final class SkillScoring {
     /**
      * course_id, _skills: for each course with fitted skills, those skills in course order (the earliest place of
      * their questions, skills without one last, then by id), each with skill_id, prior, requires (its prerequisites
-     * that are fitted skills of the course, in the order of the prerequisites file) and questions (its questions in
+     * that are fitted skills of the course, in no particular order: the judgement sorts them) and questions (its questions in
      * course order: due time, else the first answer anyone gave, questions without either last, then by id).
      */
     static Dataset<Row> coursePlan(MartInputs in, Dataset<Row> fitted, Dataset<Row> perItem, Dataset<Row> requires) {

@@ -58,8 +58,10 @@ public final class ItemStatistics {
                 .groupBy("course_id", "assessment_id", "item_id", "response").agg(count(lit(1)).as("_n"))
                 .withColumn("_share", col("_n").divide(sum("_n").over(
                         Window.partitionBy("course_id", "assessment_id", "item_id"))))
-                .groupBy("course_id", "assessment_id", "item_id")
-                .agg(map_from_entries(collect_list(struct(col("response"), col("_share")))).as("option_shares"));
+                // entries in response order: the same map whatever order the rows came in, so reruns write the same
+                .groupBy("course_id", "assessment_id", "item_id").agg(map_from_entries(
+                        org.apache.spark.sql.functions.sort_array(collect_list(struct(col("response"),
+                                col("_share"))))).as("option_shares"));
         return stats.join(options, new String[] {"course_id", "assessment_id", "item_id"}, "left");
     }
 

@@ -76,6 +76,7 @@ class ItemStatisticsTest extends SparkTestBase {
         Map<String, Double> shares = scala.jdk.javaapi.CollectionConverters.asJava(
                 i1.<scala.collection.Map<String, Double>>getAs("option_shares"));
         assertThat(shares).containsOnlyKeys("a", "b", "c");
+        assertThat(new java.util.ArrayList<>(shares.keySet())).as("in response order").containsExactly("a", "b", "c");
         assertThat(shares.get("b")).isCloseTo(5 / 7.0, within(1e-12));
         assertThat(shares.get("a")).isCloseTo(1 / 7.0, within(1e-12));
         assertThat(all.get("i2").isNullAt(all.get("i2").fieldIndex("option_shares"))).isTrue();

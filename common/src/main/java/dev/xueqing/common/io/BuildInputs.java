@@ -93,6 +93,36 @@ public final class BuildInputs {
         return o.toString();
     }
 
+    /**
+     * The rows of the dataset's current version when its build note ({@link #note}, kept beside the version under
+     * the given name) names exactly these inputs, so that building again would write what is there; -1 otherwise
+     * (no inputs to name, no note, a note naming other inputs or none, an unreadable note).
+     */
+    public static long keptRows(Warehouse warehouse, DatasetRef ref, String noteName, String inputs) {
+        if (inputs == null) {
+            return -1;
+        }
+        String text = warehouse.readVersionNote(ref, noteName);
+        if (text == null) {
+            return -1;
+        }
+        try {
+            com.fasterxml.jackson.databind.JsonNode note = JSON.readTree(text);
+            return inputs.equals(note.path("inputs").asText()) && note.path("rows").canConvertToLong()
+                    ? note.path("rows").asLong() : -1;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return -1;
+        }
+    }
+
+    /** A build note: the inputs a version was built from ({@link #sha256} of their text) and its rows. */
+    public static String note(String inputs, long rows) {
+        return JSON.createObjectNode().put("inputs", inputs).put("rows", rows).toString();
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
+
     public static String sha256(String s) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")

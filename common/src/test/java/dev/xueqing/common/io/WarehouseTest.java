@@ -165,6 +165,27 @@ class WarehouseTest extends SparkTestBase {
     }
 
     @Test
+    void aVersionIsKeptOnlyWhenItsBuildNoteNamesTheSameInputs(@TempDir Path dir) {
+        Warehouse wh = new Warehouse(spark(), dir.toString());
+        DatasetRef mart = DatasetRef.mart("m");
+        assertThat(BuildInputs.keptRows(wh, mart, "build.json", "abc")).as("nothing published").isEqualTo(-1);
+        wh.publish(mart, rows(new Object[] {"a", "2026-01-01"}, new Object[] {"b", "2026-01-01"}), "r1");
+        assertThat(BuildInputs.keptRows(wh, mart, "build.json", "abc")).as("no note").isEqualTo(-1);
+        wh.writeVersionNote(mart, "build.json", BuildInputs.note("abc", 2));
+        assertThat(BuildInputs.keptRows(wh, mart, "build.json", "abc")).isEqualTo(2);
+        assertThat(BuildInputs.keptRows(wh, mart, "build.json", "abd")).as("other inputs").isEqualTo(-1);
+        assertThat(BuildInputs.keptRows(wh, mart, "build.json", null)).as("inputs unknown").isEqualTo(-1);
+        assertThat(BuildInputs.keptRows(wh, mart, "other.json", "abc")).as("another note").isEqualTo(-1);
+        // a new version has no note until its build writes one; an unreadable note keeps nothing
+        wh.publish(mart, rows(new Object[] {"c", "2026-01-01"}), "r2");
+        assertThat(BuildInputs.keptRows(wh, mart, "build.json", "abc")).isEqualTo(-1);
+        wh.writeVersionNote(mart, "build.json", "{\"inputs\": \"abc\", ");
+        assertThat(BuildInputs.keptRows(wh, mart, "build.json", "abc")).isEqualTo(-1);
+        wh.writeVersionNote(mart, "build.json", "{\"inputs\": \"abc\"}");
+        assertThat(BuildInputs.keptRows(wh, mart, "build.json", "abc")).as("no rows").isEqualTo(-1);
+    }
+
+    @Test
     void aJournalEntryThatCannotBeReadStopsRecoveryAndIsKept(@TempDir Path dir) throws Exception {
         Warehouse wh = new Warehouse(spark(), dir.toString());
         wh.publishPartitions(EVENTS, rows(new Object[] {"a", "2026-01-01"}), List.of("2026-01-01"), "run1");

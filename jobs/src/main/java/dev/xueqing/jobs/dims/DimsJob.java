@@ -107,8 +107,7 @@ public final class DimsJob {
                     long rows = warehouse.publish(ref, data.coalesce(1), runId);
                     counts.put(spec.name(), rows);
                     if (inputs != null) {
-                        warehouse.writeVersionNote(ref, NOTE, JSON.createObjectNode().put("inputs", inputs)
-                                .put("rows", rows).toString());
+                        warehouse.writeVersionNote(ref, NOTE, BuildInputs.note(inputs, rows));
                     }
                     published.add(ref);
                 } finally {
@@ -129,8 +128,6 @@ public final class DimsJob {
     static final String NOTE = "build.json";
     /** How dims not rebuilt are described. */
     public static final String UNCHANGED = "inputs unchanged since the last build, versions kept";
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
-            new com.fasterxml.jackson.databind.ObjectMapper();
 
     /**
      * The inputs of the dims, named ({@link BuildInputs}): the datasets read, the skill mapping, the dims'
@@ -153,24 +150,13 @@ public final class DimsJob {
 
     /** The rows of each dim when every one was last built from exactly these inputs, or null. */
     private Map<String, Long> unchanged(String inputs) {
-        if (inputs == null) {
-            return null;
-        }
         Map<String, Long> rows = new LinkedHashMap<>();
         for (MartSpec spec : DimSpecs.ALL) {
-            String text = warehouse.readVersionNote(DatasetRef.dim(spec.name()), NOTE);
-            if (text == null) {
+            long kept = BuildInputs.keptRows(warehouse, DatasetRef.dim(spec.name()), NOTE, inputs);
+            if (kept < 0) {
                 return null;
             }
-            try {
-                com.fasterxml.jackson.databind.JsonNode note = JSON.readTree(text);
-                if (!inputs.equals(note.path("inputs").asText()) || !note.path("rows").canConvertToLong()) {
-                    return null;
-                }
-                rows.put(spec.name(), note.path("rows").asLong());
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                return null;
-            }
+            rows.put(spec.name(), kept);
         }
         return rows;
     }

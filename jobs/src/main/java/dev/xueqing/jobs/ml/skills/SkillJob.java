@@ -139,8 +139,6 @@ public final class SkillJob {
     /** The note kept beside each scored mart's version: the inputs it was scored from and its rows. */
     static final String NOTE = "build.json";
     private static final List<MartSpec> SCORED = List.of(SkillMarts.MASTERY, SkillMarts.NEXT_STEPS);
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
-            new com.fasterxml.jackson.databind.ObjectMapper();
 
     /**
      * What the scored marts are a function of, named ({@link BuildInputs}): the datasets scoring reads (with the
@@ -169,25 +167,14 @@ public final class SkillJob {
 
     /** The kept results when both scored marts' current versions were scored from these inputs, or null. */
     private List<MartsJob.MartResult> unchanged(String inputs, Instant start) {
-        if (inputs == null) {
-            return null;
-        }
         List<MartsJob.MartResult> out = new ArrayList<>();
         for (MartSpec spec : SCORED) {
-            String text = warehouse.readVersionNote(DatasetRef.mart(spec.name()), NOTE);
-            if (text == null) {
+            long kept = BuildInputs.keptRows(warehouse, DatasetRef.mart(spec.name()), NOTE, inputs);
+            if (kept < 0) {
                 return null;
             }
-            try {
-                com.fasterxml.jackson.databind.JsonNode note = JSON.readTree(text);
-                if (!inputs.equals(note.path("inputs").asText()) || !note.path("rows").canConvertToLong()) {
-                    return null;
-                }
-                out.add(new MartsJob.MartResult(spec.name(), note.path("rows").asLong(),
-                        Duration.between(start, Instant.now()), null, MartsJob.UNCHANGED));
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                return null;
-            }
+            out.add(new MartsJob.MartResult(spec.name(), kept, Duration.between(start, Instant.now()), null,
+                    MartsJob.UNCHANGED));
         }
         return out;
     }
@@ -214,8 +201,7 @@ public final class SkillJob {
             DatasetRef ref = DatasetRef.mart(spec.name());
             long n = warehouse.publish(ref, checked, runId);
             if (inputs != null) {
-                warehouse.writeVersionNote(ref, NOTE, JSON.createObjectNode().put("inputs", inputs).put("rows", n)
-                        .toString());
+                warehouse.writeVersionNote(ref, NOTE, BuildInputs.note(inputs, n));
             }
             Duration took = Duration.between(start, Instant.now());
             LOG.info("SKILLS {} as of run {}: {} row(s) in {} ms", spec.name(), runId, n, took.toMillis());

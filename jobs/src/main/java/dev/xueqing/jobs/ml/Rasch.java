@@ -30,8 +30,9 @@ import static org.apache.spark.sql.functions.lit;
  * <p>Each group (a course: groups share no persons or items) is fitted in one Spark task, in plain Java: the
  * abilities given the difficulties and the difficulties given the abilities are independent one-dimensional
  * problems, so the fit alternates a Newton step for every person and one for every item (each step at most one
- * logit, as JMLE programs do) until no estimate moves by more than 1e-9 logits. The penalised likelihood is strictly
- * concave, so this reaches its one maximum. A group's responses must fit in a task's memory (about 20 bytes each).
+ * logit, as JMLE programs do), then moves all of them by the common shift that is best for the penalty, until no
+ * estimate moves by more than 1e-9 logits. Each step maximises the penalised likelihood along its own directions,
+ * which is strictly concave, so this reaches its one maximum. A group's responses must fit in a task's memory (about 20 bytes each).
  *
  * <p>Fit per item, from the residuals of the fitted model: with p the expected score and W = p(1−p),
  * outfit mean-square = mean over responses of (x−p)²/W (sensitive to unexpected responses far from the item),
@@ -169,6 +170,10 @@ public final class Rasch {
                 b[k] += step;
                 moved = Math.max(moved, Math.abs(step));
             }
+            // the common shift: the likelihood depends on θ − b only, so moving every estimate by the same c
+            // changes the penalty alone, which is least at c = −(Σθ + Σb) / (persons + items)
+            double shift = shift(theta, persons, b, items);
+            moved = Math.max(moved, Math.abs(shift));
         }
         // centre the items at 0, the persons shifted by the same constant
         double shift = 0;
@@ -200,6 +205,30 @@ public final class Rasch {
         }
         return new Estimates(theta, b, personResponses, rawScore, itemResponses, information, squares, standardised,
                 sweeps);
+    }
+
+    /**
+     * Moves every ability and difficulty by the constant that maximises the penalised likelihood along that
+     * direction, and returns it. The person and item steps cannot move the estimates together: each undoes most of
+     * the other's drift, and only the weak ridge pulls them back, so without this step the shift converged last
+     * (several hundred sweeps on a course of a few thousand responses, against about fifteen with it).
+     */
+    private static double shift(double[] theta, int persons, double[] b, int items) {
+        double sum = 0;
+        for (int k = 0; k < persons; k++) {
+            sum += theta[k];
+        }
+        for (int k = 0; k < items; k++) {
+            sum += b[k];
+        }
+        double c = -sum / (persons + items);
+        for (int k = 0; k < persons; k++) {
+            theta[k] += c;
+        }
+        for (int k = 0; k < items; k++) {
+            b[k] += c;
+        }
+        return c;
     }
 
     private static double clamp(double step) {

@@ -16,6 +16,7 @@ import java.sql.Date;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.when;
 
 /**
@@ -57,37 +58,40 @@ public final class MartFrames {
     }
 
     /**
-     * Every scored answer to a question up to the run date: course_id, learner_key, object_id, parent_id, event_time,
-     * event_id, score (in [0, 1], {@link Answers#score}), response. Two kinds of events give one:
+     * Each learner's first scored answer to each question up to the run date: course_id, learner_key, object_id,
+     * parent_id, event_time, event_id, score (in [0, 1], {@link Answers#score}), response; the first by event time,
+     * then event id. Two kinds of events are scored answers:
      * <ul>
-     *   <li>the learner's {@code answered} event that carries a score (xAPI, edX, CSV);</li>
+     *   <li>the learner's {@code answered} event that carries a score (xAPI, edX, CSV); its response is its own;</li>
      *   <li>a {@code scored} event on the question itself: the item graded on its own, as Caliper's GradeEvent on the
      *       Attempt of an AssessmentItem, whose learner is the graded one (the Attempt's assignee). Its response is
      *       the learner's first response to the question (the AssessmentItemEvent that carried it), if any.</li>
      * </ul>
-     * The first answers of the assessment marts and the opportunities of knowledge tracing are ranked from these rows.
+     * One aggregation per learner and question: the earliest scored event and the earliest answer with a response
+     * (a minimum of (time, id, ...)), instead of ranking every answer. The first answers of the assessment marts.
      */
-    public static Dataset<Row> scoredAnswers(MartInputs in, MartContext ctx) {
-        // one pass over the events: the answers and the grades together; a grade takes the first response of the
-        // learner's answers to the same question (by time, then event id), answered with or without a score
-        org.apache.spark.sql.expressions.WindowSpec sameQuestion = org.apache.spark.sql.expressions.Window
-                .partitionBy("course_id", "learner_key", "object_id").orderBy(col("event_time"), col("event_id"))
-                .rowsBetween(org.apache.spark.sql.expressions.Window.unboundedPreceding(),
-                        org.apache.spark.sql.expressions.Window.unboundedFollowing());
-        Column firstResponse = org.apache.spark.sql.functions.first(
-                when(col("_answer"), col("response")), true).over(sameQuestion);
+    public static Dataset<Row> firstScoredAnswers(MartInputs in, MartContext ctx) {
         Dataset<Row> rows = eventsUpTo(in, ctx).filter(isAnswer().or(isGrade()))
                 .withColumn("_answer", isAnswer())
-                .withColumn("response", when(col("_answer"), col("response"))
-                        .when(col("course_id").isNotNull(), firstResponse));
-        return scored(rows).select("course_id", "learner_key", "object_id", "parent_id", "event_time", "event_id",
-                "score", "response");
+                .withColumn("score", Answers.score());
+        Column firstScored = min(when(col("score").isNotNull(), struct(col("event_time"), col("event_id"),
+                col("parent_id"), col("score"), col("_answer"), col("response"))));
+        Column firstResponse = min(when(col("_answer").and(col("response").isNotNull()),
+                struct(col("event_time"), col("event_id"), col("response"))));
+        return rows.groupBy("course_id", "learner_key", "object_id")
+                .agg(firstScored.as("_first"), firstResponse.as("_response"))
+                .filter(col("_first").isNotNull())
+                .select(col("course_id"), col("learner_key"), col("object_id"), col("_first.parent_id").as("parent_id"),
+                        col("_first.event_time").as("event_time"), col("_first.event_id").as("event_id"),
+                        col("_first.score").as("score"),
+                        when(col("_first._answer"), col("_first.response"))
+                                .when(col("course_id").isNotNull(), col("_response.response")).as("response"));
     }
 
     /**
-     * The rows of {@link #scoredAnswers} without the response: course_id, learner_key, object_id, event_time,
-     * event_id, score. For what needs only the scores (knowledge tracing): one pass over the events, and no ranking
-     * of every answer to find a graded question's response, which Spark cannot leave out of a plan on its own.
+     * Every scored answer to a question up to the run date (both kinds of {@link #firstScoredAnswers}, not only the
+     * first), without the response: course_id, learner_key, object_id, event_time, event_id, score. For knowledge
+     * tracing, which counts every attempt.
      */
     public static Dataset<Row> answerScores(MartInputs in, MartContext ctx) {
         return scored(eventsUpTo(in, ctx).filter(isAnswer().or(isGrade())))

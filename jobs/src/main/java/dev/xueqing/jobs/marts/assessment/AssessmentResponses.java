@@ -8,11 +8,11 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.mode;
 
 /**
  * The item responses every assessment mart is computed from: each learner's <b>first</b> scored answer to each
- * question ({@link MartFrames#scoredAnswers}, ordered by event time): first attempts measure the question, later ones
+ * question ({@link MartFrames#firstScoredAnswers}, by event time): first attempts measure the question, later ones
  * what the learner learned from feedback.
  * The assessment is the question's {@code parent_id} (its quiz): the one most of its first answers carry.
  */
@@ -28,10 +28,7 @@ final class AssessmentResponses {
     }
 
     private static Dataset<Row> rank(MartInputs in, MartContext ctx) {
-        Dataset<Row> first = MartFrames.scoredAnswers(in, ctx)
-                .withColumn("_n", row_number().over(Window.partitionBy("course_id", "learner_key", "object_id")
-                        .orderBy(col("event_time"), col("event_id"))))
-                .filter(col("_n").equalTo(1))
+        Dataset<Row> first = MartFrames.firstScoredAnswers(in, ctx)
                 .select(col("course_id"), col("parent_id").as("assessment_id"), col("object_id").as("item_id"),
                         col("learner_key"), col("score"), col("response"));
         return withOneAssessmentPerItem(first);
@@ -40,18 +37,11 @@ final class AssessmentResponses {
     /**
      * One assessment per question: the parent most of its first answers name (ties: the smallest id), null only when
      * none names one. Sources do not always send the quiz with every answer; without this a question answered with
-     * and without its quiz would count as two items.
+     * and without its quiz would count as two items. A window over the question's answers ({@code mode}, which
+     * leaves nulls out and takes the smallest of equally frequent values), so the answers are read once.
      */
     static Dataset<Row> withOneAssessmentPerItem(Dataset<Row> first) {
-        Dataset<Row> parent = first.filter(col("assessment_id").isNotNull())
-                .groupBy("course_id", "item_id", "assessment_id").count()
-                .withColumn("_r", row_number().over(Window.partitionBy("course_id", "item_id")
-                        .orderBy(col("count").desc(), col("assessment_id"))))
-                .filter(col("_r").equalTo(1))
-                .select(col("course_id"), col("item_id"), col("assessment_id").as("_assessment"));
-        return first.join(parent, scala.jdk.javaapi.CollectionConverters.asScala(
-                        java.util.List.of("course_id", "item_id")).toSeq(), "left")
-                .select(col("course_id"), col("_assessment").as("assessment_id"), col("item_id"), col("learner_key"),
-                        col("score"), col("response"));
+        return first.withColumn("assessment_id",
+                mode(col("assessment_id"), true).over(Window.partitionBy("course_id", "item_id")));
     }
 }

@@ -5,9 +5,14 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 import static org.apache.spark.sql.functions.array;
@@ -22,8 +27,10 @@ import static org.apache.spark.sql.functions.when;
 
 /**
  * Checks a Dataset against its {@link MartSpec}: first the schema (names, order, types), then every expectation.
- * Row-level expectations are counted in one aggregation; that aggregation, the uniqueness checks and the
- * relationship checks run as one Spark query (one union of their failure counts).
+ * A result of at most {@link #LOCAL_ROWS} rows (most marts and dims of a small warehouse) is collected and checked in
+ * the driver. A larger one is checked in Spark: row-level expectations are counted in one aggregation; that
+ * aggregation, the uniqueness checks and the relationship checks run as one Spark query (one union of their failure
+ * counts). Both give the same counts ({@code ExpectationCheckerTest}).
  */
 public final class ExpectationChecker {
 
@@ -55,6 +62,11 @@ public final class ExpectationChecker {
         }
     }
 
+    /** Results of at most this many rows are checked in the driver ({@link #countLocally}). */
+    static final int LOCAL_ROWS = 20_000;
+    /** At most this many referenced values are collected for a check in the driver. */
+    static final int LOCAL_REFERENCED = 200_000;
+
     private ExpectationChecker() {}
 
     /**
@@ -62,6 +74,12 @@ public final class ExpectationChecker {
      * @return one result per expectation, plus a schema result first
      */
     public static List<Result> check(MartSpec spec, Dataset<Row> data, Function<dev.xueqing.common.io.DatasetRef, Dataset<Row>> resolveRef) {
+        return check(spec, data, resolveRef, LOCAL_ROWS);
+    }
+
+    /** {@link #check}, in the driver when the data has at most {@code localRows} rows. */
+    static List<Result> check(MartSpec spec, Dataset<Row> data,
+                              Function<dev.xueqing.common.io.DatasetRef, Dataset<Row>> resolveRef, int localRows) {
         List<Result> results = new ArrayList<>();
         String schemaProblem = schemaProblem(spec, data);
         results.add(new Result(spec.name(), "schema matches the spec" + (schemaProblem == null ? "" : ": " + schemaProblem),
@@ -69,36 +87,44 @@ public final class ExpectationChecker {
         if (schemaProblem != null) {
             return results;
         }
-        // every expectation becomes a branch giving (its index, the rows that break it); the branches run as one
-        // Spark query, so their scans and shuffles are planned and scheduled together instead of one job each
         List<Expectation> checked = new ArrayList<>();
+        spec.allExpectations().stream().filter(e -> rowLevelFailure(e) != null).forEach(checked::add);
+        spec.allExpectations().stream().filter(e -> rowLevelFailure(e) == null).forEach(checked::add);
+        List<Row> local = data.limit(localRows + 1).collectAsList();
+        long[] failing = local.size() <= localRows
+                ? countLocally(checked, data, local, resolveRef) : countWithSpark(checked, data, resolveRef);
+        for (int i = 0; i < checked.size(); i++) {
+            results.add(new Result(spec.name(), checked.get(i).describe(), failing[i]));
+        }
+        return results;
+    }
+
+    /**
+     * Every expectation as a branch giving (its index, the rows that break it), the branches run as one Spark query,
+     * so their scans and shuffles are planned and scheduled together instead of one job each.
+     */
+    private static long[] countWithSpark(List<Expectation> checked, Dataset<Row> data,
+                                         Function<dev.xueqing.common.io.DatasetRef, Dataset<Row>> resolveRef) {
         List<Column> rowLevel = new ArrayList<>();
         List<Dataset<Row>> branches = new ArrayList<>();
-        for (Expectation e : spec.allExpectations()) {
+        for (int i = 0; i < checked.size(); i++) {
+            Expectation e = checked.get(i);
             Column bad = rowLevelFailure(e);
             if (bad != null) {
-                rowLevel.add(org.apache.spark.sql.functions.struct(lit(checked.size()).as("i"),
+                rowLevel.add(org.apache.spark.sql.functions.struct(lit(i).as("i"),
                         sum(when(bad, 1L).otherwise(0L)).as("n")));
-                checked.add(e);
+            } else if (e instanceof Expectation.Unique u) {
+                Column[] cols = u.columns().stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new);
+                branches.add(data.groupBy(cols).count().filter(col("count").gt(1))
+                        .agg(sum("count").as("n")).select(lit(i).as("i"), col("n")));
+            } else if (e instanceof Expectation.References r) {
+                branches.add(notReferenced(data, r, resolveRef).agg(count(lit(1)).as("n"))
+                        .select(lit(i).as("i"), col("n")));
             }
         }
         if (!rowLevel.isEmpty()) {
-            branches.add(data.agg(array(rowLevel.toArray(Column[]::new)).as("_counts"))
+            branches.add(0, data.agg(array(rowLevel.toArray(Column[]::new)).as("_counts"))
                     .select(explode(col("_counts")).as("r")).select(col("r.i").as("i"), col("r.n").as("n")));
-        }
-        for (Expectation e : spec.allExpectations()) {
-            if (e instanceof Expectation.Unique u) {
-                Column[] cols = u.columns().stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new);
-                branches.add(data.groupBy(cols).count().filter(col("count").gt(1))
-                        .agg(sum("count").as("n")).select(lit(checked.size()).as("i"), col("n")));
-                checked.add(e);
-            } else if (e instanceof Expectation.References r) {
-                Dataset<Row> other = resolveRef.apply(r.ref()).select(col(r.refColumn()).as("__ref")).distinct();
-                branches.add(data.filter(col(r.column()).isNotNull())
-                        .join(other, col(r.column()).equalTo(col("__ref")), "left_anti")
-                        .agg(count(lit(1)).as("n")).select(lit(checked.size()).as("i"), col("n")));
-                checked.add(e);
-            }
         }
         long[] failing = new long[checked.size()];
         if (!branches.isEmpty()) {
@@ -110,10 +136,95 @@ public final class ExpectationChecker {
                 failing[row.getInt(0)] = row.isNullAt(1) ? 0 : row.getLong(1);
             }
         }
+        return failing;
+    }
+
+    /** The rows whose non-null value of the column is not among the referenced dataset's values. */
+    private static Dataset<Row> notReferenced(Dataset<Row> data, Expectation.References r,
+                                              Function<dev.xueqing.common.io.DatasetRef, Dataset<Row>> resolveRef) {
+        Dataset<Row> other = resolveRef.apply(r.ref()).select(col(r.refColumn()).as("__ref")).distinct();
+        return data.filter(col(r.column()).isNotNull())
+                .join(other, col(r.column()).equalTo(col("__ref")), "left_anti");
+    }
+
+    /**
+     * The same counts for a result of at most {@link #LOCAL_ROWS} rows, already collected: the row-level conditions
+     * are Spark's own expressions, evaluated over the collected rows by the optimizer (a projection of a local
+     * relation runs no Spark job), uniqueness is counted in a hash map, and the referenced values are collected
+     * once (at most {@link #LOCAL_REFERENCED} of them, else that one check runs in Spark). A small mart is checked
+     * with one or two Spark jobs instead of a query of a shuffle per check, each of them a job under AQE.
+     */
+    private static long[] countLocally(List<Expectation> checked, Dataset<Row> data, List<Row> local,
+                                       Function<dev.xueqing.common.io.DatasetRef, Dataset<Row>> resolveRef) {
+        long[] failing = new long[checked.size()];
+        StructType schema = data.schema();
+        List<Integer> rowLevel = new ArrayList<>();
+        List<Column> conditions = new ArrayList<>();
         for (int i = 0; i < checked.size(); i++) {
-            results.add(new Result(spec.name(), checked.get(i).describe(), failing[i]));
+            Column bad = rowLevelFailure(checked.get(i));
+            if (bad != null) {
+                rowLevel.add(i);
+                conditions.add(bad.as("_c" + conditions.size()));
+            }
         }
-        return results;
+        if (!conditions.isEmpty() && !local.isEmpty()) {
+            List<Row> evaluated = data.sparkSession().createDataFrame(local, schema)
+                    .select(conditions.toArray(Column[]::new)).collectAsList();
+            for (Row row : evaluated) {
+                for (int c = 0; c < rowLevel.size(); c++) {
+                    if (!row.isNullAt(c) && row.getBoolean(c)) {
+                        failing[rowLevel.get(c)]++;
+                    }
+                }
+            }
+        }
+        for (int i = 0; i < checked.size(); i++) {
+            if (checked.get(i) instanceof Expectation.Unique u) {
+                int[] at = u.columns().stream().mapToInt(schema::fieldIndex).toArray();
+                Map<List<Object>, Long> rows = new HashMap<>();
+                for (Row row : local) {
+                    List<Object> key = new ArrayList<>(at.length);
+                    for (int a : at) {
+                        key.add(groupingValue(row.get(a)));
+                    }
+                    rows.merge(key, 1L, Long::sum);
+                }
+                failing[i] = rows.values().stream().filter(n -> n > 1).mapToLong(Long::longValue).sum();
+            } else if (checked.get(i) instanceof Expectation.References r) {
+                failing[i] = notReferencedLocally(data, local, r, resolveRef);
+            }
+        }
+        return failing;
+    }
+
+    private static long notReferencedLocally(Dataset<Row> data, List<Row> local, Expectation.References r,
+                                             Function<dev.xueqing.common.io.DatasetRef, Dataset<Row>> resolveRef) {
+        int at = data.schema().fieldIndex(r.column());
+        if (local.stream().allMatch(row -> row.isNullAt(at))) {
+            return 0;
+        }
+        Dataset<Row> referenced = resolveRef.apply(r.ref()).select(col(r.refColumn()));
+        List<Row> values = referenced.schema().fields()[0].dataType().sameType(data.schema().fields()[at].dataType())
+                ? referenced.limit(LOCAL_REFERENCED + 1).collectAsList() : null;
+        if (values == null || values.size() > LOCAL_REFERENCED) {
+            // other types (Spark would compare them after a cast) or too many values: the join
+            return notReferenced(data.sparkSession().createDataFrame(local, data.schema()), r, resolveRef).count();
+        }
+        Set<Object> known = new HashSet<>();
+        values.forEach(v -> known.add(groupingValue(v.get(0))));
+        return local.stream().filter(row -> !row.isNullAt(at) && !known.contains(groupingValue(row.get(at)))).count();
+    }
+
+    /** A value as Spark groups and joins it: −0.0 as 0.0 (NaN equals NaN in both), binary by content. */
+    private static Object groupingValue(Object v) {
+        if (v instanceof Double d && d == 0.0) {
+            return 0.0;
+        } else if (v instanceof Float f && f == 0.0f) {
+            return 0.0f;
+        } else if (v instanceof byte[] b) {
+            return java.nio.ByteBuffer.wrap(b);
+        }
+        return v;
     }
 
     /** The condition under which a row breaks a row-level expectation, or null for uniqueness and references. */

@@ -181,15 +181,15 @@ public final class ExpectationChecker {
         for (int i = 0; i < checked.size(); i++) {
             if (checked.get(i) instanceof Expectation.Unique u) {
                 int[] at = u.columns().stream().mapToInt(schema::fieldIndex).toArray();
-                Map<List<Object>, Long> rows = new HashMap<>();
+                Map<List<Object>, Long> rowsPerKey = new HashMap<>();
                 for (Row row : local) {
                     List<Object> key = new ArrayList<>(at.length);
                     for (int a : at) {
                         key.add(groupingValue(row.get(a)));
                     }
-                    rows.merge(key, 1L, Long::sum);
+                    rowsPerKey.merge(key, 1L, Long::sum);
                 }
-                failing[i] = rows.values().stream().filter(n -> n > 1).mapToLong(Long::longValue).sum();
+                failing[i] = rowsPerKey.values().stream().filter(n -> n > 1).mapToLong(Long::longValue).sum();
             } else if (checked.get(i) instanceof Expectation.References r) {
                 failing[i] = notReferencedLocally(data, local, r, resolveRef);
             }

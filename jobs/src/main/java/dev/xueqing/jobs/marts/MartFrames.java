@@ -71,7 +71,7 @@ public final class MartFrames {
      * (a minimum of (time, id, ...)), instead of ranking every answer. The first answers of the assessment marts.
      */
     public static Dataset<Row> firstScoredAnswers(MartInputs in, MartContext ctx) {
-        Dataset<Row> rows = eventsUpTo(in, ctx).filter(isAnswer().or(isGrade()))
+        Dataset<Row> rows = answersAndGrades(in, ctx)
                 .withColumn("_answer", isAnswer())
                 .withColumn("score", Answers.score());
         Column firstScored = min(when(col("score").isNotNull(), struct(col("event_time"), col("event_id"),
@@ -94,8 +94,13 @@ public final class MartFrames {
      * tracing, which counts every attempt.
      */
     public static Dataset<Row> answerScores(MartInputs in, MartContext ctx) {
-        return scored(eventsUpTo(in, ctx).filter(isAnswer().or(isGrade())))
+        return scored(answersAndGrades(in, ctx))
                 .select("course_id", "learner_key", "object_id", "event_time", "event_id", "score");
+    }
+
+    /** The events that may be scored answers: learners' answers to questions and grades of questions. */
+    private static Dataset<Row> answersAndGrades(MartInputs in, MartContext ctx) {
+        return eventsUpTo(in, ctx).filter(isAnswer().or(isGrade()));
     }
 
     /** A learner-initiated answer to a question. */

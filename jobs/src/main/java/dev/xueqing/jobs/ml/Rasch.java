@@ -32,7 +32,8 @@ import static org.apache.spark.sql.functions.lit;
  * problems, so the fit alternates a Newton step for every person and one for every item (each step at most one
  * logit, as JMLE programs do), then moves all of them by the common shift that is best for the penalty, until no
  * estimate moves by more than 1e-9 logits. Each step maximises the penalised likelihood along its own directions,
- * which is strictly concave, so this reaches its one maximum. A group's responses must fit in a task's memory (about 20 bytes each).
+ * which is strictly concave, so this reaches its one maximum. A group's responses must fit in a task's memory
+ * (about 20 bytes each).
  *
  * <p>Fit per item, from the residuals of the fitted model: with p the expected score and W = p(1−p),
  * outfit mean-square = mean over responses of (x−p)²/W (sensitive to unexpected responses far from the item),
@@ -172,8 +173,7 @@ public final class Rasch {
             }
             // the common shift: the likelihood depends on θ − b only, so moving every estimate by the same c
             // changes the penalty alone, which is least at c = −(Σθ + Σb) / (persons + items)
-            double shift = shift(theta, persons, b, items);
-            moved = Math.max(moved, Math.abs(shift));
+            moved = Math.max(moved, Math.abs(shiftTogether(theta, persons, b, items)));
         }
         // centre the items at 0, the persons shifted by the same constant
         double shift = 0;
@@ -213,7 +213,7 @@ public final class Rasch {
      * the other's drift, and only the weak ridge pulls them back, so without this step the shift converged last
      * (several hundred sweeps on a course of a few thousand responses, against about fifteen with it).
      */
-    private static double shift(double[] theta, int persons, double[] b, int items) {
+    private static double shiftTogether(double[] theta, int persons, double[] b, int items) {
         double sum = 0;
         for (int k = 0; k < persons; k++) {
             sum += theta[k];

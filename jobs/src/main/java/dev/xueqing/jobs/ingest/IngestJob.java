@@ -183,11 +183,15 @@ public final class IngestJob {
         Map<String, Long> quarantined = new TreeMap<>();
         long records = 0;
         long voiding = 0;
+        long eventRecords = 0;
         for (Row r : parsed.groupBy(col("kind"), col("quarantine.reason").as("reason")).count().collectAsList()) {
             String kind = r.getString(0);
             long n = r.getLong(2);
             if (!ParsedRecords.FACT_KINDS.contains(kind)) {
                 records += n;
+            }
+            if (ParsedRecords.EVENT.equals(kind)) {
+                eventRecords += n;
             }
             if (ParsedRecords.QUARANTINE.equals(kind)) {
                 quarantined.merge(r.getString(1), n, Long::sum);
@@ -222,7 +226,8 @@ public final class IngestJob {
 
         // 4. Classify every event record of the batch once, by its fate, on narrow rows; each count and output
         //    below is read from this one cached classification.
-        Dataset<Row> classified = classify(parsed, published, voidedIds).persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> classified = classify(parsed, published, voidedIds, eventRecords <= MAX_BROADCAST_KEYS)
+                .persist(StorageLevel.MEMORY_AND_DISK());
         Dataset<Row> voidedPublished = published.select(EventSchema.EVENT_ID, EventSchema.TENANT, EventSchema.EVENT_DATE)
                 .join(batchVoided.select(col("voided_event_id"), col("tenant").as("voided_tenant")), isVoided(),
                         "left_semi");
@@ -331,8 +336,14 @@ public final class IngestJob {
      * {@code _first_ref} (raw_ref of the first record with the same tenant and id), {@code _pref} (raw_ref of the
      * published event with that id, if any) and {@code _fate}. Records are ranked within (tenant, event_id) by seq,
      * then compared with the published events' keys and the voided ids.
+     *
+     * <p>When {@code batchIdsBroadcast} (the batch has at most {@link #MAX_BROADCAST_KEYS} event records), the
+     * published keys are first narrowed to the batch's ids by a broadcast semi join, so that only the published
+     * events that share an id with the batch (usually none) are shuffled for the comparison, not every event of the
+     * history with its hash and reference. The result is the same either way.
      */
-    private static Dataset<Row> classify(Dataset<Row> parsed, Dataset<Row> published, Dataset<Row> voidedIds) {
+    static Dataset<Row> classify(Dataset<Row> parsed, Dataset<Row> published, Dataset<Row> voidedIds,
+                                 boolean batchIdsBroadcast) {
         List<Column> narrow = new ArrayList<>(List.of(col("seq")));
         CLASSIFIED_COLUMNS.forEach(c -> narrow.add(col("event." + c).as(c)));
         WindowSpec byId = Window.partitionBy(EventSchema.TENANT, EventSchema.EVENT_ID).orderBy(col("seq"));
@@ -340,7 +351,16 @@ public final class IngestJob {
                 .withColumn("_rank", row_number().over(byId))
                 .withColumn("_first_hash", first(EventSchema.CONTENT_HASH).over(byId))
                 .withColumn("_first_ref", first(EventSchema.RAW_REF).over(byId));
-        Dataset<Row> publishedKeys = published.select(col(EventSchema.EVENT_ID).as("_pid"),
+        Dataset<Row> candidates = published;
+        if (batchIdsBroadcast) {
+            Dataset<Row> batchIds = ofKind(parsed, ParsedRecords.EVENT)
+                    .select(col("event." + EventSchema.EVENT_ID).as("_bid"),
+                            col("event." + EventSchema.TENANT).as("_btenant"))
+                    .distinct();
+            candidates = published.join(functions.broadcast(batchIds), col(EventSchema.EVENT_ID).equalTo(col("_bid"))
+                    .and(col(EventSchema.TENANT).equalTo(col("_btenant"))), "left_semi");
+        }
+        Dataset<Row> publishedKeys = candidates.select(col(EventSchema.EVENT_ID).as("_pid"),
                 col(EventSchema.TENANT).as("_ptenant"),
                 col(EventSchema.CONTENT_HASH).as("_phash"), col(EventSchema.RAW_REF).as("_pref"));
         Column later = col("_rank").gt(1);

@@ -258,6 +258,46 @@ class IngestJobTest extends SparkTestBase {
     }
 
     @Test
+    void narrowingThePublishedKeysToTheBatchsIdsClassifiesEveryRecordAlike(@TempDir Path dir) throws IOException {
+        Path in = Files.createDirectories(dir.resolve("in"));
+        String one = stmt(ID1, "s1", VIEWED, "urn:p1", "2026-03-01T08:00:00+08:00");
+        String two = stmt(ID2, "s1", VIEWED, "urn:p2", "2026-03-01T09:00:00+08:00");
+        String three = stmt(ID3, "s2", VIEWED, "urn:p3", "2026-03-02T08:00:00+08:00");
+        Warehouse wh = new Warehouse(spark(), dir.resolve("wh").toString());
+        ingest(wh, List.of(write(in, "a.jsonl", String.join("\n", one, two, three) + "\n", false)), "r1", null);
+        ingest(wh, List.of(write(in, "u.jsonl", one + "\n", false)), "r2", null, "u");
+
+        // a published duplicate (one), a published conflict (two, other object), a fresh event given twice (four),
+        // a batch conflict (four again, other object), a fresh event voided in the batch, and the voiding itself
+        String four = stmt(ID4, "s2", VIEWED, "urn:p4", "2026-03-02T09:00:00+08:00");
+        String fourChanged = stmt(ID4, "s2", VIEWED, "urn:p5", "2026-03-02T09:00:00+08:00");
+        String five = stmt("6f1f6a38-2f5b-4f2a-9b7e-000000000005", "s3", VIEWED, "urn:p6", "2026-03-02T10:00:00+08:00");
+        String voids = voiding("6f1f6a38-2f5b-4f2a-9b7e-000000000006", "6f1f6a38-2f5b-4f2a-9b7e-000000000005");
+        Path b = write(in, "b.jsonl", String.join("\n", one, stmt(ID2, "s1", VIEWED, "urn:p9",
+                "2026-03-01T09:00:00+08:00"), four, four, fourChanged, five, voids) + "\n", false);
+        Instant now = Instant.parse("2026-03-10T00:00:00Z");
+        XapiAdapter adapter = new XapiAdapter(CONFIG.xapi(), CONFIG.skills().extensions(), PSEUDO, CONFIG.timezone(),
+                "t", "r3", now);
+        org.apache.spark.sql.Dataset<Row> parsed = IngestJob.parse(spark(), adapter, List.of(b.toUri().toString()),
+                "t", "r3", now).cache();
+        org.apache.spark.sql.Dataset<Row> published = wh.read(DatasetRef.EVENTS,
+                dev.xueqing.common.schema.EventSchema.SCHEMA);
+        org.apache.spark.sql.Dataset<Row> voided = parsed.filter(col("kind").equalTo(ParsedRecords.VOIDED))
+                .select(col("voided.voided_event_id"), col("voided.tenant").as("voided_tenant"));
+
+        List<String> narrowed = IngestJob.classify(parsed, published, voided, true).orderBy("seq")
+                .collectAsList().stream().map(Row::toString).toList();
+        List<String> whole = IngestJob.classify(parsed, published, voided, false).orderBy("seq")
+                .collectAsList().stream().map(Row::toString).toList();
+        List<String> fates = IngestJob.classify(parsed, published, voided, true).orderBy("seq").select("_fate")
+                .as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+        parsed.unpersist();
+        assertThat(narrowed).isEqualTo(whole).hasSize(6);
+        assertThat(fates).containsExactly(
+                "published_duplicate", "published_conflict", "fresh", "duplicate", "batch_conflict", "voided");
+    }
+
+    @Test
     void aBatchWithNoFreshEventStillQuarantinesItsConflictsAndVoids(@TempDir Path dir) throws IOException {
         Path in = Files.createDirectories(dir.resolve("in"));
         String first = stmt(ID1, "s1", VIEWED, "urn:p1", "2026-03-01T08:00:00+08:00");

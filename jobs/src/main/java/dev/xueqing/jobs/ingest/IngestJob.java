@@ -54,7 +54,9 @@ import static org.apache.spark.sql.functions.when;
  * <p>Cost: the records are parsed once and cached; classification (the de-duplication window and the joins with
  * published keys and voided ids) runs on a narrow projection of the events ({@link #CLASSIFIED_COLUMNS}), and only
  * that is cached. The fresh events are then picked from the cached wide rows by their key, against the smaller side
- * of the classification (see {@link #freshEvents}), so the wide rows are not shuffled for de-duplication.
+ * of the classification (see {@link #freshEvents}), so the wide rows are not shuffled for de-duplication. The
+ * published keys are narrowed to the batch's ids before they are compared (see {@link #classify}), so a small
+ * batch does not shuffle the keys of the whole history.
  */
 public final class IngestJob {
     private static final Logger LOG = LoggerFactory.getLogger(IngestJob.class);

@@ -49,6 +49,8 @@ import static org.apache.spark.sql.functions.when;
  * events + object observations → the four dims (learners, courses, enrollments, course_items), rebuilt whole
  * whenever what they are built from changed, so that they always agree with the published events. When nothing did
  * (the datasets read, the skill mapping, the definitions: see {@link #inputsFingerprint}), the versions are kept.
+ * The events are read through their per-day partial aggregates ({@link DimPartials}), which a run recomputes only
+ * for the days whose events changed.
  */
 public final class DimsJob {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DimsJob.class);
@@ -83,13 +85,14 @@ public final class DimsJob {
             LOG.info("DIMS {}: {}", kept, UNCHANGED);
             return kept;
         }
-        // only the columns the dims read are cached: the full events would cost several times more to cache
+        // the per-day partial aggregates, recomputed for the days whose events changed, then cached: the dims read
+        // them four times, and they are several times fewer rows than the events
         Dataset<Row> events = warehouse.read(DatasetRef.EVENTS)
-                .select(EVENT_COLUMNS.stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new))
-                .persist(StorageLevel.MEMORY_AND_DISK());
+                .select(EVENT_COLUMNS.stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new));
+        Dataset<Row> partials = DimPartials.maintain(warehouse, events, runId).persist(StorageLevel.MEMORY_AND_DISK());
         try {
             Dataset<Row> observations = warehouse.read(DatasetRef.OBJECT_OBSERVATIONS, Datasets.OBJECT_OBSERVATIONS);
-            Dims dims = transform(events, observations,
+            Dims dims = fromPartials(partials, observations,
                     warehouse.read(DatasetRef.ENROLMENT_FACTS, Datasets.ENROLMENT_FACTS),
                     warehouse.read(DatasetRef.COURSE_FACTS, Datasets.COURSE_FACTS), skillMapping);
             Map<String, Long> counts = new LinkedHashMap<>();
@@ -117,7 +120,7 @@ public final class DimsJob {
             }
             return counts;
         } finally {
-            events.unpersist();
+            partials.unpersist();
         }
     }
 
@@ -181,23 +184,31 @@ public final class DimsJob {
      */
     public static Dims transform(Dataset<Row> events, Dataset<Row> observations, Dataset<Row> enrolmentFacts,
                                  Dataset<Row> courseFacts, List<ItemSkill> skillMapping) {
-        Dataset<Row> learnerEvents = events.filter(col("actor_role").equalTo(ActorRoles.LEARNER));
+        return fromPartials(DimPartials.of(events), observations, enrolmentFacts, courseFacts, skillMapping);
+    }
 
+    /**
+     * As {@link #transform}, from the per-day partial aggregates of the events ({@link DimPartials}) instead of the
+     * events: each aggregate is taken again over the days (a minimum of minima, a maximum of maxima, the latest of
+     * the latest), so the dims are the same.
+     */
+    public static Dims fromPartials(Dataset<Row> partials, Dataset<Row> observations, Dataset<Row> enrolmentFacts,
+                                    Dataset<Row> courseFacts, List<ItemSkill> skillMapping) {
         Column factTime = col("observed_at");
         Dataset<Row> demographics = enrolmentFacts.groupBy(col("learner_key").as("_dl")).agg(
                 latest("region", factTime), latest("gender", factTime), latest("age_band", factTime),
                 latest("education", factTime), latest("imd_band", factTime), latest("disability", factTime));
         // Aggregates that keep a string (first, max_by) make Spark sort every event by the group key; grouping by
         // the string first (a hash aggregate) leaves few rows for the second, sorting step. Same results.
-        Dataset<Row> learners = learnerEvents.groupBy("learner_key", "tenant").agg(min("event_time").as("_first"))
+        Dataset<Row> learners = DimPartials.ofKind(partials, DimPartials.LEARNER)
+                .groupBy("learner_key", "tenant").agg(min("t_min").as("_first"))
                 .groupBy("learner_key").agg(
                         min_by(col("tenant"), col("_first")).as("tenant"), min("_first").as("first_seen"))
                 .join(demographics, col("learner_key").equalTo(col("_dl")), "left")
                 .select(col("learner_key"), col("tenant"), col("region"), col("gender"), col("age_band"),
                         col("education"), col("imd_band"), col("disability"), col("first_seen"));
 
-        Dataset<Row> derived = enrollments(learnerEvents,
-                events.filter(col("actor_role").isin(ActorRoles.LEARNER, ActorRoles.SYSTEM)));
+        Dataset<Row> derived = enrollments(partials);
         Dataset<Row> finalResults = enrolmentFacts.filter(col("outcome").isNotNull())
                 .select(col("learner_key").as("_fl"), col("course_id").as("_fc"), col("outcome").as("_fo"));
         Dataset<Row> enrollments = derived
@@ -213,8 +224,8 @@ public final class DimsJob {
                 .agg(countDistinct("learner_key").as("learners"));
         Dataset<Row> calendar = courseFacts.select(col("course_id").as("_kc"), col("title").as("_kt"),
                 col("start_date").as("_ks"), col("end_date").as("_ke"));
-        Dataset<Row> courses = events.groupBy("course_id", "tenant").agg(max("event_time").as("_last"),
-                        min("event_date").as("_first_day"), max("event_date").as("_last_day"))
+        Dataset<Row> courses = DimPartials.ofKind(partials, DimPartials.COURSE).groupBy("course_id", "tenant")
+                .agg(max("t_max").as("_last"), min("event_date").as("_first_day"), max("event_date").as("_last_day"))
                 .groupBy("course_id").agg(
                         max_by(col("tenant"), col("_last")).as("tenant"),
                         min("_first_day").as("first_day"), max("_last_day").as("last_day"))
@@ -226,10 +237,9 @@ public final class DimsJob {
                         coalesce(col("_ke"), col("last_day")).as("end_date"),
                         coalesce(col("learners"), lit(0L)).as("learners"));
 
-        Dataset<Row> seen = events.filter(col("object_type").isin(ObjectTypes.COURSE, ObjectTypes.CLASS,
-                        ObjectTypes.AGENT, ObjectTypes.STATEMENT).unary_$bang())
+        Dataset<Row> seen = DimPartials.ofKind(partials, DimPartials.ITEM)
                 .groupBy("course_id", "object_id", "object_type", "parent_id")
-                .agg(max("event_time").as("_last"), max("score_max").as("_max"))
+                .agg(max("t_max").as("_last"), max("score_max").as("_max"))
                 .groupBy("course_id", "object_id").agg(
                         max_by(col("object_type"), col("_last")).as("seen_type"),
                         max_by(col("parent_id"), when(col("parent_id").isNotNull(), col("_last")))
@@ -335,28 +345,24 @@ public final class DimsJob {
      * passed/failed event about the learner (grades are often logged with the system role), else withdrawn when
      * unenrolled. Learners with only system-role events (a grade but no activity) have no enrolment row.
      */
-    static Dataset<Row> enrollments(Dataset<Row> learnerEvents, Dataset<Row> learnerAndSystemEvents) {
-        Column t = col("event_time");
-        Column isEnrol = col("action").equalTo(Actions.ENROLLED);
-        Column isUnenrol = col("action").equalTo(Actions.UNENROLLED);
-        Column courseOutcome = col("object_id").equalTo(col("course_id"))
-                .and(col("action").isin(Actions.PASSED, Actions.FAILED));
-        // by class first (a hash aggregate), then per enrolment over the few rows left (see transform)
-        Dataset<Row> agg = learnerEvents.groupBy("learner_key", "course_id", "class_id").agg(
-                        max(t).as("_last"),
-                        min(when(isEnrol, t)).as("_first_enrol"),
-                        max(when(isEnrol, t)).as("_last_enrol"),
-                        max(when(isUnenrol, t)).as("_last_unenrol"),
-                        min(t).as("_first_event"))
+    static Dataset<Row> enrollments(Dataset<Row> partials) {
+        // by class first, then per enrolment over the few rows left (see transform)
+        Dataset<Row> agg = DimPartials.ofKind(partials, DimPartials.ENROLMENT)
+                .groupBy("learner_key", "course_id", "class_id").agg(
+                        max("t_max").as("_last"),
+                        min("t_first_enrol").as("_first_enrol"),
+                        max("t_last_enrol").as("_last_enrol"),
+                        max("t_last_unenrol").as("_last_unenrol"),
+                        min("t_min").as("_first_event"))
                 .groupBy("learner_key", "course_id").agg(
                         max_by(col("class_id"), when(col("class_id").isNotNull(), col("_last"))).as("class_id"),
                         min("_first_enrol").as("first_enrol"),
                         max("_last_enrol").as("last_enrol"),
                         max("_last_unenrol").as("last_unenrol"),
                         min("_first_event").as("first_event"));
-        Dataset<Row> outcomes = learnerAndSystemEvents.filter(courseOutcome)
+        Dataset<Row> outcomes = DimPartials.ofKind(partials, DimPartials.OUTCOME)
                 .groupBy(col("learner_key").as("_ol"), col("course_id").as("_oc"))
-                .agg(max_by(col("action"), t).as("outcome_action"));
+                .agg(max_by(col("action"), col("t_max")).as("outcome_action"));
         agg = agg.join(outcomes, col("learner_key").equalTo(col("_ol")).and(col("course_id").equalTo(col("_oc"))),
                 "left");
         Column unenrolledAt = when(col("last_unenrol").isNotNull()

@@ -6,6 +6,7 @@ import dev.xueqing.common.io.Warehouse;
 import dev.xueqing.common.model.Actions;
 import dev.xueqing.common.model.ActorRoles;
 import dev.xueqing.common.model.ObjectTypes;
+import dev.xueqing.jobs.marts.DayRebuild;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -144,48 +145,36 @@ public final class DimPartials {
      * @param events the published events ({@link DimsJob#EVENT_COLUMNS}); only the changed days are read from them
      */
     static Dataset<Row> maintain(Warehouse warehouse, Dataset<Row> events, String runId) {
-        DatasetRef ref = REF;
         Map<String, Instant> eventDays = warehouse.partitionsWrittenAt(DatasetRef.EVENTS);
-        boolean whole = !warehouse.exists(ref) || !fingerprint().equals(warehouse.readVersionNote(ref, NOTE));
+        boolean whole = !warehouse.exists(REF) || !fingerprint().equals(warehouse.readVersionNote(REF, NOTE));
         if (whole) {
             LOG.info("DIMS partials: every day computed ({} day(s) of events)", eventDays.size());
             try {
                 // derived state of another definition (or a half-made first one): made again from the events
-                warehouse.fs().delete(warehouse.path(ref), true);
+                warehouse.fs().delete(warehouse.path(REF), true);
             } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException("Could not remove the old " + ref.name(), e);
+                throw new java.io.UncheckedIOException("Could not remove the old " + REF.name(), e);
             }
             // every event is read by the five aggregates: cached once (only the columns the dims read)
             Dataset<Row> cached = events.persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
             try {
-                warehouse.publishPartitions(ref, of(cached), eventDays.keySet(), runId);
+                warehouse.publishPartitions(REF, of(cached), eventDays.keySet(), runId);
             } finally {
                 cached.unpersist();
             }
-            warehouse.writeVersionNote(ref, NOTE, fingerprint());
-            return warehouse.read(ref);
+            warehouse.writeVersionNote(REF, NOTE, fingerprint());
+            return warehouse.read(REF);
         }
-        Instant committed = warehouse.committedAt(ref);
-        SortedSet<String> replace = new TreeSet<>();
-        eventDays.forEach((day, written) -> {
-            if (written.isAfter(committed)) {
-                replace.add(day);
-            }
-        });
-        List<String> gone = new ArrayList<>();
-        for (String day : warehouse.partitionValues(ref)) {
-            if (!eventDays.containsKey(day)) {
-                gone.add(day);
-            }
-        }
-        replace.addAll(gone);
+        List<String> kept = warehouse.partitionValues(REF);
+        SortedSet<String> replace = DayRebuild.changedDays(eventDays, warehouse.committedAt(REF), kept);
+        long gone = kept.stream().filter(d -> !eventDays.containsKey(d)).count();
         if (!replace.isEmpty()) {
             Object[] days = replace.stream().map(d -> java.sql.Date.valueOf(d)).toArray();
             LOG.info("DIMS partials: {} day(s) recomputed, {} day(s) without events dropped (days {} .. {})",
-                    replace.size() - gone.size(), gone.size(), replace.first(), replace.last());
-            warehouse.publishPartitions(ref, of(events.filter(col("event_date").isin(days))), replace, runId);
-            warehouse.writeVersionNote(ref, NOTE, fingerprint());
+                    replace.size() - gone, gone, replace.first(), replace.last());
+            warehouse.publishPartitions(REF, of(events.filter(col("event_date").isin(days))), replace, runId);
+            warehouse.writeVersionNote(REF, NOTE, fingerprint());
         }
-        return warehouse.read(ref);
+        return warehouse.read(REF);
     }
 }

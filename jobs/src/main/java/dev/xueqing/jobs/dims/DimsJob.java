@@ -6,7 +6,6 @@ import dev.xueqing.common.io.BuildInputs;
 import dev.xueqing.common.io.DatasetRef;
 import dev.xueqing.common.io.Warehouse;
 import dev.xueqing.common.model.Actions;
-import dev.xueqing.common.model.ActorRoles;
 import dev.xueqing.common.model.ObjectTypes;
 import dev.xueqing.common.schema.Datasets;
 import dev.xueqing.common.schema.DimSpecs;
@@ -76,8 +75,20 @@ public final class DimsJob {
             "event_time", "event_date", "course_id", "class_id", "action", "object_id", "object_type", "parent_id",
             "score_max");
 
-    /** Builds, checks and publishes the dims; returns row counts by dim name. */
+    /** Builds, checks and publishes the dims through the kept per-day partials; returns row counts by dim name. */
     public Map<String, Long> run(String runId) {
+        return run(runId, true);
+    }
+
+    /**
+     * Builds, checks and publishes the dims; returns row counts by dim name.
+     *
+     * @param keepPartials whether to read the events through the kept per-day partials ({@link DimPartials#maintain}),
+     *     which pays when history is large; when false (small inputs: keeping them costs a commit and a dozen Spark
+     *     jobs more than it saves) the partials are taken from every event and not kept. Partials left by an earlier
+     *     run stay valid: the days written since their commit are recomputed when they are next used.
+     */
+    public Map<String, Long> run(String runId, boolean keepPartials) {
         SparkSessions.label(warehouse.spark(), "DIMS", "all", null);
         String inputs = inputsFingerprint();
         Map<String, Long> kept = unchanged(inputs);
@@ -85,11 +96,12 @@ public final class DimsJob {
             LOG.info("DIMS {}: {}", kept, UNCHANGED);
             return kept;
         }
-        // the per-day partial aggregates, recomputed for the days whose events changed, then cached: the dims read
-        // them four times, and they are several times fewer rows than the events
+        // the per-day partial aggregates (kept: recomputed for the days whose events changed), then cached: the dims
+        // read them four times, and they are several times fewer rows than the events
         Dataset<Row> events = warehouse.read(DatasetRef.EVENTS)
                 .select(EVENT_COLUMNS.stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new));
-        Dataset<Row> partials = DimPartials.maintain(warehouse, events, runId).persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> partials = (keepPartials ? DimPartials.maintain(warehouse, events, runId) : DimPartials.of(events))
+                .persist(StorageLevel.MEMORY_AND_DISK());
         try {
             Dataset<Row> observations = warehouse.read(DatasetRef.OBJECT_OBSERVATIONS, Datasets.OBJECT_OBSERVATIONS);
             Dims dims = fromPartials(partials, observations,

@@ -11,6 +11,7 @@ import org.apache.spark.sql.Row;
 
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -179,22 +180,34 @@ public final class DayRebuild {
         if (ctx.asOf().isBefore(previousAsOf)) {
             return new Full("as-of date before the last build's " + previousAsOf);
         }
-        Instant committed = warehouse.committedAt(mart.ref());
         Map<String, Instant> partitions = warehouse.partitionsWrittenAt(DatasetRef.EVENTS);
+        List<String> kept = warehouse.read(mart.ref()).select(col(dayColumn)).distinct().collectAsList().stream()
+                .map(r -> r.getDate(0).toLocalDate().toString()).toList();
         SortedSet<LocalDate> changed = new TreeSet<>(request.days());
-        partitions.forEach((day, written) -> {
-            LocalDate d = LocalDate.parse(day);
-            if (written.isAfter(committed) || d.isAfter(previousAsOf)) {
-                changed.add(d);
+        changedDays(partitions, warehouse.committedAt(mart.ref()), kept).forEach(d -> changed.add(LocalDate.parse(d)));
+        partitions.keySet().stream().map(LocalDate::parse).filter(d -> d.isAfter(previousAsOf)).forEach(changed::add);
+        return days(changed, ctx.asOf());
+    }
+
+    /**
+     * The days that state derived per day from the events must recompute (the day-grain marts, the dims' partials):
+     * those whose event partition was written after the state was committed, and those the state holds that no
+     * longer have an event partition (their rows are dropped).
+     *
+     * @param eventPartitions the events' day partitions and when each was last written
+     * @param committed when the derived state was committed
+     * @param keptDays the days the derived state holds
+     */
+    public static SortedSet<String> changedDays(Map<String, Instant> eventPartitions, Instant committed,
+                                                Collection<String> keptDays) {
+        SortedSet<String> changed = new TreeSet<>();
+        eventPartitions.forEach((day, written) -> {
+            if (written.isAfter(committed)) {
+                changed.add(day);
             }
         });
-        for (Row r : warehouse.read(mart.ref()).select(col(dayColumn)).distinct().collectAsList()) {
-            LocalDate d = r.getDate(0).toLocalDate();
-            if (!partitions.containsKey(d.toString())) {
-                changed.add(d);
-            }
-        }
-        return days(changed, ctx.asOf());
+        keptDays.stream().filter(d -> !eventPartitions.containsKey(d)).forEach(changed::add);
+        return changed;
     }
 
     /** Each changed day with the days before and after it, up to the as-of date; read with one more day each side. */

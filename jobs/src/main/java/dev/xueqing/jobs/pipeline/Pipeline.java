@@ -670,21 +670,26 @@ public final class Pipeline implements AutoCloseable {
      * Fits Spark's settings to the published events ({@link SparkSessions#fitToInput}): at the start of a command,
      * and again after its ingest, before the dims and marts. Before the first ingest the size is unknown and the
      * settings stay as they are.
+     *
+     * @return whether the events are small ({@code xueqing.spark.small-input}); false when their size is unknown
      */
-    private void fitSparkToEvents() {
+    private boolean fitSparkToEvents() {
         long bytes = warehouse.bytesOnDisk(dev.xueqing.common.io.DatasetRef.EVENTS);
-        if (bytes >= 0) {
-            boolean small = SparkSessions.fitToInput(spark, config.spark(), bytes);
-            LOG.info("Events take {} byte(s) on disk: {}", bytes, small
-                    ? "small-input settings (interpreted expressions, xueqing.spark.small-input)"
-                    : "Spark's generated code");
+        if (bytes < 0) {
+            return false;
         }
+        boolean small = SparkSessions.fitToInput(spark, config.spark(), bytes);
+        LOG.info("Events take {} byte(s) on disk: {}", bytes, small
+                ? "small-input settings (interpreted expressions, xueqing.spark.small-input)"
+                : "Spark's generated code");
+        return small;
     }
 
     private Map<String, Long> rebuildDims(String runId) {
-        fitSparkToEvents();
+        boolean small = fitSparkToEvents();
         progress.step("dims");
-        return new DimsJob(warehouse, config.skills().mapping()).run(runId + "-dims");
+        // small events: the dims straight from them; the kept per-day partials pay only when history is large
+        return new DimsJob(warehouse, config.skills().mapping()).run(runId + "-dims", !small);
     }
 
     private List<MartsJob.MartResult> runMarts(LocalDate asOf, List<String> only, String runId, Instant start,

@@ -3,7 +3,6 @@ package dev.xueqing.jobs.marts;
 import dev.xueqing.common.io.DatasetRef;
 import dev.xueqing.common.metrics.Answers;
 import dev.xueqing.common.metrics.LearnerActivity;
-import dev.xueqing.common.metrics.Sessionization;
 import dev.xueqing.common.metrics.TenantTime;
 import dev.xueqing.common.model.Actions;
 import dev.xueqing.common.model.ObjectTypes;
@@ -33,8 +32,7 @@ import static org.apache.spark.sql.functions.when;
  *       on an assessment item, by any actor (graders may be the system);</li>
  *   <li>course-level outcome events: completed, passed or failed on the course itself (object_id = course_id or
  *       object_type = course), by any actor;</li>
- *   <li>daily active time: {@link Sessionization#daily} over the learner-initiated events up to asOf, computed once
- *       per build and shared by every mart that reports active minutes or sessions.</li>
+ *   <li>daily activity with active time and sessions: {@link LearnerDays}, the per-day fact kept between builds.</li>
  * </ul>
  */
 public final class MartFrames {
@@ -144,16 +142,6 @@ public final class MartFrames {
                 .groupBy("learner_key", "course_id", "object_id")
                 .agg(min("event_time").as("submitted_at"))
                 .join(assessmentItems(in), new String[] {"course_id", "object_id"});
-    }
-
-    /**
-     * learner_key, course_id, event_date, active_seconds, sessions: {@link Sessionization#daily} over
-     * {@link #learnerEvents}, with the configured time zone and idle cutoff. The session window sorts every event of
-     * every learner, so the result is derived once per build (cached) instead of once per mart.
-     */
-    public static Dataset<Row> dailyActiveTime(MartInputs in, MartContext ctx) {
-        return in.derivedCached("daily-active-time:" + ctx.asOf(), () -> Sessionization.daily(learnerEvents(in, ctx),
-                ctx.config().timezone(), ctx.config().activity().idleCutoffMinutes()));
     }
 
     /** learner_key, course_id, event_date, score_scaled of scored events on assessment items up to asOf. */

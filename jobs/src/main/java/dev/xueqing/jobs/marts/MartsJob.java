@@ -114,6 +114,9 @@ public final class MartsJob {
         marts.forEach(m -> needed.addAll(m.inputs()));
         Map<DatasetRef, Dataset<Row>> inputs = new HashMap<>();
         for (DatasetRef ref : needed) {
+            if (ref.equals(LearnerDays.REF)) {
+                continue; // built below, from the events
+            }
             Dataset<Row> d = ref.equals(DatasetRef.RUNS) ? warehouse.read(ref, dev.xueqing.jobs.runs.RunLog.SCHEMA)
                     : ref.equals(DatasetRef.RISK_HISTORY)
                     ? warehouse.read(ref, dev.xueqing.jobs.marts.tutor.TutorServiceQualityMart.RISK_HISTORY_SCHEMA)
@@ -122,11 +125,14 @@ public final class MartsJob {
             inputs.put(ref, ref.equals(DatasetRef.EVENTS)
                     ? d.drop(LINEAGE_COLUMNS).persist(StorageLevel.MEMORY_AND_DISK()) : d);
         }
-        // the state of what each mart reads or checks a reference against, named before anything is published
+        MartInputs martInputs = new MartInputs(inputs, new ScratchFiles(warehouse, runId));
+        if (needed.contains(LearnerDays.REF)) {
+            buildLearnerDays(context, runId, request, inputs, martInputs);
+        }
+        // the state of what each mart reads or checks a reference against, named before any mart is published
         Set<DatasetRef> read = new LinkedHashSet<>();
         marts.forEach(m -> read.addAll(readBy(m)));
         Map<DatasetRef, String> states = BuildInputs.read(warehouse, read);
-        MartInputs martInputs = new MartInputs(inputs, new ScratchFiles(warehouse, runId));
         MartResult[] results = new MartResult[marts.size()];
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
                 Math.max(1, Math.min(concurrency, marts.size())), builders());
@@ -135,7 +141,7 @@ public final class MartsJob {
             for (int i = 0; i < marts.size(); i++) {
                 int at = i;
                 running.add(pool.submit(() -> {
-                    results[at] = build(marts.get(at), context, runId, request, inputs, martInputs, states);
+                    results[at] = build(marts.get(at), context, runId, request, inputs, martInputs, states, true);
                 }));
             }
             for (java.util.concurrent.Future<?> f : running) {
@@ -148,6 +154,24 @@ public final class MartsJob {
             warehouse.cleanScratch(runId);
         }
         return List.of(results);
+    }
+
+    /**
+     * Brings the per-day fact ({@link LearnerDays}) up to date before the marts that read it, as a day-grain mart:
+     * only the days whose events changed are recomputed. When that fails, the marts derive the fact from the events
+     * in this build instead (slower, same rows), so a broken state holds no mart back.
+     */
+    private void buildLearnerDays(MartContext context, String runId, DayRebuild.Request request,
+                                  Map<DatasetRef, Dataset<Row>> inputs, MartInputs martInputs) {
+        Mart state = LearnerDays.STATE;
+        MartResult r = build(state, context, runId, request, inputs, martInputs,
+                BuildInputs.read(warehouse, readBy(state)), false);
+        if (r.ok()) {
+            inputs.put(LearnerDays.REF, warehouse.read(LearnerDays.REF));
+        } else {
+            LOG.warn("{} could not be brought up to date ({}); the marts derive it from the events instead",
+                    LearnerDays.REF.name(), r.error());
+        }
     }
 
     /** Threads that build marts, each in a Spark scheduler pool of its own (fair shares under FAIR scheduling). */
@@ -195,13 +219,19 @@ public final class MartsJob {
         return refs;
     }
 
-    /** One mart: plan (day rebuild or whole), transform, check, publish; a failure becomes a failed result. */
+    /**
+     * One mart: plan (day rebuild or whole), transform, check, publish; a failure becomes a failed result.
+     *
+     * @param announce whether to report its start ({@link #onMartStart}): internal state built like a mart is not
+     */
     private MartResult build(Mart m, MartContext context, String runId, DayRebuild.Request request,
                              Map<DatasetRef, Dataset<Row>> inputs, MartInputs martInputs,
-                             Map<DatasetRef, String> states) {
+                             Map<DatasetRef, String> states, boolean announce) {
         Instant start = Instant.now();
         String name = m.spec().name();
-        onMartStart.accept(name);
+        if (announce) {
+            onMartStart.accept(name);
+        }
         SparkSessions.label(warehouse.spark(), "MART", name, context.asOf().toString());
         Dataset<Row> out = null;
         DayRebuild.Plan plan = new DayRebuild.Full("not of day grain");

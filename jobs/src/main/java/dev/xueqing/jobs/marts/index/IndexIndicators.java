@@ -5,8 +5,7 @@ import dev.xueqing.common.io.DatasetRef;
 import dev.xueqing.common.metrics.Rates;
 import dev.xueqing.common.metrics.TenantTime;
 import dev.xueqing.common.metrics.Weeks;
-import dev.xueqing.common.model.Actions;
-import dev.xueqing.common.model.ObjectTypes;
+import dev.xueqing.jobs.marts.LearnerDays;
 import dev.xueqing.jobs.marts.MartContext;
 import dev.xueqing.jobs.marts.MartFrames;
 import dev.xueqing.jobs.marts.MartInputs;
@@ -126,14 +125,9 @@ public final class IndexIndicators {
                 .filter(col("w_start").leq(col("w_end"))));
 
         // learner-initiated activity per day, with active time and forum posts
-        Dataset<Row> learnerEvents = MartFrames.learnerEvents(in, ctx);
-        Dataset<Row> daily = learnerEvents.groupBy("learner_key", "course_id", "event_date").agg(
-                        sum(when(col("action").isin(Actions.POSTS.toArray())
-                                .and(col("object_type").isin(ObjectTypes.FORUM_POST, ObjectTypes.FORUM_THREAD)), 1)
-                                .otherwise(0)).as("posts"))
-                .join(MartFrames.dailyActiveTime(in, ctx).select("learner_key", "course_id", "event_date",
-                        "active_seconds"), new String[] {"learner_key", "course_id", "event_date"}, "left")
-                .withColumn("active_seconds", coalesce(col("active_seconds"), lit(0L)))
+        Dataset<Row> learnerDays = LearnerDays.of(in, ctx);
+        Dataset<Row> daily = learnerDays.select(col("learner_key"), col("course_id"), col("event_date"),
+                        col("forum_posts").as("posts"), col("active_seconds"))
                 .join(courses.select("course_id", "term"), "course_id");
         Dataset<Row> dailyInPeriods = withPeriods(daily, index.periods());
         Dataset<Row> epKeys = ep.select("learner_key", "course_id", "period_type", "period", "w_start", "w_end");
@@ -160,9 +154,7 @@ public final class IndexIndicators {
                 .groupBy("learner_key", "course_id", "period_type", "period")
                 .agg(avg("score_scaled").as("mean_score"));
 
-        Dataset<Row> coursesWithPosts = learnerEvents
-                .filter(col("action").isin(Actions.POSTS.toArray())
-                        .and(col("object_type").isin(ObjectTypes.FORUM_POST, ObjectTypes.FORUM_THREAD)))
+        Dataset<Row> coursesWithPosts = learnerDays.filter(col("forum_posts").gt(0))
                 .select("course_id").distinct().withColumn("course_has_posts", lit(true));
 
         int inactiveDays = cfg.activity().inactiveDays();

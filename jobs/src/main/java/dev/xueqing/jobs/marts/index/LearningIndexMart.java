@@ -4,6 +4,7 @@ import dev.xueqing.common.io.DatasetRef;
 import dev.xueqing.common.schema.ColumnSpec;
 import dev.xueqing.common.schema.Expectation;
 import dev.xueqing.common.schema.MartSpec;
+import dev.xueqing.jobs.marts.LearnerDays;
 import dev.xueqing.jobs.marts.Mart;
 import dev.xueqing.jobs.marts.MartContext;
 import dev.xueqing.jobs.marts.MartFrames;
@@ -42,8 +43,9 @@ public final class LearningIndexMart implements Mart {
             "pass_rate", "passed / (passed + failed) of the enrolments whose course run ended in the period",
             "interaction", "learner forum posts and replies per enrolment; null where the unit's courses have no post at all");
 
-    /** What the three index marts read: the events, and the dims that place a learner in units. */
-    static final List<DatasetRef> INPUTS = List.of(DatasetRef.EVENTS, DatasetRef.ENROLLMENTS, DatasetRef.COURSES,
+    /** What the three index marts read: the events and their per-day fact, and the dims that place a learner in units. */
+    static final List<DatasetRef> INPUTS = List.of(DatasetRef.EVENTS, LearnerDays.REF, DatasetRef.ENROLLMENTS,
+            DatasetRef.COURSES,
             DatasetRef.LEARNERS, DatasetRef.COURSE_ITEMS);
 
     public static final MartSpec SPEC = new MartSpec("learning_index", AREA,

@@ -6,6 +6,7 @@ import dev.xueqing.common.metrics.Rates;
 import dev.xueqing.common.metrics.Weeks;
 import dev.xueqing.common.schema.Expectation;
 import dev.xueqing.common.schema.MartSpec;
+import dev.xueqing.jobs.marts.LearnerDays;
 import dev.xueqing.jobs.marts.Mart;
 import dev.xueqing.jobs.marts.MartContext;
 import dev.xueqing.jobs.marts.MartFrames;
@@ -68,7 +69,7 @@ public final class CohortRetentionMart implements Mart {
 
     @Override
     public List<DatasetRef> inputs() {
-        return List.of(DatasetRef.EVENTS, DatasetRef.ENROLLMENTS);
+        return List.of(DatasetRef.EVENTS, LearnerDays.REF, DatasetRef.ENROLLMENTS);
     }
 
     @Override
@@ -84,7 +85,7 @@ public final class CohortRetentionMart implements Mart {
                 .withColumn("weeks_since_enrolment", explode(sequence(lit(0), c("_k_max"))))
                 .withColumn("week_start", date_add(c("enrolment_week"), c("weeks_since_enrolment").multiply(7)));
 
-        Dataset<Row> activeWeeks = MartFrames.learnerEvents(in, ctx)
+        Dataset<Row> activeWeeks = LearnerDays.of(in, ctx)
                 .select(c("learner_key"), c("course_id"), Weeks.weekStart(c("event_date")).as("week_start"))
                 .distinct();
         Dataset<Row> retained = members.join(activeWeeks, new String[] {"learner_key", "course_id"})

@@ -4,6 +4,7 @@ import dev.xueqing.common.io.DatasetRef;
 import dev.xueqing.common.schema.ColumnSpec;
 import dev.xueqing.common.schema.Expectation;
 import dev.xueqing.common.schema.MartSpec;
+import dev.xueqing.jobs.marts.LearnerDays;
 import dev.xueqing.jobs.marts.Mart;
 import dev.xueqing.jobs.marts.MartContext;
 import dev.xueqing.jobs.marts.MartFrames;
@@ -80,7 +81,7 @@ public final class LearnerCourseProgressMart implements Mart {
 
     @Override
     public List<DatasetRef> inputs() {
-        return List.of(DatasetRef.EVENTS, DatasetRef.ENROLLMENTS, DatasetRef.COURSE_ITEMS);
+        return List.of(DatasetRef.EVENTS, LearnerDays.REF, DatasetRef.ENROLLMENTS, DatasetRef.COURSE_ITEMS);
     }
 
     @Override

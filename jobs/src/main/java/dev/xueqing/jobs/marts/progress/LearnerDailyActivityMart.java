@@ -1,9 +1,10 @@
 package dev.xueqing.jobs.marts.progress;
 
 import dev.xueqing.common.io.DatasetRef;
-import dev.xueqing.common.model.Actions;
 import dev.xueqing.common.schema.Expectation;
 import dev.xueqing.common.schema.MartSpec;
+import dev.xueqing.common.metrics.Rates;
+import dev.xueqing.jobs.marts.LearnerDays;
 import dev.xueqing.jobs.marts.Mart;
 import dev.xueqing.jobs.marts.MartContext;
 import dev.xueqing.jobs.marts.MartFrames;
@@ -16,14 +17,7 @@ import java.util.List;
 
 import static dev.xueqing.common.schema.ColumnSpec.col;
 import static dev.xueqing.common.schema.ColumnSpec.key;
-import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.coalesce;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.countDistinct;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.types.DataTypes.DateType;
 import static org.apache.spark.sql.types.DataTypes.DoubleType;
 import static org.apache.spark.sql.types.DataTypes.LongType;
@@ -76,7 +70,7 @@ public final class LearnerDailyActivityMart implements Mart {
 
     @Override
     public List<DatasetRef> inputs() {
-        return List.of(DatasetRef.EVENTS, DatasetRef.ENROLLMENTS);
+        return List.of(DatasetRef.EVENTS, LearnerDays.REF, DatasetRef.ENROLLMENTS);
     }
 
     @Override
@@ -95,36 +89,14 @@ public final class LearnerDailyActivityMart implements Mart {
 
     @Override
     public Dataset<Row> transform(MartInputs inputs, MartContext context) {
-        Dataset<Row> events = MartFrames.learnerEvents(inputs, context);
-        Column action = c("action");
-        String[] keys = {"learner_key", "course_id", "event_date"};
-        // the day's class from its events: a max over strings would make Spark sort every event for the whole
-        // aggregate below, so it is taken over the distinct classes of each day instead (same value)
-        Dataset<Row> eventClass = events.filter(c("class_id").isNotNull())
-                .select("learner_key", "course_id", "event_date", "class_id").distinct()
-                .groupBy("learner_key", "course_id", "event_date").agg(max("class_id").as("event_class_id"));
-        Dataset<Row> daily = events.groupBy("learner_key", "course_id", "event_date").agg(
-                count(lit(1)).as("events"),
-                sum(coalesce(c("interactions"), lit(1))).cast("long").as("interactions"),
-                countDistinct(when(action.isin(Actions.CONTENT_VIEWS.toArray()), c("object_id")))
-                        .as("objects_viewed"),
-                coalesce(sum(when(action.isin(Actions.VIDEO.toArray()), c("duration_s"))),
-                        lit(0.0)).as("video_seconds"),
-                sum(when(action.isin(Actions.ATTEMPTS.toArray()), 1).otherwise(0)).cast("long").as("attempts"),
-                sum(when(action.isin(Actions.SUBMISSIONS.toArray()), 1).otherwise(0)).cast("long").as("submissions"),
-                avg("score_scaled").as("mean_score"),
-                sum(when(action.isin(Actions.POSTS.toArray()), 1).otherwise(0)).cast("long").as("posts"));
-        Dataset<Row> time = MartFrames.dailyActiveTime(inputs, context);
+        Dataset<Row> days = LearnerDays.of(inputs, context);
         Dataset<Row> classes = inputs.get(DatasetRef.ENROLLMENTS).select(
                 c("learner_key"), c("course_id"),
                 c("class_id").as("enrolment_class_id"));
-        Dataset<Row> joined = daily.join(eventClass, keys, "left").join(time, keys, "left")
-                .join(classes, new String[] {"learner_key", "course_id"}, "left")
-                .withColumn("class_id", coalesce(c("enrolment_class_id"),
-                        c("event_class_id")))
-                .withColumn("active_minutes", coalesce(c("active_seconds"), lit(0.0))
-                        .divide(60.0))
-                .withColumn("sessions", coalesce(c("sessions"), lit(0L)));
+        Dataset<Row> joined = days.join(classes, new String[] {"learner_key", "course_id"}, "left")
+                .withColumn("class_id", coalesce(c("enrolment_class_id"), c("event_class_id")))
+                .withColumn("active_minutes", c("active_seconds").divide(60.0))
+                .withColumn("mean_score", Rates.ratio(c("score_sum"), c("score_count")));
         return MartFrames.conform(joined, SPEC);
     }
 

@@ -5,6 +5,7 @@ import dev.xueqing.common.io.DatasetRef;
 import dev.xueqing.common.metrics.Rates;
 import dev.xueqing.common.model.Actions;
 import dev.xueqing.common.model.ObjectTypes;
+import dev.xueqing.jobs.marts.LearnerDays;
 import dev.xueqing.jobs.marts.MartContext;
 import dev.xueqing.jobs.marts.MartFrames;
 import dev.xueqing.jobs.marts.MartInputs;
@@ -17,7 +18,6 @@ import java.util.List;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.datediff;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
@@ -65,15 +65,14 @@ public final class LearnerProgressFacts {
         Column endOfAsOf = MartFrames.endOfAsOf(ctx);
         Dataset<Row> learnerEvents = MartFrames.learnerEvents(in, ctx);
 
-        Dataset<Row> activity = learnerEvents.groupBy("learner_key", "course_id").agg(
-                min("event_time").as("first_activity"),
-                max("event_time").as("last_activity"),
+        // first and last activity, active days, time and sessions from the compact per-day fact
+        Dataset<Row> activity = LearnerDays.of(in, ctx).groupBy("learner_key", "course_id").agg(
+                min("first_time").as("first_activity"),
+                max("last_time").as("last_activity"),
                 max("event_date").as("last_activity_date"),
-                countDistinct("event_date").as("active_days"));
-        Dataset<Row> time = MartFrames.dailyActiveTime(in, ctx)
-                .groupBy("learner_key", "course_id").agg(
-                        sum("active_seconds").divide(60.0).as("active_minutes"),
-                        sum("sessions").as("sessions"));
+                count(lit(1)).as("active_days"),
+                sum("active_seconds").divide(60.0).as("active_minutes"),
+                sum("sessions").as("sessions"));
 
         Dataset<Row> content = in.get(DatasetRef.COURSE_ITEMS)
                 .filter(col("object_type").isin(ObjectTypes.CONTENT.toArray()))
@@ -99,7 +98,6 @@ public final class LearnerProgressFacts {
 
         Dataset<Row> facts = MartFrames.enrollmentsAsOf(in, ctx)
                 .join(activity, KEYS, "left")
-                .join(time, KEYS, "left")
                 .join(contentItems, new String[] {"course_id"}, "left")
                 .join(contentViewed, KEYS, "left")
                 .join(due, new String[] {"course_id"}, "left")

@@ -4,6 +4,7 @@ import dev.xueqing.common.config.XueqingConfig;
 import dev.xueqing.common.io.DatasetRef;
 import dev.xueqing.common.metrics.Rates;
 import dev.xueqing.common.metrics.TenantTime;
+import dev.xueqing.jobs.marts.LearnerDays;
 import dev.xueqing.jobs.marts.MartContext;
 import dev.xueqing.jobs.marts.MartFrames;
 import dev.xueqing.jobs.marts.MartInputs;
@@ -174,8 +175,7 @@ public final class LearnerSegments {
                         .and(col("submitted_at").leq(col("due_time"))))
                 .groupBy(KEYS[0], KEYS[1]).agg(count(lit(1)).as("_on_time_due"));
 
-        Dataset<Row> activeDays = MartFrames.learnerEvents(in, ctx).select("learner_key", "course_id", "event_date")
-                .distinct();
+        Dataset<Row> activeDays = LearnerDays.of(in, ctx).select("learner_key", "course_id", "event_date");
         Dataset<Row> dueDates = MartFrames.assessmentItems(in).filter(col("due_time").isNotNull())
                 .select(col("course_id"), TenantTime.localDate(col("due_time"), cfg.timezone()).as("due_date"))
                 .distinct();

@@ -6,6 +6,7 @@ import dev.xueqing.common.metrics.Rates;
 import dev.xueqing.common.schema.ColumnSpec;
 import dev.xueqing.common.schema.Expectation;
 import dev.xueqing.common.schema.MartSpec;
+import dev.xueqing.jobs.marts.LearnerDays;
 import dev.xueqing.jobs.marts.Mart;
 import dev.xueqing.jobs.marts.MartContext;
 import dev.xueqing.jobs.marts.MartFrames;
@@ -159,7 +160,8 @@ public final class CourseQualitySummaryMart implements Mart {
 
     @Override
     public List<DatasetRef> inputs() {
-        return List.of(DatasetRef.EVENTS, DatasetRef.COURSES, DatasetRef.ENROLLMENTS, DatasetRef.COURSE_ITEMS);
+        return List.of(DatasetRef.EVENTS, LearnerDays.REF, DatasetRef.COURSES, DatasetRef.ENROLLMENTS,
+                DatasetRef.COURSE_ITEMS);
     }
 
     @Override

@@ -8,6 +8,7 @@ import dev.xueqing.common.metrics.Weeks;
 import dev.xueqing.common.model.Actions;
 import dev.xueqing.common.schema.Expectation;
 import dev.xueqing.common.schema.MartSpec;
+import dev.xueqing.jobs.marts.LearnerDays;
 import dev.xueqing.jobs.marts.Mart;
 import dev.xueqing.jobs.marts.MartContext;
 import dev.xueqing.jobs.marts.MartFrames;
@@ -108,7 +109,8 @@ public final class CourseWeeklyQualityMart implements Mart {
 
     @Override
     public List<DatasetRef> inputs() {
-        return List.of(DatasetRef.EVENTS, DatasetRef.COURSES, DatasetRef.ENROLLMENTS, DatasetRef.COURSE_ITEMS);
+        return List.of(DatasetRef.EVENTS, LearnerDays.REF, DatasetRef.COURSES, DatasetRef.ENROLLMENTS,
+                DatasetRef.COURSE_ITEMS);
     }
 
     @Override
@@ -118,7 +120,6 @@ public final class CourseWeeklyQualityMart implements Mart {
         Column asOf = MartFrames.asOfDate(ctx);
         Dataset<Row> courses = in.get(DatasetRef.COURSES);
         Dataset<Row> enr = MartFrames.enrollmentsAsOf(in, ctx);
-        Dataset<Row> learnerEvents = MartFrames.learnerEvents(in, ctx);
 
         // The course's weeks: Monday of start_date .. Monday of min(asOf, end_date).
         Dataset<Row> weeks = courses
@@ -133,14 +134,13 @@ public final class CourseWeeklyQualityMart implements Mart {
         Dataset<Row> members = enr.join(weeks, "course_id")
                 .filter(c("enrolled_at").lt(c("_we")).and(c("unenrolled_at").isNull().or(c("unenrolled_at").geq(c("_ws")))))
                 .select("course_id", "class_id", "learner_key", "week_start");
-        Dataset<Row> activeWeeks = learnerEvents
-                .select(c("learner_key"), c("course_id"), Weeks.weekStart(c("event_date")).as("week_start"))
-                .distinct().withColumn("_active", lit(true));
-        Dataset<Row> weekMinutes = MartFrames.dailyActiveTime(in, ctx)
+        Dataset<Row> learnerDays = LearnerDays.of(in, ctx);
+        Dataset<Row> activeWeeks = learnerDays
                 .groupBy(c("learner_key"), c("course_id"), Weeks.weekStart(c("event_date")).as("week_start"))
-                .agg(sum("active_seconds").divide(60.0).as("_minutes"));
+                .agg(sum("active_seconds").divide(60.0).as("_minutes"))
+                .withColumn("_active", lit(true));
         String[] lcw = {"learner_key", "course_id", "week_start"};
-        Dataset<Row> memberFacts = members.join(activeWeeks, lcw, "left").join(weekMinutes, lcw, "left");
+        Dataset<Row> memberFacts = members.join(activeWeeks, lcw, "left");
 
         // First submissions made in the week (learners of the group by their enrolment class).
         Dataset<Row> firstSubs = MartFrames.firstSubmissions(in, ctx)
@@ -171,7 +171,7 @@ public final class CourseWeeklyQualityMart implements Mart {
                 .withColumn("week_start", Weeks.weekStart(c("event_date")));
 
         // Newly inactive: last activity + inactive-days falls in the week, on or before asOf, still enrolled then.
-        Dataset<Row> lastActive = learnerEvents.groupBy("learner_key", "course_id").agg(
+        Dataset<Row> lastActive = learnerDays.groupBy("learner_key", "course_id").agg(
                 org.apache.spark.sql.functions.max("event_date").as("_last"));
         Dataset<Row> inactiveFacts = enr.join(lastActive, new String[] {"learner_key", "course_id"})
                 .withColumn("_inactive_date", date_add(c("_last"), cfg.activity().inactiveDays()))

@@ -193,11 +193,11 @@ class LearnerCourseProgressMartTest extends SparkTestBase {
         dev.xueqing.jobs.marts.MartContext ctx = context(LocalDate.of(2026, 11, 25));
         Dataset<Row> progress = new LearnerCourseProgressMart().transform(build, ctx);
         Dataset<Row> daily = new LearnerDailyActivityMart().transform(build, ctx);
-        // the daily mart reuses the sessions the progress facts derived: one cached dataset per derivation
-        assertThat(build.derivedResults()).containsOnlyKeys("daily-active-time:2026-11-25",
+        // the daily mart reuses the per-day fact the progress facts derived: one cached dataset per derivation
+        assertThat(build.derivedResults()).containsOnlyKeys("learner-days:2026-11-25",
                 "learner-progress-facts:2026-11-25");
-        Dataset<Row> time = dev.xueqing.jobs.marts.MartFrames.dailyActiveTime(build, ctx);
-        assertThat(time).isSameAs(build.derivedResults().get("daily-active-time:2026-11-25"));
+        Dataset<Row> time = dev.xueqing.jobs.marts.LearnerDays.of(build, ctx);
+        assertThat(time).isSameAs(build.derivedResults().get("learner-days:2026-11-25"));
         assertThat(time.storageLevel().useMemory()).isTrue();
         // the shared derivation gives what a build of its own gives
         assertThat(progress.collectAsList()).containsExactlyInAnyOrderElementsOf(out.collectAsList());

@@ -6,6 +6,7 @@ import dev.xueqing.common.io.DatasetRef;
 import dev.xueqing.common.io.Warehouse;
 import dev.xueqing.common.testing.SparkTestBase;
 import dev.xueqing.jobs.marts.DayRebuild;
+import dev.xueqing.jobs.marts.LearnerDays;
 import dev.xueqing.jobs.marts.MartsJob;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
@@ -24,8 +25,9 @@ import static dev.xueqing.jobs.pipeline.IncrementalIngestTest.stmt;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Late and replaced events make learner_daily_activity recompute only the days they touch and their neighbours
- * (sessions and active time cross midnight); the result always equals a full rebuild.
+ * Late and replaced events make learner_daily_activity, and the per-day fact it is built from
+ * ({@code _state/learner_days}), recompute only the days they touch and their neighbours (sessions and active time
+ * cross midnight); the result always equals a full rebuild.
  */
 class LateDataRebuildTest extends SparkTestBase {
     private static final String DAILY = "learner_daily_activity";
@@ -38,8 +40,17 @@ class LateDataRebuildTest extends SparkTestBase {
 
     /** The mart's rows, doubles to 9 decimals (sums over other file layouts may differ in the last bits). */
     private static List<String> daily(Warehouse wh) {
+        return rows(wh, DatasetRef.mart(DAILY));
+    }
+
+    /** The per-day fact the mart is built from ({@link LearnerDays}), kept by the same rule. */
+    private static List<String> learnerDays(Warehouse wh) {
+        return rows(wh, LearnerDays.REF);
+    }
+
+    private static List<String> rows(Warehouse wh, DatasetRef ref) {
         List<String> out = new ArrayList<>();
-        for (Row r : wh.read(DatasetRef.mart(DAILY)).collectAsList()) {
+        for (Row r : wh.read(ref).collectAsList()) {
             StringBuilder s = new StringBuilder();
             for (int i = 0; i < r.size(); i++) {
                 Object v = r.get(i);
@@ -120,7 +131,10 @@ class LateDataRebuildTest extends SparkTestBase {
                 .as("03-04 carries 10 minutes from before midnight plus 10 after")
                 .noneMatch(r -> r.contains("|2026-03-20|"));
         assertThat(partial).hasSize(6);
+        List<String> partialDays = learnerDays(wh);
+        assertThat(partialDays).hasSize(6);
         assertThat(fullRebuild(config, wh)).isEqualTo(partial);
+        assertThat(learnerDays(wh)).as("the per-day fact kept by the day rule equals a full build").isEqualTo(partialDays);
 
         // Ingested without marts (a run that stopped after ingest): the next marts build still sees the day.
         Files.writeString(in.resolve("later.jsonl"), stmt(ID + "10", "bob", "2026-03-05T09:20:00Z"));
@@ -132,7 +146,9 @@ class LateDataRebuildTest extends SparkTestBase {
         }
         List<String> caughtUp = daily(wh);
         assertThat(caughtUp).anyMatch(r -> r.contains("bob") || r.contains("|2026-03-05|"));
+        List<String> caughtUpDays = learnerDays(wh);
         assertThat(fullRebuild(config, wh)).isEqualTo(caughtUp);
+        assertThat(learnerDays(wh)).isEqualTo(caughtUpDays);
 
         // Backfill a range: those days and the day after are recomputed, the rows do not change.
         try (Pipeline p = new Pipeline(config, Map.of())) {

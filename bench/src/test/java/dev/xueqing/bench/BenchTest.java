@@ -53,6 +53,13 @@ class BenchTest extends SparkTestBase {
             JsonNode phase = phases.get("mart " + mart);
             assertThat(phase.get("files").asInt()).as(mart).isEqualTo(phase.get("records").asLong() > 0 ? 1 : 0);
         }
+        // the per-day fact the daily mart reads is timed too, and counted in the time compared with DuckDB
+        JsonNode fact = phases.get("mart learner_days (the per-day fact, built first)");
+        assertThat(fact.get("seconds").asDouble()).isPositive();
+        assertThat(fact.get("files").asInt()).isPositive();
+        assertThat(r.get("spark_ingest_plus_daily_seconds").asDouble()).isCloseTo(ingest.get("seconds").asDouble()
+                + fact.get("seconds").asDouble() + phases.get("mart learner_daily_activity").get("seconds").asDouble(),
+                org.assertj.core.data.Offset.offset(0.05));
         assertThat(phases.keySet()).noneMatch(n -> n.startsWith("nightly"));
         assertThat(phases.get("duckdb ingest").get("records").asLong()).isEqualTo(accepted);
         assertThat(phases.get("all marts").get("cpuSeconds").asDouble()).isPositive();

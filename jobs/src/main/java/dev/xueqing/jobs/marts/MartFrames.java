@@ -22,6 +22,10 @@ import static org.apache.spark.sql.functions.when;
  * The as-of views of events and dims that several marts start from, defined once so every mart reads the same
  * "as of the run date" (no I/O: these only filter and shape the inputs).
  *
+ * <p>First submissions, assessment scores and course-level outcome events are each read by several marts of a
+ * build (progress, segments, weekly quality, the learning index): they are derived once per build and as-of date
+ * ({@link MartInputs#derivedCached}), one scan of the events each instead of one per mart.
+ *
  * <ul>
  *   <li>events up to asOf: event_date (tenant-local) &lt;= asOf;</li>
  *   <li>enrolments as of asOf: local date of enrolled_at &lt;= asOf; an unenrolment after the end of the asOf day is
@@ -137,29 +141,29 @@ public final class MartFrames {
 
     /** learner_key, course_id, object_id, due_time, submitted_at: the first submission of each assessment item. */
     public static Dataset<Row> firstSubmissions(MartInputs in, MartContext ctx) {
-        return learnerEvents(in, ctx)
+        return in.derivedCached("first-submissions:" + ctx.asOf(), () -> learnerEvents(in, ctx)
                 .filter(col("action").isin(Actions.SUBMISSIONS.toArray()))
                 .groupBy("learner_key", "course_id", "object_id")
                 .agg(min("event_time").as("submitted_at"))
-                .join(assessmentItems(in), new String[] {"course_id", "object_id"});
+                .join(assessmentItems(in), new String[] {"course_id", "object_id"}));
     }
 
     /** learner_key, course_id, event_date, score_scaled of scored events on assessment items up to asOf. */
     public static Dataset<Row> assessmentScores(MartInputs in, MartContext ctx) {
         Column scoredAction = col("action").isin(Actions.SCORED, Actions.PASSED, Actions.FAILED)
                 .or(col("action").equalTo(Actions.SUBMITTED));
-        return eventsUpTo(in, ctx)
+        return in.derivedCached("assessment-scores:" + ctx.asOf(), () -> eventsUpTo(in, ctx)
                 .filter(scoredAction.and(col("score_scaled").isNotNull()))
                 .join(assessmentItems(in).select("course_id", "object_id"), new String[] {"course_id", "object_id"})
-                .select("learner_key", "course_id", "event_date", "score_scaled");
+                .select("learner_key", "course_id", "event_date", "score_scaled"));
     }
 
     /** learner_key, course_id, action, event_time, event_date of course-level completed/passed/failed events. */
     public static Dataset<Row> courseOutcomeEvents(MartInputs in, MartContext ctx) {
-        return eventsUpTo(in, ctx)
+        return in.derivedCached("course-outcome-events:" + ctx.asOf(), () -> eventsUpTo(in, ctx)
                 .filter(col("action").isin(Actions.COMPLETED, Actions.PASSED, Actions.FAILED))
                 .filter(col("object_id").equalTo(col("course_id")).or(col("object_type").equalTo(ObjectTypes.COURSE)))
-                .select("learner_key", "course_id", "action", "event_time", "event_date");
+                .select("learner_key", "course_id", "action", "event_time", "event_date"));
     }
 
     /** The rows with exactly the spec's columns, in its order, each cast to its declared type. */

@@ -193,12 +193,17 @@ class LearnerCourseProgressMartTest extends SparkTestBase {
         dev.xueqing.jobs.marts.MartContext ctx = context(LocalDate.of(2026, 11, 25));
         Dataset<Row> progress = new LearnerCourseProgressMart().transform(build, ctx);
         Dataset<Row> daily = new LearnerDailyActivityMart().transform(build, ctx);
-        // the daily mart reuses the per-day fact the progress facts derived: one cached dataset per derivation
+        // the daily mart reuses the per-day fact the progress facts derived: one cached dataset per derivation,
+        // with the assessment frames the progress facts start from, which other marts of the build read too
         assertThat(build.derivedResults()).containsOnlyKeys("learner-days:2026-11-25",
-                "learner-progress-facts:2026-11-25");
+                "learner-progress-facts:2026-11-25", "first-submissions:2026-11-25", "assessment-scores:2026-11-25",
+                "course-outcome-events:2026-11-25");
         Dataset<Row> time = dev.xueqing.jobs.marts.LearnerDays.of(build, ctx);
         assertThat(time).isSameAs(build.derivedResults().get("learner-days:2026-11-25"));
         assertThat(time.storageLevel().useMemory()).isTrue();
+        // a later mart of the build (weekly quality, segments) gets the same first submissions, not a new scan
+        assertThat(dev.xueqing.jobs.marts.MartFrames.firstSubmissions(build, ctx))
+                .isSameAs(build.derivedResults().get("first-submissions:2026-11-25"));
         // the shared derivation gives what a build of its own gives
         assertThat(progress.collectAsList()).containsExactlyInAnyOrderElementsOf(out.collectAsList());
         assertThat(daily.count()).isEqualTo(new LearnerDailyActivityMart().transform(new MartInputs(in.datasets()), ctx)

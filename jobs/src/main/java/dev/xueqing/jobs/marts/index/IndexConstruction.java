@@ -199,6 +199,14 @@ public final class IndexConstruction {
         return out;
     }
 
+    /**
+     * Values closer than this are ties, for the rank normalisation and the published ranks. An indicator is an
+     * aggregate of many rows (a mean, a share), and Spark adds them up in the order of its partitions, which may
+     * change between two runs over the same data: the results then differ in their last bits, and an exact comparison
+     * would turn that into different ranks.
+     */
+    static final double TIE = 1e-9;
+
     static double[] rank(double[] x) {
         int n = 0;
         for (double v : x) {
@@ -218,8 +226,8 @@ public final class IndexConstruction {
             int equal = 0;
             for (double v : x) {
                 if (!Double.isNaN(v)) {
-                    below += v < x[u] ? 1 : 0;
-                    equal += v == x[u] ? 1 : 0;
+                    below += v < x[u] - TIE ? 1 : 0;
+                    equal += Math.abs(v - x[u]) <= TIE ? 1 : 0;
                 }
             }
             double averageRank = below + (equal + 1) / 2.0; // 1-based average rank of the ties
@@ -469,7 +477,7 @@ public final class IndexConstruction {
             }
             int better = 0;
             for (double v : index) {
-                better += !Double.isNaN(v) && v > index[u] + 1e-9 ? 1 : 0;
+                better += !Double.isNaN(v) && v > index[u] + TIE ? 1 : 0;
             }
             r[u] = better + 1;
         }

@@ -50,6 +50,18 @@ class IndexConstructionTest {
     }
 
     @Test
+    void valuesThatDifferOnlyInTheirLastBitsAreTies() {
+        // 0.1 + 0.2 is 0.30000000000000004: the same share added up in another order. Ranked exactly, the two would
+        // get ranks 2 and 1 (normalised .5 and 0), and the published ranks would depend on Spark's partitioning.
+        assertThat(IndexConstruction.rank(new double[] {0.1 + 0.2, 0.3, 0.5}))
+                .containsExactly(new double[] {0.25, 0.25, 1.0}, within(1e-12));
+        assertThat(IndexConstruction.ranks(new double[] {0.1 + 0.2, 0.3, 0.5})).containsExactly(2, 2, 1);
+        // a real difference, however small a share it is, still ranks
+        assertThat(IndexConstruction.rank(new double[] {0.3, 0.300001, Double.NaN}))
+                .containsExactly(new double[] {0, 1, Double.NaN}, within(1e-12));
+    }
+
+    @Test
     void rankNormalisationAndTiedRanks() {
         // x1 ranks (1, 2, 3) -> (0, .5, 1); x2 ranks (1, 3, 2) -> (0, 1, .5): B and C tie at 75 and share rank 1
         IndexConstruction.Result r = IndexConstruction.construct(three(),

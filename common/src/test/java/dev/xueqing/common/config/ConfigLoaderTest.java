@@ -52,9 +52,9 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void sparkBuildsOneMartAtATimeAndTakesTheSmallInputSizeWithAUnit() {
+    void sparkBuildsTwoMartsAtATimeAndTakesTheSmallInputSizeWithAUnit() {
         XueqingConfig.SparkSettings d = ConfigLoader.defaults().spark();
-        assertThat(d.concurrentMarts()).isEqualTo(1);
+        assertThat(d.concurrentMarts()).isEqualTo(2);
         assertThat(d.smallInputBytes()).isEqualTo(256L * 1024 * 1024);
         XueqingConfig.SparkSettings s = ConfigLoader.load(null,
                 List.of("xueqing.spark.small-input=1G", "xueqing.spark.concurrent-marts=3"), Map.of()).spark();

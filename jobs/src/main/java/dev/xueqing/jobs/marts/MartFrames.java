@@ -20,11 +20,10 @@ import static org.apache.spark.sql.functions.when;
 
 /**
  * The as-of views of events and dims that several marts start from, defined once so every mart reads the same
- * "as of the run date" (no I/O: these only filter and shape the inputs).
- *
- * <p>First submissions, assessment scores and course-level outcome events are each read by several marts of a
- * build (progress, segments, weekly quality, the learning index): they are derived once per build and as-of date
- * ({@link MartInputs#derivedCached}), one scan of the events each instead of one per mart.
+ * "as of the run date". These only filter and shape the inputs, with one exception: first submissions, assessment
+ * scores and course-level outcome events are each read by several marts of a build (progress, segments, weekly
+ * quality, the learning index), so they are derived once per build and as-of date and stored by the build's
+ * materialiser ({@link MartInputs#derivedCached}): one scan of the events each instead of one per mart.
  *
  * <ul>
  *   <li>events up to asOf: event_date (tenant-local) &lt;= asOf;</li>

@@ -60,6 +60,10 @@ public final class Bench implements Callable<Integer> {
     @Option(names = "--no-nightly", description = "Skip the whole-nightly phase.")
     boolean noNightly;
 
+    @Option(names = "--no-small", description = "Skip the small nightly: `xueqing nightly` over data-samples/ in a "
+            + "fresh JVM (needs XUEQING_HOME, which bin/bench sets).")
+    boolean noSmall;
+
     @Option(names = "--skills-answers", paramLabel = "N", description = "Also measure knowledge tracing on N first "
             + "answers simulated from BKT (docs/knowledge-tracing.md); 0 skips it (default: ${DEFAULT-VALUE}).")
     long skillsAnswers = 0;
@@ -77,7 +81,8 @@ public final class Bench implements Callable<Integer> {
     boolean onlyIncremental;
 
     @Option(names = "--growth", split = ",", paramLabel = "N[,N...]", description = "Measure the incremental day "
-            + "over generated inputs of these sizes (statements), one after the other, and print the growth table.")
+            + "over generated inputs of these sizes (statements), one after the other, and print the growth table. "
+            + "Alone, only that; with --incremental, after the whole run (whose own size is one of the rows).")
     List<Long> growth = List.of();
 
     @Option(names = "--only-skills", description = "Measure knowledge tracing only (no ingest, marts or DuckDB).")
@@ -107,7 +112,7 @@ public final class Bench implements Callable<Integer> {
             knowledgeTracing(ConfigLoader.load(null, List.of(), System.getenv()), result);
             return finish(result);
         }
-        if (!growth.isEmpty()) {
+        if (!growth.isEmpty() && !incremental) {
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("cores", Runtime.getRuntime().availableProcessors());
             result.put("max_heap_bytes", Runtime.getRuntime().maxMemory());
@@ -138,6 +143,11 @@ public final class Bench implements Callable<Integer> {
         result.put("max_heap_bytes", Runtime.getRuntime().maxMemory());
         result.put("spark_master", base.spark().master());
 
+        // 0. the small case: the README's nightly over data-samples/ in a fresh JVM
+        if (!noSmall) {
+            smallNightly(result);
+        }
+
         // 1. ingest into a fresh warehouse, 2. every mart on it
         Path wh1 = clean(work.resolve("warehouse-steps"));
         // one mart at a time in this phase, so that each mart's time is its own; the nightly and the incremental day
@@ -157,7 +167,9 @@ public final class Bench implements Callable<Integer> {
             result.put("duplicates", r.duplicates());
             result.put("quarantined", r.quarantinedByReason().values().stream().mapToLong(Long::longValue).sum());
             Path events = wh1.resolve("events").resolve(dev.xueqing.common.io.DeltaTables.CURRENT_LINK);
-            phases.add(m.stop("ingest (incl. dims)", r.read(), filesOf(events), sizeOf(events, ".parquet")));
+            Phase ingested = m.stop("ingest (incl. dims)", r.read(), filesOf(events), sizeOf(events, ".parquet"));
+            phases.add(ingested);
+            result.put("ingest_statements_per_second", round(ingested.recordsPerSecond()));
             List<String> days = p.warehouse().partitionValues(DatasetRef.EVENTS);
             asOf = LocalDate.parse(days.get(days.size() - 1));
             Meter mm = Meter.start();
@@ -195,8 +207,15 @@ public final class Bench implements Callable<Integer> {
             try (Pipeline p = new Pipeline(nightly, System.getenv())) {
                 Meter m = Meter.start();
                 Pipeline.Summary s = p.nightly(asOf);
-                phases.add(m.stop("nightly (ingest, dims, " + s.marts().size() + " marts)", accepted,
-                        filesOf(wh2), sizeOf(wh2, ".parquet")));
+                Phase whole = m.stop("nightly (ingest, dims, " + s.marts().size() + " marts)", accepted,
+                        filesOf(wh2), sizeOf(wh2, ".parquet"));
+                phases.add(whole);
+                if (s.failed()) {
+                    result.put("nightly_failed", s.problem() != null ? s.problem() : s.marts().stream()
+                            .filter(x -> !x.ok()).map(x -> x.name() + ": " + x.error()).toList().toString());
+                } else {
+                    result.put("nightly_seconds", round(whole.seconds()));
+                }
                 // 3b. the supervisor's report over those marts
                 Meter r = Meter.start();
                 dev.xueqing.jobs.report.ReportJob.Result report = new dev.xueqing.jobs.report.ReportJob(
@@ -229,7 +248,15 @@ public final class Bench implements Callable<Integer> {
             result.put("spark_to_duckdb_time_ratio", round(sparkComparable / (d.total().toMillis() / 1000.0)));
         }
         if (incremental) {
-            result.put("incremental_growth", List.of(incrementalDay(data, base)));
+            List<Map<String, Object>> rows = new ArrayList<>();
+            rows.add(incrementalDay(data, base));
+            for (long n : growth) {
+                if (input != null || n != events) {
+                    rows.add(incrementalDay(generate(n), base));
+                }
+            }
+            rows.sort(java.util.Comparator.comparingLong(r -> ((Number) r.get("history_statements")).longValue()));
+            result.put("incremental_growth", rows);
         }
         if (skillsAnswers > 0) {
             knowledgeTracing(base, result);
@@ -341,8 +368,35 @@ public final class Bench implements Callable<Integer> {
         }
     }
 
+    /**
+     * The small nightly ({@link SmallNightly}) into {@code <work>/warehouse-small}, as a phase and as
+     * {@code small_nightly} in the result; skipped, with the reason in the result, when there is no project home.
+     */
+    private void smallNightly(Map<String, Object> result) throws Exception {
+        String homeVar = System.getenv("XUEQING_HOME");
+        Path home = homeVar == null || homeVar.isBlank() ? null : Path.of(homeVar);
+        if (SmallNightly.samples(home) == null) {
+            result.put("small_nightly", "skipped: no data-samples/ under XUEQING_HOME (" + homeVar + ")");
+            System.out.println("The small nightly is skipped: no data-samples/ under XUEQING_HOME (" + homeVar + ")");
+            return;
+        }
+        Path wh = clean(work.resolve("warehouse-small"));
+        SmallNightly.Result r = SmallNightly.run(home, wh, work.resolve("small-nightly.log"), System.getenv());
+        Map<String, Object> small = new LinkedHashMap<>();
+        small.put("time_taken_seconds", r.timeTakenSeconds());
+        small.put("command_seconds", round(r.commandSeconds()));
+        small.put("log", r.log().toAbsolutePath().toString());
+        result.put("small_nightly", small);
+        phases.add(new Phase(String.format(Locale.ROOT, "small nightly: data-samples/, fresh JVM (Time taken %.1f s)",
+                r.timeTakenSeconds()), r.commandSeconds(), null, null, null, 0, 0, filesOf(wh),
+                sizeOf(wh, ".parquet")));
+    }
+
     private int finish(Map<String, Object> result) throws java.io.IOException {
         result.put("phases", phases);
+        if (!onlySkills) {
+            result.put("targets", Targets.judge(result));
+        }
 
         Path json = out != null ? out : work.resolve("result.json");
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), result);
@@ -423,6 +477,11 @@ public final class Bench implements Callable<Integer> {
             b.append(String.format(Locale.ROOT, "Spark ingest + learner_daily_activity %.1f s, DuckDB %.1f s: "
                             + "ratio %.2f%n", result.get("spark_ingest_plus_daily_seconds"),
                     result.get("duckdb_ingest_plus_daily_seconds"), result.get("spark_to_duckdb_time_ratio")));
+        }
+        if (result.get("targets") instanceof List<?> targets) {
+            @SuppressWarnings("unchecked")
+            List<Targets.Target> ts = (List<Targets.Target>) targets;
+            b.append(Targets.table(ts));
         }
         return b.toString();
     }

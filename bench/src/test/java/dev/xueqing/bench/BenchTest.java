@@ -22,8 +22,10 @@ class BenchTest extends SparkTestBase {
     @Test
     void measuresEveryPhaseAndWritesTheResult(@TempDir Path work) throws Exception {
         // the whole-nightly phase repeats the ingest and marts phases (Pipeline.nightly has tests of its own)
+        // the small nightly (a fresh JVM over data-samples/) is a sample nightly of its own: its parts are tested in
+        // TargetsTest, and it runs in bin/bench
         int code = new CommandLine(new Bench()).execute("--events", "4000", "--work", work.toString(),
-                "--no-nightly");
+                "--no-nightly", "--no-small");
         assertThat(code).isZero();
 
         JsonNode r = new ObjectMapper().readTree(work.resolve("result.json").toFile());
@@ -63,6 +65,13 @@ class BenchTest extends SparkTestBase {
         assertThat(phases.keySet()).noneMatch(n -> n.startsWith("nightly"));
         assertThat(phases.get("duckdb ingest").get("records").asLong()).isEqualTo(accepted);
         assertThat(phases.get("all marts").get("cpuSeconds").asDouble()).isPositive();
+        // the targets, judged on what this run measured: a 4,000-statement run is not the 10M of the targets
+        Map<String, String> verdicts = new HashMap<>();
+        r.get("targets").forEach(t -> verdicts.put(t.get("name").asText(), t.get("verdict").asText()));
+        assertThat(verdicts).hasSize(7);
+        assertThat(verdicts.get("small: nightly over data-samples/")).isEqualTo("not measured in this run");
+        assertThat(verdicts.get("full: ingest + learner_daily_activity")).endsWith("(the target is at 10M)");
+        assertThat(r.get("ingest_statements_per_second").asDouble()).isPositive();
     }
 
     @Test

@@ -32,9 +32,11 @@ import java.util.stream.Stream;
 
 /**
  * {@code bin/bench}: generates xAPI input once (or takes a folder), then measures in one JVM: ingest, each mart,
- * the whole nightly on a fresh warehouse, and the same ingest plus learner_daily_activity in DuckDB. Reports
+ * the whole nightly on a fresh warehouse, and the same ingest plus learner_daily_activity in DuckDB; first, in a JVM
+ * of its own, the sample nightly a newcomer runs ({@link SmallNightly}); on request, the incremental day. Reports
  * events per second, the JVM heap peak and the process's peak RSS per phase, and the number and size of output
- * files; writes a JSON result and prints a table.
+ * files; writes a JSON result and prints a table, with issue 15's targets judged on what was measured
+ * ({@link Targets}).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure Xueqing on generated xAPI data, against DuckDB doing the same ingest and daily mart.")

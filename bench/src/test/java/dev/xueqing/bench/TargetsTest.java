@@ -70,6 +70,14 @@ class TargetsTest {
     }
 
     @Test
+    void theIncrementalRatioIsJudgedUnrounded() {
+        // 154 / 1000 prints as 0.15 but is over the target
+        Map<String, Object> r = Map.of("incremental_growth", List.of(day(14_800_000L, 1000, 154)));
+        assertThat(verdicts(r).get("incremental day")).isEqualTo("NOT MET");
+        assertThat(Targets.judge(r).get(2).figure()).startsWith("0.15 (154.0 s)");
+    }
+
+    @Test
     void timeTakenIsReadFromTheSummaryLine() {
         String out = "Marts: 30 built\nWarehouse: /tmp/w\nTime taken: 72.1 s\nTry: xueqing sql ...\n";
         assertThat(SmallNightly.timeTaken(out)).isEqualTo(72.1);
